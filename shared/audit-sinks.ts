@@ -1,0 +1,119 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { AuditRecord } from './audit-record.js';
+import { recordKey } from './audit-record.js';
+import { sha256Hex } from './canonical-json.js';
+import { describeError } from './errors.js';
+
+/** Where audit records go. A sink that throws fails the invocation: no action without its record. */
+export interface AuditSink {
+  readonly name: string;
+  write(record: AuditRecord): Promise<void>;
+}
+
+/** The structured log line (Powertools Logger): every record, whatever the other sinks. */
+export function logSink(logger: Logger): AuditSink {
+  return {
+    name: 'log',
+    async write(record) {
+      logger.info('audit record', { audit: record });
+    },
+  };
+}
+
+export type S3Port = Pick<S3Client, 'send'>;
+
+/**
+ * One immutable S3 object per record, under a date-partitioned key, written so that an Object Lock
+ * bucket keeps it: a SHA-256 content checksum that S3 verifies, and `If-None-Match: *` so that an
+ * existing record is never overwritten. The bucket's default retention (compliance mode) applies.
+ */
+export function s3Sink(s3: S3Port, bucket: string, prefix = 'audit/'): AuditSink {
+  return {
+    name: 's3',
+    async write(record) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: recordKey(record, prefix),
+          Body: JSON.stringify(record),
+          ContentType: 'application/json',
+          ChecksumAlgorithm: 'SHA256',
+          IfNoneMatch: '*',
+          Metadata: { 'airlock-digest': record.digest.value, 'airlock-schema': record.schema },
+        }),
+      );
+    },
+  };
+}
+
+/** The chain value a local trail starts from. */
+export const CHAIN_GENESIS = '0'.repeat(64);
+
+/** The chain link of a record: SHA-256 over the previous link and this record's digest. */
+export function chainLink(previous: string, digest: string): string {
+  return sha256Hex(`${previous}${digest}`);
+}
+
+async function lastChain(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return CHAIN_GENESIS;
+    throw error;
+  }
+  const lines = text.trimEnd().split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]?.trim();
+    if (!line) continue;
+    const parsed = JSON.parse(line) as { chain?: string };
+    if (typeof parsed.chain === 'string') return parsed.chain;
+    break;
+  }
+  return CHAIN_GENESIS;
+}
+
+/**
+ * A local NDJSON trail for offline runs. Each line is the record plus `chain`, a hash chain over
+ * the digests in file order, so that a removed, inserted or reordered record is detected.
+ */
+export function fileSink(path: string): AuditSink {
+  let previous: Promise<string> | undefined;
+  return {
+    name: 'file',
+    write(record) {
+      const run = async (prev: string) => {
+        const chain = chainLink(prev, record.digest.value);
+        await mkdir(dirname(path), { recursive: true });
+        await appendFile(path, `${JSON.stringify({ ...record, chain })}\n`, 'utf8');
+        return chain;
+      };
+      const start = previous ?? lastChain(path);
+      const next = start.then(run);
+      // the next write starts from this one's chain, or re-reads the file if this one failed
+      previous = next.catch(() => lastChain(path));
+      return next.then(() => undefined);
+    },
+  };
+}
+
+/** Writes a record to every sink; collects the failures. */
+export async function writeToSinks(
+  sinks: readonly AuditSink[],
+  record: AuditRecord,
+): Promise<{ sink: string; error: ReturnType<typeof describeError> }[]> {
+  const failures: { sink: string; error: ReturnType<typeof describeError> }[] = [];
+  await Promise.all(
+    sinks.map(async (sink) => {
+      try {
+        await sink.write(record);
+      } catch (error) {
+        failures.push({ sink: sink.name, error: describeError(error) });
+      }
+    }),
+  );
+  return failures;
+}

@@ -1,0 +1,157 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import type { AuditSink } from './audit-sinks.js';
+import { fileSink, logSink, s3Sink } from './audit-sinks.js';
+import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
+import { type ClientFactory, createClientFactory } from './clients.js';
+import { SettingsError } from './errors.js';
+import type { ExemptionSource } from './exemptions.js';
+import type { IdempotencyGuard, PipelineDeps, PipelineResult } from './pipeline.js';
+import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
+
+export interface DepsOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clients?: ClientFactory;
+  /** Region of airlock's own resources (table, audit bucket, parameters). Default: AWS_REGION. */
+  readonly homeRegion?: string;
+  readonly logger?: Logger;
+  /** Settings merged over the environment's (the harness' flags). */
+  readonly settings?: Record<string, unknown>;
+  readonly extraSinks?: readonly AuditSink[];
+  readonly breaker?: Breaker;
+  readonly actor?: PipelineDeps['actor'];
+  readonly trigger?: PipelineDeps['trigger'];
+  readonly modeOverride?: PipelineDeps['modeOverride'];
+  readonly onRecord?: PipelineDeps['onRecord'];
+  readonly now?: () => number;
+}
+
+export interface BuiltDeps extends PipelineDeps {
+  /** Registers the Lambda context so an in-progress idempotency record expires with the invocation. */
+  registerContext(context: Context): void;
+  /** The static settings (environment + options), validated at start-up. */
+  readonly staticSettings: Settings;
+}
+
+/**
+ * Builds the pipeline's dependencies once per container from the environment: fails at start-up,
+ * naming the setting, when a setting is invalid.
+ *
+ * @example
+ * ```ts
+ * const deps = createDeps('revoke-open-ssh'); // reads AIRLOCK_* and AWS_REGION
+ * await runPipeline(event, revokeOpenSsh, deps);
+ * ```
+ */
+export function createDeps(serviceName: string, options: DepsOptions = {}): BuiltDeps {
+  const env = options.env ?? process.env;
+  const raw = mergeSettings(settingsFromEnv(env), options.settings ?? {});
+  const staticSettings = parseSettings(raw, 'environment');
+  const homeRegion = options.homeRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const needsHome =
+    staticSettings.table ||
+    staticSettings.audit.bucket ||
+    staticSettings.parameter ||
+    staticSettings.exemptions.parameter;
+  if (needsHome && !homeRegion) {
+    throw new SettingsError(
+      'AWS_REGION must be set: the table, audit bucket or parameters live in that region',
+    );
+  }
+  const home = { region: homeRegion ?? 'us-east-1' };
+  const clients = options.clients ?? createClientFactory();
+  const logger = options.logger ?? new Logger({ serviceName });
+
+  let provider: SSMProvider | undefined;
+  const ssm = () => {
+    provider ??= new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) });
+    return provider;
+  };
+
+  const settings = async (): Promise<Settings> => {
+    if (!staticSettings.parameter) return staticSettings;
+    const override = await ssm().get(staticSettings.parameter, {
+      maxAge: staticSettings.parameterMaxAgeSeconds,
+      transform: 'json',
+    });
+    if (override === undefined) return staticSettings;
+    if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+      throw new SettingsError(`parameter ${staticSettings.parameter} must hold a JSON object`);
+    }
+    return parseSettings(
+      mergeSettings(raw, override as Record<string, unknown>),
+      `parameter ${staticSettings.parameter}`,
+    );
+  };
+
+  const exemptions: ExemptionSource | undefined = staticSettings.exemptions.parameter
+    ? {
+        load: async () => {
+          const name = staticSettings.exemptions.parameter as string;
+          const value = await ssm().get(name, { maxAge: staticSettings.parameterMaxAgeSeconds });
+          if (value === undefined) throw new Error(`parameter ${name} is empty`);
+          return JSON.parse(String(value));
+        },
+      }
+    : undefined;
+
+  const sinks: AuditSink[] = [logSink(logger)];
+  if (staticSettings.audit.bucket) {
+    sinks.push(s3Sink(clients.get(S3Client, home), staticSettings.audit.bucket, staticSettings.audit.prefix));
+  }
+  if (staticSettings.audit.file) sinks.push(fileSink(staticSettings.audit.file));
+  sinks.push(...(options.extraSinks ?? []));
+
+  const limits = () => staticSettings.blastRadius;
+  let idempotency: IdempotencyGuard | undefined;
+  let config: IdempotencyConfig | undefined;
+  let breaker: Breaker;
+  if (staticSettings.table) {
+    const db = clients.get(DynamoDBClient, home);
+    config = new IdempotencyConfig({
+      eventKeyJmesPath: 'key',
+      expiresAfterSeconds: staticSettings.idempotencyTtlSeconds,
+    });
+    const guarded = makeIdempotent(
+      async (_key: { key: string }, work: () => Promise<PipelineResult>): Promise<PipelineResult> => work(),
+      {
+        persistenceStore: new DynamoDBPersistenceLayer({
+          tableName: staticSettings.table,
+          awsSdkV3Client: db,
+        }),
+        config,
+        keyPrefix: `airlock#${serviceName}`,
+      },
+    );
+    idempotency = (key, work) => guarded({ key }, work);
+    breaker = options.breaker ?? dynamoBreaker(db, staticSettings.table, limits);
+  } else {
+    logger.warn('no idempotency table set (AIRLOCK_TABLE): duplicate events are not detected');
+    breaker = options.breaker ?? memoryBreaker(limits);
+  }
+
+  return {
+    clients,
+    logger,
+    settings,
+    sinks,
+    breaker,
+    ...(exemptions ? { exemptions } : {}),
+    ...(idempotency ? { idempotency } : {}),
+    actor: options.actor ?? { type: 'function', name: env.AWS_LAMBDA_FUNCTION_NAME ?? serviceName },
+    ...(options.trigger ? { trigger: options.trigger } : {}),
+    ...(options.modeOverride ? { modeOverride: options.modeOverride } : {}),
+    ...(options.onRecord ? { onRecord: options.onRecord } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    staticSettings,
+    registerContext(context) {
+      config?.registerLambdaContext(context);
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { EventRejectedError } from './errors.js';
+import { ACCOUNT_ID, quote, REGION } from './resource-id.js';
+
+/** The detail-type AWS Config uses on EventBridge for rule compliance changes. */
+export const COMPLIANCE_CHANGE = 'Config Rules Compliance Change';
+/** Sources whose compliance-change events airlock handles: AWS Config, and the manual path (SSM document). */
+export const EVENT_SOURCES = { config: 'aws.config', manual: 'airlock.manual' } as const;
+
+export const ComplianceType = {
+  NON_COMPLIANT: 'NON_COMPLIANT',
+  COMPLIANT: 'COMPLIANT',
+  NOT_APPLICABLE: 'NOT_APPLICABLE',
+  INSUFFICIENT_DATA: 'INSUFFICIENT_DATA',
+} as const;
+export type ComplianceType = (typeof ComplianceType)[keyof typeof ComplianceType];
+
+const name = z.string().min(1).max(256);
+const timestamp = z.string().min(1).max(64);
+
+const EvaluationResultSchema = z.object({
+  evaluationResultIdentifier: z.object({
+    evaluationResultQualifier: z.object({
+      configRuleName: name,
+      resourceType: name,
+      resourceId: z.string().min(1).max(768),
+    }),
+    orderingTimestamp: timestamp,
+  }),
+  complianceType: z.enum(['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']),
+  resultRecordedTime: timestamp.optional(),
+  configRuleInvokedTime: timestamp.optional(),
+  annotation: z.string().max(1024).nullish(),
+});
+
+/** `detail` of a "Config Rules Compliance Change" event, as AWS Config publishes it. */
+export const ComplianceChangeDetailSchema = z.object({
+  resourceId: z.string().min(1).max(768),
+  awsRegion: z.string().regex(REGION, 'must be a region name'),
+  awsAccountId: z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id'),
+  configRuleName: name,
+  recordVersion: z.string().max(16).optional(),
+  configRuleARN: z.string().max(2048).optional(),
+  messageType: z.literal('ComplianceChangeNotification'),
+  newEvaluationResult: EvaluationResultSchema,
+  oldEvaluationResult: EvaluationResultSchema.nullish(),
+  notificationCreationTime: timestamp.optional(),
+  resourceType: name,
+});
+
+/** The EventBridge envelope (Powertools parser's schema), narrowed to compliance-change events. */
+export const ComplianceChangeEventSchema = EventBridgeSchema.extend({
+  version: z.string().max(8),
+  id: z.string().min(1).max(128),
+  source: z.string().max(256),
+  account: z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id'),
+  region: z.string().regex(REGION, 'must be a region name'),
+  resources: z.array(z.string().max(2048)).max(100),
+  'detail-type': z.string().max(256),
+  detail: ComplianceChangeDetailSchema,
+});
+export type ComplianceChangeEvent = z.infer<typeof ComplianceChangeEventSchema>;
+
+/** How the event reached airlock. */
+export type Trigger = 'config' | 'manual' | 'replay' | 'rollback' | 'sweep';
+
+/** What the pipeline keeps of an event: ids and names, never state. */
+export interface ParsedEvent {
+  readonly eventId: string;
+  readonly source: string;
+  readonly detailType: string;
+  readonly time: string;
+  readonly account: string;
+  readonly region: string;
+  readonly rule: string;
+  readonly ruleArn?: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly complianceType: ComplianceType;
+  readonly previousComplianceType?: ComplianceType;
+  /** Config's ordering timestamp of the evaluation: part of the idempotency key. */
+  readonly evaluationTime: string;
+  readonly annotation?: string;
+  readonly trigger: Trigger;
+}
+
+/** Largest event accepted, in characters of JSON (EventBridge's own limit is 256 KB). */
+export const MAX_EVENT_CHARS = 256 * 1024;
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'does not match the schema';
+  const path = issue.path.length ? issue.path.join('.') : '(event)';
+  return `${path}: ${issue.message}`;
+}
+
+/**
+ * Parses an EventBridge "Config Rules Compliance Change" event. Anything else is rejected with a
+ * reason a human understands: other detail-types and sources, malformed JSON, oversized or
+ * inconsistent events.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseComplianceEvent(event); // throws EventRejectedError on bad input
+ * parsed.resourceId; // 'sg-0123456789abcdef0'
+ * ```
+ */
+export function parseComplianceEvent(input: unknown): ParsedEvent {
+  let raw = input;
+  if (typeof input === 'string') {
+    if (input.length > MAX_EVENT_CHARS) {
+      throw new EventRejectedError(`event is ${input.length} characters, more than ${MAX_EVENT_CHARS}`);
+    }
+    try {
+      raw = JSON.parse(input);
+    } catch (cause) {
+      throw new EventRejectedError('event is not valid JSON', { cause });
+    }
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new EventRejectedError(
+      `event must be a JSON object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`,
+    );
+  }
+  let size: number;
+  try {
+    size = JSON.stringify(raw).length;
+  } catch (cause) {
+    throw new EventRejectedError('event cannot be serialised as JSON', { cause });
+  }
+  if (size > MAX_EVENT_CHARS) {
+    throw new EventRejectedError(`event is ${size} characters of JSON, more than ${MAX_EVENT_CHARS}`);
+  }
+  const envelope = raw as Record<string, unknown>;
+  const detailType = envelope['detail-type'];
+  if (detailType !== COMPLIANCE_CHANGE) {
+    throw new EventRejectedError(
+      `detail-type ${quote(detailType)} is not "${COMPLIANCE_CHANGE}": airlock only acts on Config compliance changes`,
+    );
+  }
+  const source = envelope.source;
+  if (source !== EVENT_SOURCES.config && source !== EVENT_SOURCES.manual) {
+    throw new EventRejectedError(`source ${quote(source)} is not aws.config`);
+  }
+  const result = ComplianceChangeEventSchema.safeParse(raw);
+  if (!result.success) {
+    throw new EventRejectedError(`malformed compliance-change event: ${firstIssue(result.error)}`);
+  }
+  const event = result.data;
+  const detail = event.detail;
+  const qualifier = detail.newEvaluationResult.evaluationResultIdentifier.evaluationResultQualifier;
+  if (
+    qualifier.resourceId !== detail.resourceId ||
+    qualifier.resourceType !== detail.resourceType ||
+    qualifier.configRuleName !== detail.configRuleName
+  ) {
+    throw new EventRejectedError('inconsistent event: the evaluation result names another resource or rule');
+  }
+  if (detail.awsAccountId !== event.account || detail.awsRegion !== event.region) {
+    throw new EventRejectedError(
+      `inconsistent event: detail is for ${detail.awsAccountId}/${detail.awsRegion}, envelope for ${event.account}/${event.region}`,
+    );
+  }
+  return {
+    eventId: event.id,
+    source: event.source,
+    detailType: event['detail-type'],
+    time: event.time,
+    account: event.account,
+    region: event.region,
+    rule: detail.configRuleName,
+    ...(detail.configRuleARN ? { ruleArn: detail.configRuleARN } : {}),
+    resourceType: detail.resourceType,
+    resourceId: detail.resourceId,
+    complianceType: detail.newEvaluationResult.complianceType,
+    ...(detail.oldEvaluationResult
+      ? { previousComplianceType: detail.oldEvaluationResult.complianceType }
+      : {}),
+    evaluationTime: detail.newEvaluationResult.evaluationResultIdentifier.orderingTimestamp,
+    ...(detail.newEvaluationResult.annotation ? { annotation: detail.newEvaluationResult.annotation } : {}),
+    trigger: event.source === EVENT_SOURCES.manual ? 'manual' : 'config',
+  };
+}
+
+/** A best-effort summary of an event that failed to parse, for the REJECTED record (escaped, capped). */
+export function summarizeRejectedEvent(input: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (input && typeof input === 'object' && !Array.isArray(input)) {
+    const e = input as Record<string, unknown>;
+    const d = (e.detail && typeof e.detail === 'object' ? e.detail : {}) as Record<string, unknown>;
+    const pick = (key: string, value: unknown) => {
+      if (typeof value === 'string') out[key] = value.length > 256 ? `${value.slice(0, 256)}…` : value;
+    };
+    pick('id', e.id);
+    pick('source', e.source);
+    pick('detailType', e['detail-type']);
+    pick('account', e.account);
+    pick('region', e.region);
+    pick('rule', d.configRuleName);
+    pick('resourceType', d.resourceType);
+    pick('resourceId', d.resourceId);
+  }
+  return out;
+}

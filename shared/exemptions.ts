@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * The exemption register: a JSON array that the security team controls (Parameter Store, not
+ * resource tags, which the owner of a drifted resource can usually write too).
+ *
+ * @example
+ * ```json
+ * [{ "id": "EX-104", "resourceId": "sg-0123456789abcdef0", "remediation": "revoke-open-ssh",
+ *    "reason": "bastion migration, CHG-8812", "approvedBy": "secops-lead@example.com",
+ *    "approvedAt": "2026-11-01T00:00:00Z", "expires": "2026-12-01T00:00:00Z" }]
+ * ```
+ */
+export const ExemptionSchema = z
+  .object({
+    id: z.string().min(1).max(128),
+    resourceId: z.string().min(1).max(768),
+    /** A remediation id, or `*` for all of them. */
+    remediation: z.string().min(1).max(64).default('*'),
+    /** An account id, or `*` (default) for the resource id in any account. */
+    account: z.string().min(1).max(12).default('*'),
+    reason: z.string().min(3).max(1024),
+    approvedBy: z.string().min(3).max(256),
+    approvedAt: z.iso.datetime({ offset: true }).optional(),
+    expires: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+export type Exemption = z.infer<typeof ExemptionSchema>;
+
+/** Reads the register's raw JSON; throws when it cannot be read. */
+export interface ExemptionSource {
+  load(): Promise<unknown>;
+}
+
+export interface ExemptionMatch {
+  readonly exemption?: Exemption;
+  /** Entries that matched the resource but were ignored, with why (for the audit record). */
+  readonly notes: readonly string[];
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Finds the valid exemption for a resource. Pure. Expired, malformed and too-long entries are
+ * ignored and said so in `notes`; there is no permanent exemption.
+ *
+ * @example
+ * ```ts
+ * findExemption(register, { resourceId: 'sg-0123456789abcdef0', remediation: 'revoke-open-ssh', account: '111122223333' }, Date.now(), 90);
+ * ```
+ */
+export function findExemption(
+  register: unknown,
+  target: { resourceId: string; remediation: string; account: string },
+  now: number,
+  maxDays: number,
+): ExemptionMatch {
+  const notes: string[] = [];
+  if (register === undefined || register === null) return { notes };
+  if (!Array.isArray(register)) {
+    return { notes: ['exemption register is not a JSON array: ignored'] };
+  }
+  let found: Exemption | undefined;
+  register.forEach((entry, index) => {
+    const raw = entry as Record<string, unknown> | null;
+    const mentionsResource = raw && typeof raw === 'object' && raw.resourceId === target.resourceId;
+    if (!mentionsResource) return;
+    const parsed = ExemptionSchema.safeParse(entry);
+    const label = typeof raw.id === 'string' ? JSON.stringify(raw.id.slice(0, 128)) : `#${index}`;
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      notes.push(
+        `exemption ${label} is malformed (${issue?.path.join('.') || 'entry'}: ${issue?.message}): ignored`,
+      );
+      return;
+    }
+    const e = parsed.data;
+    if (e.remediation !== '*' && e.remediation !== target.remediation) return;
+    if (e.account !== '*' && e.account !== target.account) return;
+    const expires = Date.parse(e.expires);
+    if (expires <= now) {
+      notes.push(`exemption ${label} expired on ${e.expires}: ignored`);
+      return;
+    }
+    const from = e.approvedAt ? Date.parse(e.approvedAt) : now;
+    if (expires - from > maxDays * DAY_MS) {
+      notes.push(`exemption ${label} runs longer than the ${maxDays}-day maximum: ignored`);
+      return;
+    }
+    found ??= e;
+  });
+  return found ? { exemption: found, notes } : { notes };
+}

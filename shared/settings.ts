@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { SettingsError } from './errors.js';
+import { ACCOUNT_ID, REGION } from './resource-id.js';
+
+export const Mode = { enforce: 'enforce', dryRun: 'dry-run' } as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
+
+const ModeSchema = z.enum(['enforce', 'dry-run']);
+
+/** Per-remediation overrides: its mode (kill switch), the rule names it accepts, its own settings. */
+export const RemediationOverrideSchema = z
+  .object({
+    mode: ModeSchema.optional(),
+    configRuleNames: z.array(z.string().min(1).max(256)).max(100).optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/**
+ * airlock's runtime settings. Set by the deployment as environment variables, overridable at run
+ * time by a JSON document in Parameter Store (same shape) so an operator can flip `mode` to
+ * `dry-run` without a deploy.
+ */
+export const SettingsSchema = z
+  .object({
+    /** `enforce` acts; `dry-run` plans and records PLANNED. The global kill switch. */
+    mode: ModeSchema.default('dry-run'),
+    /** Accounts the deployment may act in; `*` for any. */
+    allowedAccounts: z.array(z.union([z.literal('*'), z.string().regex(ACCOUNT_ID)])).default([]),
+    /** Regions the deployment may act in; `*` for any. */
+    allowedRegions: z.array(z.union([z.literal('*'), z.string().regex(REGION)])).default(['*']),
+    remediations: z.record(z.string(), RemediationOverrideSchema).default({}),
+    exemptions: z
+      .object({
+        /** Parameter Store name of the exemption register (a JSON array). Unset: no register. */
+        parameter: z.string().max(2048).optional(),
+        /** When the register cannot be read: `act` (fail closed: remediate) or `stop` (fail the invocation, retried). */
+        onUnreadable: z.enum(['act', 'stop']).default('act'),
+        /** Longest exemption accepted, in days; longer ones are ignored (no permanent allowlists). */
+        maxDays: z.number().int().positive().max(366).default(90),
+      })
+      .strict()
+      .default({ onUnreadable: 'act', maxDays: 90 }),
+    blastRadius: z
+      .object({
+        /** Writes allowed per remediation and account within the window before the breaker trips. */
+        maxWrites: z.number().int().positive().default(20),
+        windowSeconds: z.number().int().positive().default(300),
+      })
+      .strict()
+      .default({ maxWrites: 20, windowSeconds: 300 }),
+    /** DynamoDB table for idempotency and breaker counters. Unset: idempotency off (say so in logs). */
+    table: z.string().min(3).max(255).optional(),
+    idempotencyTtlSeconds: z
+      .number()
+      .int()
+      .positive()
+      .default(7 * 24 * 3600),
+    audit: z
+      .object({
+        bucket: z.string().min(3).max(63).optional(),
+        prefix: z.string().max(256).default('audit/'),
+        /** Local NDJSON trail (offline runs and the harness). */
+        file: z.string().max(4096).optional(),
+      })
+      .strict()
+      .default({ prefix: 'audit/' }),
+    /** Parameter Store name of the JSON override document, and how long it is cached. */
+    parameter: z.string().max(2048).optional(),
+    parameterMaxAgeSeconds: z.number().int().nonnegative().default(60),
+  })
+  .strict();
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** The environment variables airlock reads, each with what it sets. */
+export const ENV = {
+  AIRLOCK_MODE: 'mode',
+  AIRLOCK_ALLOWED_ACCOUNTS: 'allowedAccounts (comma-separated, * for any)',
+  AIRLOCK_ALLOWED_REGIONS: 'allowedRegions (comma-separated, * for any)',
+  AIRLOCK_TABLE: 'table',
+  AIRLOCK_AUDIT_BUCKET: 'audit.bucket',
+  AIRLOCK_AUDIT_PREFIX: 'audit.prefix',
+  AIRLOCK_AUDIT_FILE: 'audit.file',
+  AIRLOCK_SETTINGS_PARAMETER: 'parameter',
+  AIRLOCK_EXEMPTIONS_PARAMETER: 'exemptions.parameter',
+  AIRLOCK_EXEMPTIONS_ON_UNREADABLE: 'exemptions.onUnreadable',
+  AIRLOCK_BLAST_RADIUS_MAX_WRITES: 'blastRadius.maxWrites',
+  AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: 'blastRadius.windowSeconds',
+  AIRLOCK_REMEDIATIONS: 'remediations (JSON object: id -> { mode, configRuleNames, settings })',
+} as const;
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function num(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new SettingsError(`${name} must be a number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Settings as the environment gives them (unparsed: {@link parseSettings} validates). */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const audit: Record<string, unknown> = {};
+  const exemptions: Record<string, unknown> = {};
+  const blastRadius: Record<string, unknown> = {};
+  if (env.AIRLOCK_MODE) out.mode = env.AIRLOCK_MODE;
+  if (env.AIRLOCK_ALLOWED_ACCOUNTS) out.allowedAccounts = list(env.AIRLOCK_ALLOWED_ACCOUNTS);
+  if (env.AIRLOCK_ALLOWED_REGIONS) out.allowedRegions = list(env.AIRLOCK_ALLOWED_REGIONS);
+  if (env.AIRLOCK_TABLE) out.table = env.AIRLOCK_TABLE;
+  if (env.AIRLOCK_SETTINGS_PARAMETER) out.parameter = env.AIRLOCK_SETTINGS_PARAMETER;
+  if (env.AIRLOCK_AUDIT_BUCKET) audit.bucket = env.AIRLOCK_AUDIT_BUCKET;
+  if (env.AIRLOCK_AUDIT_PREFIX) audit.prefix = env.AIRLOCK_AUDIT_PREFIX;
+  if (env.AIRLOCK_AUDIT_FILE) audit.file = env.AIRLOCK_AUDIT_FILE;
+  if (env.AIRLOCK_EXEMPTIONS_PARAMETER) exemptions.parameter = env.AIRLOCK_EXEMPTIONS_PARAMETER;
+  if (env.AIRLOCK_EXEMPTIONS_ON_UNREADABLE) exemptions.onUnreadable = env.AIRLOCK_EXEMPTIONS_ON_UNREADABLE;
+  if (env.AIRLOCK_BLAST_RADIUS_MAX_WRITES)
+    blastRadius.maxWrites = num('AIRLOCK_BLAST_RADIUS_MAX_WRITES', env.AIRLOCK_BLAST_RADIUS_MAX_WRITES);
+  if (env.AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS)
+    blastRadius.windowSeconds = num(
+      'AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS',
+      env.AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS,
+    );
+  if (env.AIRLOCK_REMEDIATIONS) {
+    try {
+      out.remediations = JSON.parse(env.AIRLOCK_REMEDIATIONS);
+    } catch (cause) {
+      throw new SettingsError('AIRLOCK_REMEDIATIONS is not valid JSON', { cause });
+    }
+  }
+  if (Object.keys(audit).length) out.audit = audit;
+  if (Object.keys(exemptions).length) out.exemptions = exemptions;
+  if (Object.keys(blastRadius).length) out.blastRadius = blastRadius;
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects; arrays and scalars of `override` replace those of `base`. */
+export function mergeSettings(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? mergeSettings(current, value) : value;
+  }
+  return out;
+}
+
+/**
+ * Validates settings; the error names the setting and what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * const settings = parseSettings(settingsFromEnv()); // SettingsError if AIRLOCK_MODE=on
+ * ```
+ */
+export function parseSettings(raw: unknown, origin = 'settings'): Settings {
+  const result = SettingsSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(root)';
+    throw new SettingsError(`${origin}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+/** The effective mode of one remediation: its own override, else the global mode. */
+export function modeFor(settings: Settings, remediationId: string): Mode {
+  return settings.remediations[remediationId]?.mode ?? settings.mode;
+}
+
+/** True when the allowlist admits `value` (`*` admits everything). */
+export function allowed(list: readonly string[], value: string): boolean {
+  return list.includes('*') || list.includes(value);
+}
