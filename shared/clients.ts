@@ -33,6 +33,9 @@ export interface ClientFactoryOptions {
   /** Middleware plugins added to every client (the simulated account, fault injection). */
   // biome-ignore lint/suspicious/noExplicitAny: plugins apply to clients of every service
   readonly plugins?: readonly Pluggable<any, any>[];
+  /** Middleware plugins for the clients of one scope (the simulated account of that account/region). */
+  // biome-ignore lint/suspicious/noExplicitAny: plugins apply to clients of every service
+  readonly pluginsFor?: (scope: ClientScope) => readonly Pluggable<any, any>[];
   /** Extra configuration merged into every client's (tests: a custom retry strategy...). */
   readonly extra?: Readonly<Record<string, unknown>>;
 }
@@ -81,6 +84,7 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
         ...options.extra,
       });
       for (const plugin of options.plugins ?? []) client.middlewareStack.use(plugin);
+      for (const plugin of options.pluginsFor?.(scope) ?? []) client.middlewareStack.use(plugin);
       cache.set(key, client);
       return client;
     },

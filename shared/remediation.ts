@@ -88,6 +88,11 @@ export interface Remediation<State = unknown, Settings = unknown, S extends Step
   apply(step: S, ctx: RemediationContext): Promise<unknown>;
   /** The inverse steps of a step, from what the step kept in `before`. */
   undo(step: S): readonly S[];
+  /**
+   * Optional: why undoing `step` now would conflict with the resource's current state (it changed
+   * since the remediation); a rollback refuses with this message unless forced. Pure.
+   */
+  undoConflict?(state: State | Gone, step: S): string | undefined;
   /** Optional: the part of the state worth keeping in the audit record (default: the state). */
   summarize?(state: State): unknown;
 }
