@@ -196,7 +196,7 @@ export async function runPipeline(
     // 2. describe the live state: never trust the event
     let state: unknown;
     try {
-      state = await remediation.describe(e.resourceId, ctx);
+      state = await remediation.describe(e.resourceId, ctx, remSettings);
     } catch (error) {
       return fail(d, 'could not read the resource', error, true, []);
     }
@@ -294,7 +294,7 @@ export async function runPipeline(
       } catch (error) {
         const code = errorCode(error);
         const timing = { startedAt: new Date(t0).toISOString(), durationMs: now() - t0 };
-        if (code && remediation.alreadyDoneErrors.includes(code)) {
+        if ((code && remediation.alreadyDoneErrors.includes(code)) || remediation.alreadyDone?.(error)) {
           done.push({ ...planned, result: 'already-done', error: describeError(error), ...timing });
           logger.info('step already done', { action: step.action, code });
           continue;
@@ -312,7 +312,7 @@ export async function runPipeline(
     // 6. verify: describe again, the plan must now be empty
     let after: unknown;
     try {
-      after = await remediation.describe(e.resourceId, ctx);
+      after = await remediation.describe(e.resourceId, ctx, remSettings);
     } catch (error) {
       return fail(d, 'could not verify: reading the resource again failed', error, true, done);
     }
@@ -423,13 +423,13 @@ export function remediationSettings(remediation: AnyRemediation, settings: Setti
 function toAuditStep(remediation: AnyRemediation, step: Step, result: AuditStep['result']): AuditStep {
   return {
     action: step.action,
-    api: apiName(step.action),
+    api: apiName(step.action, step.api),
     input: step.input,
     reason: step.reason,
     ...(step.before === undefined ? {} : { before: step.before }),
     undo: remediation.undo(step).map((u) => ({
       action: u.action,
-      api: apiName(u.action),
+      api: apiName(u.action, u.api),
       input: u.input,
       reason: u.reason,
       ...(u.before === undefined ? {} : { before: u.before }),

@@ -21,6 +21,8 @@ import type { ClientCtor, SdkClient } from './clients.js';
 export interface Step<I = unknown> {
   /** IAM action, `service:ApiName`. */
   readonly action: string;
+  /** The API call, when its name differs from the IAM action's (`s3:PutBucketPublicAccessBlock` -> `PutPublicAccessBlock`). */
+  readonly api?: string;
   /** The SDK command input sent as is. */
   readonly input: I;
   /** Why this step is needed, in words an analyst understands. */
@@ -80,8 +82,13 @@ export interface Remediation<State = unknown, Settings = unknown, S extends Step
   readonly alreadyDoneErrors: readonly string[];
   /** Error codes that mean "cannot act now, retry later" (the record says why). */
   readonly retryLaterErrors?: readonly string[];
-  /** Current state, read live; GONE when the resource does not exist. */
-  describe(resourceId: string, ctx: RemediationContext): Promise<State | Gone>;
+  /**
+   * Optional: errors that mean "already done" but cannot be told by code alone (EKS: InvalidParameterException
+   * "already at the desired configuration").
+   */
+  alreadyDone?(error: unknown): boolean;
+  /** Current state, read live; GONE when the resource does not exist. Settings may narrow what is read. */
+  describe(resourceId: string, ctx: RemediationContext, settings: Settings): Promise<State | Gone>;
   /** Pure: state + settings -> plan. No SDK client, no logger, no clock, no env. */
   plan(state: State, settings: Settings): Plan<S>;
   /** Send exactly one SDK write command for the step. */
@@ -102,7 +109,8 @@ export interface Remediation<State = unknown, Settings = unknown, S extends Step
 export type AnyRemediation = Remediation<any, any, Step<any>>;
 
 /** The API name of a step's IAM action: `ec2:RevokeSecurityGroupIngress` -> `RevokeSecurityGroupIngress`. */
-export function apiName(action: string): string {
+export function apiName(action: string, api?: string): string {
+  if (api) return api;
   const at = action.indexOf(':');
   return at === -1 ? action : action.slice(at + 1);
 }
