@@ -9,6 +9,7 @@ export default defineConfig({
       'cli/**/*.test.ts',
       'infra/**/*.test.ts',
     ],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

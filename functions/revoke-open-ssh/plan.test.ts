@@ -1,0 +1,373 @@
+import type { IpPermission, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadPlacebo } from '../../test/helpers/fixtures.js';
+import { ipPermissionsToRules, ruleToIpPermission } from './ip-permissions.js';
+import {
+  findOpenSshRules,
+  planRevokeOpenSsh,
+  type RevokeOpenSshSettings,
+  type SecurityGroupState,
+  type SshStep,
+  undoSshStep,
+} from './plan.js';
+
+const WHOLE: RevokeOpenSshSettings = { portRangePolicy: 'revoke-rule' };
+const REMAINDER: RevokeOpenSshSettings = { portRangePolicy: 'reauthorize-remainder' };
+const GROUP = 'sg-0123456789abcdef0';
+
+let counter = 0;
+const rule = (r: Partial<SecurityGroupRule>): SecurityGroupRule => ({
+  SecurityGroupRuleId: `sgr-${(++counter).toString(16).padStart(17, '0')}`,
+  GroupId: GROUP,
+  IsEgress: false,
+  IpProtocol: 'tcp',
+  FromPort: 22,
+  ToPort: 22,
+  ...r,
+});
+const state = (
+  rules: SecurityGroupRule[],
+  prefixLists: Record<string, string[]> = {},
+): SecurityGroupState => ({
+  groupId: GROUP,
+  rules,
+  prefixLists,
+});
+
+/** DescribeSecurityGroups groups as DescribeSecurityGroupRules would return their rules. */
+function statesFromFixture(path: string): SecurityGroupState[] {
+  const data = loadPlacebo<{ SecurityGroups: SecurityGroup[] }>(path);
+  return data.SecurityGroups.map((g) => {
+    let n = 0;
+    const id = () => `sgr-${(++n).toString(16).padStart(17, '0')}`;
+    return {
+      groupId: g.GroupId!,
+      rules: [
+        ...ipPermissionsToRules(g.GroupId!, g.OwnerId, g.IpPermissions ?? [], false, id),
+        ...ipPermissionsToRules(g.GroupId!, g.OwnerId, g.IpPermissionsEgress ?? [], true, id),
+      ],
+      prefixLists: {},
+    };
+  });
+}
+
+/** A pure model of EC2: what the group's rules are after a step. */
+function applyStep(s: SecurityGroupState, step: SshStep): SecurityGroupState {
+  if (step.action === 'ec2:RevokeSecurityGroupIngress') {
+    const ids = step.input.SecurityGroupRuleIds;
+    if (ids) return { ...s, rules: s.rules.filter((r) => !ids.includes(r.SecurityGroupRuleId!)) };
+    const perms = step.input.IpPermissions ?? [];
+    const same = (r: SecurityGroupRule) =>
+      !r.IsEgress && perms.some((p) => JSON.stringify(ruleToIpPermission(r)) === JSON.stringify(p));
+    return { ...s, rules: s.rules.filter((r) => !same(r)) };
+  }
+  let n = 0;
+  const added = ipPermissionsToRules(
+    s.groupId,
+    undefined,
+    step.input.IpPermissions ?? [],
+    false,
+    () => `sgr-new${++n}${Math.random()}`,
+  );
+  return { ...s, rules: [...s.rules, ...added] };
+}
+const applyPlan = (s: SecurityGroupState, steps: readonly SshStep[]) => steps.reduce(applyStep, s);
+const signature = (s: SecurityGroupState) =>
+  s.rules
+    .map((r) => JSON.stringify(ruleToIpPermission(r)) + String(r.IsEgress))
+    .sort()
+    .join('\n');
+
+describe('Function: planRevokeOpenSsh', () => {
+  describe('over real DescribeSecurityGroups recordings', () => {
+    it.each([
+      ['placebo__19-groups__mixed__ssh-world__sg-refs.json', ['sg-0d40e803b8b644e79']],
+      [
+        'placebo__42-groups__mixed__incl-tcp-0-65535-world__ssh-world__sg-refs.json',
+        [
+          'sg-0026997c',
+          'sg-0b3d3377',
+          'sg-3d78bc42',
+          'sg-45131239',
+          'sg-5be15a24',
+          'sg-5fd5dd21',
+          'sg-6c269910',
+          'sg-854645f9',
+          'sg-8735b1f8',
+          'sg-8a4b64f7',
+          'sg-926a56e8',
+          'sg-b8dd6dc7',
+          'sg-bdbfb7c1',
+          'sg-c67c7dba',
+          'sg-d037b3af',
+          'sg-dc1312a0',
+          'sg-deafbda2',
+          'sg-e281699e',
+          'sg-f7117688',
+          'sg-fc46c983',
+        ],
+      ],
+      [
+        'placebo__all-traffic-proto-minus1-from-0.0.0.0-0__sg-ref-egress__port-range-60000-62000.json',
+        ['sg-065fad86f90aae701'],
+      ],
+      ['placebo__prefix-list-source__self-referencing-egress__udp-443.json', []],
+      ['placebo__single-group__all-traffic-minus1-world.json', ['sg-03c0b84cdad91744f']],
+      ['placebo__ssh-22-open-0.0.0.0-0__and__ssh-22-restricted-32.json', ['sg-926a56e8']],
+    ])('plans exactly the world-open groups of %s', (file, expected) => {
+      // Prepare
+      const states = statesFromFixture(`api/ec2/describe-security-groups/${file}`);
+
+      // Act
+      const planned = states
+        .filter((s) => planRevokeOpenSsh(s, WHOLE).kind === 'steps')
+        .map((s) => s.groupId);
+
+      // Assess
+      expect(planned.sort()).toEqual([...expected].sort());
+      for (const s of states) {
+        const plan = planRevokeOpenSsh(s, WHOLE);
+        if (plan.kind !== 'steps') continue;
+        const after = applyPlan(s, plan.steps);
+        expect(planRevokeOpenSsh(after, WHOLE).kind).toBe('noop');
+        // only world-open ingress rules went away
+        const gone = s.rules.filter((r) => !after.rules.includes(r));
+        for (const r of gone) {
+          expect(r.IsEgress).toBe(false);
+          expect(r.CidrIpv4 === '0.0.0.0/0' || r.CidrIpv6 === '::/0').toBe(true);
+        }
+      }
+    });
+  });
+
+  it('revokes by rule id, one step per rule, keeping undo information', () => {
+    // Prepare
+    const open = rule({ CidrIpv4: '0.0.0.0/0', Description: 'temp' });
+
+    // Act
+    const plan = planRevokeOpenSsh(state([open]), WHOLE);
+
+    // Assess
+    expect(plan).toMatchObject({
+      kind: 'steps',
+      steps: [
+        {
+          action: 'ec2:RevokeSecurityGroupIngress',
+          input: { GroupId: GROUP, SecurityGroupRuleIds: [open.SecurityGroupRuleId] },
+          before: {
+            rule: open,
+            permission: {
+              IpProtocol: 'tcp',
+              FromPort: 22,
+              ToPort: 22,
+              IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'temp' }],
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ['IPv6 ::/0', { CidrIpv6: '::/0' }],
+    ['all traffic (-1)', { IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0' }],
+    ['protocol number 6', { IpProtocol: '6', CidrIpv4: '0.0.0.0/0' }],
+    ['a range holding 22', { FromPort: 0, ToPort: 1024, CidrIpv4: '0.0.0.0/0' }],
+    ['a world CIDR written with host bits (1.2.3.4/0)', { CidrIpv4: '1.2.3.4/0' }],
+  ])('finds %s', (_name, fields) => {
+    expect(findOpenSshRules(state([rule(fields)]))).toHaveLength(1);
+  });
+
+  it('finds a prefix-list source whose entries hold a world CIDR', () => {
+    // Prepare
+    const viaList = rule({ PrefixListId: 'pl-0123456789abcdef0' });
+    const safeList = rule({ PrefixListId: 'pl-0fedcba9876543210' });
+
+    // Act
+    const findings = findOpenSshRules(
+      state([viaList, safeList], {
+        'pl-0123456789abcdef0': ['10.0.0.0/8', '0.0.0.0/0'],
+        'pl-0fedcba9876543210': ['10.1.0.0/16'],
+      }),
+    );
+
+    // Assess
+    expect(findings.map((f) => f.rule.SecurityGroupRuleId)).toEqual([viaList.SecurityGroupRuleId]);
+  });
+
+  it('finds a world-equivalent set (0.0.0.0/1 + 128.0.0.0/1) and keeps a private-range rule beside it', () => {
+    // Prepare
+    const low = rule({ CidrIpv4: '0.0.0.0/1' });
+    const high = rule({ CidrIpv4: '128.0.0.0/1' });
+    const priv = rule({ CidrIpv4: '10.0.0.0/8' });
+
+    // Act
+    const plan = planRevokeOpenSsh(state([low, high, priv]), WHOLE);
+
+    // Assess
+    expect(plan.kind).toBe('steps');
+    const ids = plan.kind === 'steps' ? plan.steps.flatMap((s) => s.input.SecurityGroupRuleIds ?? []) : [];
+    expect(ids.sort()).toEqual([low.SecurityGroupRuleId, high.SecurityGroupRuleId].sort());
+  });
+
+  it.each([
+    ['SSH from 10.0.0.0/8', { CidrIpv4: '10.0.0.0/8' }],
+    ['SSH from a /32', { CidrIpv4: '203.0.113.7/32' }],
+    ['SSH from another security group', { ReferencedGroupInfo: { GroupId: 'sg-0fedcba9876543210' } }],
+    ['port 2222 open to the world', { FromPort: 2222, ToPort: 2222, CidrIpv4: '0.0.0.0/0' }],
+    ['tcp 80 open to the world', { FromPort: 80, ToPort: 80, CidrIpv4: '0.0.0.0/0' }],
+    ['udp 22 open to the world (not SSH)', { IpProtocol: 'udp', CidrIpv4: '0.0.0.0/0' }],
+    ['an egress rule to the world', { IsEgress: true, IpProtocol: '-1', CidrIpv4: '0.0.0.0/0' }],
+    ['half of the internet only (0.0.0.0/1)', { CidrIpv4: '0.0.0.0/1' }],
+  ])('leaves the compliant look-alike alone: %s', (_name, fields) => {
+    expect(planRevokeOpenSsh(state([rule(fields)]), WHOLE)).toEqual({
+      kind: 'noop',
+      reason: 'no ingress rule opens tcp 22 to the world',
+    });
+  });
+
+  it('re-authorises the rest of a range before revoking it when the setting says so', () => {
+    // Prepare
+    const wide = rule({ FromPort: 0, ToPort: 65535, CidrIpv4: '0.0.0.0/0' });
+
+    // Act
+    const plan = planRevokeOpenSsh(state([wide]), REMAINDER);
+
+    // Assess
+    expect(plan.kind).toBe('steps');
+    const steps = plan.kind === 'steps' ? plan.steps : [];
+    expect(steps.map((s) => s.action)).toEqual([
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupIngress',
+    ]);
+    const ranges = steps
+      .slice(0, 2)
+      .map((s) => (s.input as { IpPermissions: IpPermission[] }).IpPermissions[0]);
+    expect(ranges.map((p) => [p?.FromPort, p?.ToPort])).toEqual([
+      [0, 21],
+      [23, 65535],
+    ]);
+    const after = applyPlan(state([wide]), steps);
+    expect(planRevokeOpenSsh(after, REMAINDER).kind).toBe('noop');
+    expect(after.rules).toHaveLength(2);
+  });
+
+  it('undoes a plan back to the original rules', () => {
+    // Prepare
+    const original = state([
+      rule({ FromPort: 0, ToPort: 65535, CidrIpv4: '0.0.0.0/0', Description: 'wide' }),
+      rule({ CidrIpv6: '::/0' }),
+      rule({ CidrIpv4: '10.0.0.0/8' }),
+    ]);
+    const plan = planRevokeOpenSsh(original, REMAINDER);
+    if (plan.kind !== 'steps') throw new Error('expected steps');
+
+    // Act
+    const after = applyPlan(original, plan.steps);
+    const undone = applyPlan(
+      after,
+      [...plan.steps].reverse().flatMap((s) => undoSshStep(s)),
+    );
+
+    // Assess
+    expect(signature(undone)).toEqual(signature(original));
+  });
+
+  describe('properties', () => {
+    const cidr4 = fc.oneof(
+      fc.constantFrom(
+        '0.0.0.0/0',
+        '0.0.0.0/1',
+        '128.0.0.0/1',
+        '10.0.0.0/8',
+        '192.168.1.0/24',
+        '203.0.113.0/24',
+        '172.16.0.0/12',
+      ),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 255 }),
+          fc.integer({ min: 0, max: 255 }),
+          fc.integer({ min: 1, max: 32 }),
+        )
+        .map(([a, b, p]) => `${a}.${b}.0.0/${p}`),
+    );
+    const anyRule = fc
+      .record({
+        IsEgress: fc.boolean(),
+        IpProtocol: fc.constantFrom('tcp', 'udp', 'icmp', '-1', '6'),
+        FromPort: fc.integer({ min: 0, max: 3000 }),
+        span: fc.integer({ min: 0, max: 70000 }),
+        source: fc.oneof(
+          cidr4.map((c) => ({ CidrIpv4: c })),
+          fc.constantFrom('::/0', '2001:db8::/32', 'fc00::/7').map((c) => ({ CidrIpv6: c })),
+          fc.constant({ ReferencedGroupInfo: { GroupId: 'sg-0fedcba9876543210' } }),
+          fc.constant({ PrefixListId: 'pl-0123456789abcdef0' }),
+        ),
+      })
+      .map(({ FromPort, span, source, ...r }) =>
+        rule({
+          ...r,
+          FromPort: r.IpProtocol === '-1' ? -1 : FromPort,
+          ToPort: r.IpProtocol === '-1' ? -1 : Math.min(65535, FromPort + span),
+          ...source,
+        }),
+      );
+    const anyState = fc
+      .tuple(fc.array(anyRule, { maxLength: 8 }), fc.array(cidr4, { maxLength: 3 }))
+      .map(([rules, pl]) => state(rules, { 'pl-0123456789abcdef0': pl }));
+    const anySettings = fc.constantFrom(WHOLE, REMAINDER);
+
+    it('leaves a compliant group after the plan, and planning again gives noop', () => {
+      fc.assert(
+        fc.property(anyState, anySettings, (s, settings) => {
+          const plan = planRevokeOpenSsh(s, settings);
+          if (plan.kind !== 'steps') return;
+          const after = applyPlan(s, plan.steps);
+          expect(findOpenSshRules(after)).toEqual([]);
+          expect(planRevokeOpenSsh(after, settings).kind).toBe('noop');
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('never plans a revoke of a rule that is not a violation', () => {
+      fc.assert(
+        fc.property(anyState, anySettings, (s, settings) => {
+          const violating = new Set(findOpenSshRules(s).map((f) => f.rule.SecurityGroupRuleId));
+          const plan = planRevokeOpenSsh(s, settings);
+          const revoked =
+            plan.kind === 'steps'
+              ? plan.steps.flatMap((x) =>
+                  x.action === 'ec2:RevokeSecurityGroupIngress' ? (x.input.SecurityGroupRuleIds ?? []) : [],
+                )
+              : [];
+          for (const id of revoked) expect(violating.has(id)).toBe(true);
+          for (const r of s.rules) {
+            if (r.IsEgress || !['tcp', '6', '-1'].includes(String(r.IpProtocol)))
+              expect(revoked).not.toContain(r.SecurityGroupRuleId);
+            if (r.ReferencedGroupInfo) expect(revoked).not.toContain(r.SecurityGroupRuleId);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('undoes any plan back to the original rules', () => {
+      fc.assert(
+        fc.property(anyState, anySettings, (s, settings) => {
+          const plan = planRevokeOpenSsh(s, settings);
+          if (plan.kind !== 'steps') return;
+          const undone = applyPlan(
+            applyPlan(s, plan.steps),
+            [...plan.steps].reverse().flatMap((x) => undoSshStep(x)),
+          );
+          expect(signature(undone)).toEqual(signature(s));
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+});
