@@ -207,7 +207,12 @@ describe('Function: planRevokeOpenSsh', () => {
 
     // Assess
     expect(plan.kind).toBe('steps');
-    const ids = plan.kind === 'steps' ? plan.steps.flatMap((s) => s.input.SecurityGroupRuleIds ?? []) : [];
+    const ids =
+      plan.kind === 'steps'
+        ? plan.steps.flatMap((s) =>
+            s.action === 'ec2:RevokeSecurityGroupIngress' ? (s.input.SecurityGroupRuleIds ?? []) : [],
+          )
+        : [];
     expect(ids.sort()).toEqual([low.SecurityGroupRuleId, high.SecurityGroupRuleId].sort());
   });
 
