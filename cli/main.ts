@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../shared/version.js';
+import { registerEvents } from './commands/events.js';
 import { CliError, ExitCode } from './errors.js';
 
 /** The `airlock` program: every command registers itself from its own file under cli/commands/. */
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerEvents(program);
   return program;
 }
 

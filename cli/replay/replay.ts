@@ -1,0 +1,228 @@
+import { userInfo } from 'node:os';
+import { remediationForResourceType } from '../../functions/registry.js';
+import type { AuditRecord, Outcome } from '../../shared/audit-record.js';
+import type { ClientFactory } from '../../shared/clients.js';
+import { createDeps } from '../../shared/deps.js';
+import { describeError, RemediationFailedError } from '../../shared/errors.js';
+import type { PipelineDeps } from '../../shared/pipeline.js';
+import { runPipeline } from '../../shared/pipeline.js';
+import type { AnyRemediation } from '../../shared/remediation.js';
+import type { InputEvent } from './read-events.js';
+
+export type ReplayMode = 'plan' | 'apply';
+
+/** What one replayed event ended in. */
+export interface ReplayResult {
+  readonly origin: string;
+  readonly eventId?: string;
+  readonly remediation?: string;
+  readonly resource?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly recordId?: string;
+  readonly steps: readonly { api: string; input: unknown; result: string }[];
+  readonly durationMs: number;
+  /** True when idempotency returned an earlier result (a duplicate delivery). */
+  readonly duplicate: boolean;
+}
+
+export interface ReplayOptions {
+  readonly mode: ReplayMode;
+  readonly clients: ClientFactory;
+  /** Settings merged over the environment's (mode is set by `mode`). */
+  readonly settings: Record<string, unknown>;
+  readonly concurrency: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly homeRegion?: string;
+  readonly onResult?: (result: ReplayResult, done: number, total: number) => void;
+  readonly actor?: string;
+}
+
+function peek(event: unknown): {
+  resourceType?: string;
+  resourceId?: string;
+  account?: string;
+  region?: string;
+  id?: string;
+} {
+  if (!event || typeof event !== 'object') return {};
+  const e = event as Record<string, unknown>;
+  const d = (e.detail && typeof e.detail === 'object' ? e.detail : {}) as Record<string, unknown>;
+  const s = (v: unknown) => (typeof v === 'string' ? v.slice(0, 256) : undefined);
+  return {
+    resourceType: s(d.resourceType),
+    resourceId: s(d.resourceId),
+    account: s(e.account),
+    region: s(e.region),
+    id: s(e.id),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Replays events through the real pipeline, each routed to the remediation of its resource type,
+ * `concurrency` at a time (like Lambda would). `plan` reads real state and writes nothing.
+ */
+export async function replayEvents(
+  events: readonly InputEvent[],
+  options: ReplayOptions,
+): Promise<ReplayResult[]> {
+  const records = new Map<string, AuditRecord>();
+  const returned = new Set<string>();
+  const depsCache = new Map<string, PipelineDeps>();
+  const actor = options.actor ?? safeUser();
+  const depsFor = (remediation: AnyRemediation): PipelineDeps => {
+    let d = depsCache.get(remediation.id);
+    if (!d) {
+      d = createDeps(remediation.id, {
+        env: options.env ?? {},
+        clients: options.clients,
+        ...(options.homeRegion ? { homeRegion: options.homeRegion } : {}),
+        settings: options.settings,
+        modeOverride: options.mode === 'plan' ? 'plan' : 'enforce',
+        trigger: 'replay',
+        actor: { type: 'operator', name: actor },
+        onRecord: (r) => records.set(r.id, r),
+      });
+      depsCache.set(remediation.id, d);
+    }
+    return d;
+  };
+
+  const results: ReplayResult[] = new Array(events.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < events.length) {
+      const index = next++;
+      const input = events[index]!;
+      const result = await replayOne(input);
+      results[index] = result;
+      done++;
+      options.onResult?.(result, done, events.length);
+    }
+  };
+
+  async function replayOne(input: InputEvent): Promise<ReplayResult> {
+    const started = performance.now();
+    const p = peek(input.event);
+    const base = {
+      origin: input.origin,
+      ...(p.id ? { eventId: p.id } : {}),
+      ...(p.resourceId ? { resource: p.resourceId } : {}),
+      ...(p.account ? { account: p.account } : {}),
+      ...(p.region ? { region: p.region } : {}),
+    };
+    const remediation = p.resourceType ? remediationForResourceType(p.resourceType) : undefined;
+    if (!remediation) {
+      return {
+        ...base,
+        outcome: 'REJECTED',
+        reason: p.resourceType
+          ? `no remediation handles resource type ${JSON.stringify(p.resourceType)}`
+          : 'not a Config compliance-change event (no detail.resourceType)',
+        steps: [],
+        durationMs: performance.now() - started,
+        duplicate: false,
+      };
+    }
+    const deps = depsFor(remediation);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const out = await runPipeline(input.event, remediation, deps);
+        const record = records.get(out.recordId);
+        // idempotency hands a duplicate the first delivery's result: same record id, no new record
+        const fresh = record !== undefined && !returned.has(out.recordId);
+        returned.add(out.recordId);
+        return {
+          ...base,
+          remediation: remediation.id,
+          outcome: out.outcome,
+          reason: out.reason,
+          recordId: out.recordId,
+          steps: (fresh && record ? record.steps : []).map((s) => ({
+            api: s.api,
+            input: s.input,
+            result: s.result,
+          })),
+          durationMs: performance.now() - started,
+          duplicate: !fresh,
+        };
+      } catch (error) {
+        // a concurrent duplicate is still in progress: Lambda would retry it; so do we
+        if ((error as Error).name === 'IdempotencyAlreadyInProgressError' && attempt < 50) {
+          await sleep(20 + attempt * 10);
+          continue;
+        }
+        const record = error instanceof RemediationFailedError ? records.get(error.recordId) : undefined;
+        return {
+          ...base,
+          remediation: remediation.id,
+          outcome: 'FAILED',
+          reason: error instanceof Error ? error.message : describeError(error).message,
+          ...(record ? { recordId: record.id } : {}),
+          steps: (record?.steps ?? []).map((s) => ({ api: s.api, input: s.input, result: s.result })),
+          durationMs: performance.now() - started,
+          duplicate: false,
+        };
+      }
+    }
+  }
+
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, events.length)) }, worker),
+  );
+  return results;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'operator';
+  }
+}
+
+/** Percentile (nearest rank) of a list of numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export interface ReplaySummary {
+  readonly events: number;
+  readonly byOutcome: Record<string, number>;
+  readonly byRemediation: Record<string, Record<string, number>>;
+  readonly duplicates: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly apiCalls: Record<string, number>;
+  readonly apiCallsTotal: number;
+}
+
+export function summarize(results: readonly ReplayResult[], apiCalls: Record<string, number>): ReplaySummary {
+  const byOutcome: Record<string, number> = {};
+  const byRemediation: Record<string, Record<string, number>> = {};
+  for (const r of results) {
+    byOutcome[r.outcome] = (byOutcome[r.outcome] ?? 0) + 1;
+    const key = r.remediation ?? '(none)';
+    byRemediation[key] ??= {};
+    byRemediation[key][r.outcome] = (byRemediation[key][r.outcome] ?? 0) + 1;
+  }
+  const durations = results.map((r) => r.durationMs);
+  return {
+    events: results.length,
+    byOutcome,
+    byRemediation,
+    duplicates: results.filter((r) => r.duplicate).length,
+    p50Ms: percentile(durations, 50),
+    p99Ms: percentile(durations, 99),
+    apiCalls,
+    apiCallsTotal: Object.values(apiCalls).reduce((a, b) => a + b, 0),
+  };
+}

@@ -1,0 +1,63 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import { assumeRoleCredentials } from '../../shared/assume-role.js';
+import { type ClientFactory, createClientFactory } from '../../shared/clients.js';
+import { CliError } from '../errors.js';
+import { CallCounter } from './call-counter.js';
+
+/** Where a replay acts: the embedded simulated account, or AWS (or any AWS-compatible endpoint). */
+export interface Target {
+  readonly kind: 'sim' | 'aws';
+  readonly clients: ClientFactory;
+  /** Settings the target implies (the simulated account's idempotency table and accounts). */
+  readonly settings: Record<string, unknown>;
+  readonly homeRegion?: string;
+  /** API calls made so far, per `service:Api`. */
+  calls(): Record<string, number>;
+  /** Persists what changed (the simulated account's state file) and releases resources. */
+  close(save: boolean): Promise<string | undefined>;
+}
+
+export interface AwsTargetOptions {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  readonly roleArn?: string;
+  readonly externalId?: string;
+}
+
+/** AWS through the SDK's default credential chain (`--profile` sets AWS_PROFILE), optionally assuming a role. */
+export function awsTarget(o: AwsTargetOptions): Target {
+  if (o.profile) process.env.AWS_PROFILE = o.profile;
+  const region = o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (o.endpointUrl && !/^https?:\/\/[^\s]+$/.test(o.endpointUrl)) {
+    throw new CliError(`--endpoint-url ${JSON.stringify(o.endpointUrl)} must be an http(s) URL`);
+  }
+  const counter = new CallCounter();
+  let credentials: ReturnType<typeof assumeRoleCredentials> | undefined;
+  if (o.roleArn) {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(o.roleArn)) {
+      throw new CliError(`--role-arn ${JSON.stringify(o.roleArn)} is not an IAM role ARN`);
+    }
+    const sts = new STSClient({
+      ...(region ? { region } : {}),
+      ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+    });
+    credentials = assumeRoleCredentials(sts, o.roleArn, o.externalId ? { externalId: o.externalId } : {});
+  }
+  const clients = createClientFactory({
+    ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+    ...(credentials ? { credentials } : {}),
+    plugins: [counter.plugin()],
+  });
+  return {
+    kind: 'aws',
+    clients,
+    settings: {},
+    ...(region ? { homeRegion: region } : {}),
+    calls: () => counter.toJSON(),
+    close: async () => {
+      clients.destroy();
+      return undefined;
+    },
+  };
+}
