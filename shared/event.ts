@@ -1,7 +1,7 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EventRejectedError } from './errors.js';
 import { ACCOUNT_ID, quote, REGION } from './resource-id.js';
+import { firstIssue } from './zod.js';
 
 /** The detail-type AWS Config uses on EventBridge for rule compliance changes. */
 export const COMPLIANCE_CHANGE = 'Config Rules Compliance Change';
@@ -16,48 +16,54 @@ export const ComplianceType = {
 } as const;
 export type ComplianceType = (typeof ComplianceType)[keyof typeof ComplianceType];
 
-const name = z.string().min(1).max(256);
-const timestamp = z.string().min(1).max(64);
+const str = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const name = str(1, 256);
+const timestamp = str(1, 64);
 
 const EvaluationResultSchema = z.object({
   evaluationResultIdentifier: z.object({
     evaluationResultQualifier: z.object({
       configRuleName: name,
       resourceType: name,
-      resourceId: z.string().min(1).max(768),
+      resourceId: str(1, 768),
     }),
     orderingTimestamp: timestamp,
   }),
   complianceType: z.enum(['NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']),
-  resultRecordedTime: timestamp.optional(),
-  configRuleInvokedTime: timestamp.optional(),
-  annotation: z.string().max(1024).nullish(),
+  resultRecordedTime: z.optional(timestamp),
+  configRuleInvokedTime: z.optional(timestamp),
+  annotation: z.nullish(str(0, 1024)),
 });
 
 /** `detail` of a "Config Rules Compliance Change" event, as AWS Config publishes it. */
 export const ComplianceChangeDetailSchema = z.object({
-  resourceId: z.string().min(1).max(768),
-  awsRegion: z.string().regex(REGION, 'must be a region name'),
-  awsAccountId: z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id'),
+  resourceId: str(1, 768),
+  awsRegion: z.string().check(z.regex(REGION, 'must be a region name')),
+  awsAccountId: z.string().check(z.regex(ACCOUNT_ID, 'must be a 12-digit account id')),
   configRuleName: name,
-  recordVersion: z.string().max(16).optional(),
-  configRuleARN: z.string().max(2048).optional(),
+  recordVersion: z.optional(str(0, 16)),
+  configRuleARN: z.optional(str(0, 2048)),
   messageType: z.literal('ComplianceChangeNotification'),
   newEvaluationResult: EvaluationResultSchema,
-  oldEvaluationResult: EvaluationResultSchema.nullish(),
-  notificationCreationTime: timestamp.optional(),
+  oldEvaluationResult: z.nullish(EvaluationResultSchema),
+  notificationCreationTime: z.optional(timestamp),
   resourceType: name,
 });
 
-/** The EventBridge envelope (Powertools parser's schema), narrowed to compliance-change events. */
-export const ComplianceChangeEventSchema = EventBridgeSchema.extend({
-  version: z.string().max(8),
-  id: z.string().min(1).max(128),
-  source: z.string().max(256),
-  account: z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id'),
-  region: z.string().regex(REGION, 'must be a region name'),
-  resources: z.array(z.string().max(2048)).max(100),
-  'detail-type': z.string().max(256),
+/**
+ * The EventBridge envelope (the fields of Powertools parser's EventBridgeSchema, with bounds),
+ * narrowed to compliance-change events.
+ */
+export const ComplianceChangeEventSchema = z.object({
+  version: str(0, 8),
+  id: str(1, 128),
+  source: str(1, 256),
+  account: z.string().check(z.regex(ACCOUNT_ID, 'must be a 12-digit account id')),
+  time: z.iso.datetime({ offset: true }),
+  region: z.string().check(z.regex(REGION, 'must be a region name')),
+  resources: z.array(str(0, 2048)).check(z.maxLength(100)),
+  'detail-type': str(1, 256),
+  'replay-name': z.optional(str(0, 256)),
   detail: ComplianceChangeDetailSchema,
 });
 export type ComplianceChangeEvent = z.infer<typeof ComplianceChangeEventSchema>;
@@ -87,13 +93,6 @@ export interface ParsedEvent {
 
 /** Largest event accepted, in characters of JSON (EventBridge's own limit is 256 KB). */
 export const MAX_EVENT_CHARS = 256 * 1024;
-
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'does not match the schema';
-  const path = issue.path.length ? issue.path.join('.') : '(event)';
-  return `${path}: ${issue.message}`;
-}
 
 /**
  * Parses an EventBridge "Config Rules Compliance Change" event. Anything else is rejected with a

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod.js';
 
 /**
  * The exemption register: a JSON array that the security team controls (Parameter Store, not
@@ -11,20 +12,19 @@ import { z } from 'zod';
  *    "approvedAt": "2026-11-01T00:00:00Z", "expires": "2026-12-01T00:00:00Z" }]
  * ```
  */
-export const ExemptionSchema = z
-  .object({
-    id: z.string().min(1).max(128),
-    resourceId: z.string().min(1).max(768),
-    /** A remediation id, or `*` for all of them. */
-    remediation: z.string().min(1).max(64).default('*'),
-    /** An account id, or `*` (default) for the resource id in any account. */
-    account: z.string().min(1).max(12).default('*'),
-    reason: z.string().min(3).max(1024),
-    approvedBy: z.string().min(3).max(256),
-    approvedAt: z.iso.datetime({ offset: true }).optional(),
-    expires: z.iso.datetime({ offset: true }),
-  })
-  .strict();
+const str = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+export const ExemptionSchema = z.strictObject({
+  id: str(1, 128),
+  resourceId: str(1, 768),
+  /** A remediation id, or `*` for all of them. */
+  remediation: z._default(str(1, 64), '*'),
+  /** An account id, or `*` (default) for the resource id in any account. */
+  account: z._default(str(1, 12), '*'),
+  reason: str(3, 1024),
+  approvedBy: str(3, 256),
+  approvedAt: z.optional(z.iso.datetime({ offset: true })),
+  expires: z.iso.datetime({ offset: true }),
+});
 export type Exemption = z.infer<typeof ExemptionSchema>;
 
 /** Reads the register's raw JSON; throws when it cannot be read. */

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { z } from 'zod';
 import type { ClientCtor, SdkClient } from './clients.js';
+import type { Schema } from './zod.js';
 
 /**
  * One step of a plan: exactly one AWS write call.
@@ -77,7 +77,7 @@ export interface Remediation<State = unknown, Settings = unknown, S extends Step
   /** IAM actions, split by use: describe (read) and apply (write). Least privilege is derived from this. */
   readonly permissions: { readonly read: readonly string[]; readonly write: readonly string[] };
   /** The remediation's own settings, with defaults; rejects unknown keys. */
-  readonly settingsSchema: z.ZodType<Settings>;
+  readonly settingsSchema: Schema<Settings>;
   /** Error codes that mean "already done" when sending a step. */
   readonly alreadyDoneErrors: readonly string[];
   /** Error codes that mean "cannot act now, retry later" (the record says why). */

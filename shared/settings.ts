@@ -1,75 +1,78 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SettingsError } from './errors.js';
 import { ACCOUNT_ID, REGION } from './resource-id.js';
+import './zod.js';
 
 export const Mode = { enforce: 'enforce', dryRun: 'dry-run' } as const;
 export type Mode = (typeof Mode)[keyof typeof Mode];
 
 const ModeSchema = z.enum(['enforce', 'dry-run']);
+const str = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const posInt = z.number().check(z.int(), z.positive());
 
 /** Per-remediation overrides: its mode (kill switch), the rule names it accepts, its own settings. */
-export const RemediationOverrideSchema = z
-  .object({
-    mode: ModeSchema.optional(),
-    configRuleNames: z.array(z.string().min(1).max(256)).max(100).optional(),
-    settings: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
+export const RemediationOverrideSchema = z.strictObject({
+  mode: z.optional(ModeSchema),
+  configRuleNames: z.optional(z.array(str(1, 256)).check(z.maxLength(100))),
+  settings: z.optional(z.record(z.string(), z.unknown())),
+});
 
 /**
  * airlock's runtime settings. Set by the deployment as environment variables, overridable at run
  * time by a JSON document in Parameter Store (same shape) so an operator can flip `mode` to
  * `dry-run` without a deploy.
  */
-export const SettingsSchema = z
-  .object({
-    /** `enforce` acts; `dry-run` plans and records PLANNED. The global kill switch. */
-    mode: ModeSchema.default('dry-run'),
-    /** Accounts the deployment may act in; `*` for any. */
-    allowedAccounts: z.array(z.union([z.literal('*'), z.string().regex(ACCOUNT_ID)])).default([]),
-    /** Regions the deployment may act in; `*` for any. */
-    allowedRegions: z.array(z.union([z.literal('*'), z.string().regex(REGION)])).default(['*']),
-    remediations: z.record(z.string(), RemediationOverrideSchema).default({}),
-    exemptions: z
-      .object({
-        /** Parameter Store name of the exemption register (a JSON array). Unset: no register. */
-        parameter: z.string().max(2048).optional(),
-        /** When the register cannot be read: `act` (fail closed: remediate) or `stop` (fail the invocation, retried). */
-        onUnreadable: z.enum(['act', 'stop']).default('act'),
-        /** Longest exemption accepted, in days; longer ones are ignored (no permanent allowlists). */
-        maxDays: z.number().int().positive().max(366).default(90),
-      })
-      .strict()
-      .default({ onUnreadable: 'act', maxDays: 90 }),
-    blastRadius: z
-      .object({
-        /** Writes allowed per remediation and account within the window before the breaker trips. */
-        maxWrites: z.number().int().positive().default(20),
-        windowSeconds: z.number().int().positive().default(300),
-      })
-      .strict()
-      .default({ maxWrites: 20, windowSeconds: 300 }),
-    /** DynamoDB table for idempotency and breaker counters. Unset: idempotency off (say so in logs). */
-    table: z.string().min(3).max(255).optional(),
-    idempotencyTtlSeconds: z
-      .number()
-      .int()
-      .positive()
-      .default(7 * 24 * 3600),
-    audit: z
-      .object({
-        bucket: z.string().min(3).max(63).optional(),
-        prefix: z.string().max(256).default('audit/'),
-        /** Local NDJSON trail (offline runs and the harness). */
-        file: z.string().max(4096).optional(),
-      })
-      .strict()
-      .default({ prefix: 'audit/' }),
-    /** Parameter Store name of the JSON override document, and how long it is cached. */
-    parameter: z.string().max(2048).optional(),
-    parameterMaxAgeSeconds: z.number().int().nonnegative().default(60),
-  })
-  .strict();
+export const SettingsSchema = z.strictObject({
+  /** `enforce` acts; `dry-run` plans and records PLANNED. The global kill switch. */
+  mode: z._default(ModeSchema, 'dry-run'),
+  /** Accounts the deployment may act in; `*` for any. */
+  allowedAccounts: z._default(
+    z.array(
+      z.union([z.literal('*'), z.string().check(z.regex(ACCOUNT_ID, 'must be a 12-digit account id or *'))]),
+    ),
+    [],
+  ),
+  /** Regions the deployment may act in; `*` for any. */
+  allowedRegions: z._default(
+    z.array(z.union([z.literal('*'), z.string().check(z.regex(REGION, 'must be a region name or *'))])),
+    ['*'],
+  ),
+  remediations: z._default(z.record(z.string(), RemediationOverrideSchema), {}),
+  exemptions: z._default(
+    z.strictObject({
+      /** Parameter Store name of the exemption register (a JSON array). Unset: no register. */
+      parameter: z.optional(str(1, 2048)),
+      /** When the register cannot be read: `act` (fail closed: remediate) or `stop` (fail the invocation, retried). */
+      onUnreadable: z._default(z.enum(['act', 'stop']), 'act'),
+      /** Longest exemption accepted, in days; longer ones are ignored (no permanent allowlists). */
+      maxDays: z._default(z.number().check(z.int(), z.positive(), z.lte(366)), 90),
+    }),
+    { onUnreadable: 'act', maxDays: 90 },
+  ),
+  blastRadius: z._default(
+    z.strictObject({
+      /** Writes allowed per remediation and account within the window before the breaker trips. */
+      maxWrites: z._default(posInt, 20),
+      windowSeconds: z._default(posInt, 300),
+    }),
+    { maxWrites: 20, windowSeconds: 300 },
+  ),
+  /** DynamoDB table for idempotency and breaker counters. Unset: idempotency off (say so in logs). */
+  table: z.optional(str(3, 255)),
+  idempotencyTtlSeconds: z._default(posInt, 7 * 24 * 3600),
+  audit: z._default(
+    z.strictObject({
+      bucket: z.optional(str(3, 63)),
+      prefix: z._default(str(0, 256), 'audit/'),
+      /** Local NDJSON trail (offline runs and the harness). */
+      file: z.optional(str(1, 4096)),
+    }),
+    { prefix: 'audit/' },
+  ),
+  /** Parameter Store name of the JSON override document, and how long it is cached. */
+  parameter: z.optional(str(1, 2048)),
+  parameterMaxAgeSeconds: z._default(z.number().check(z.int(), z.nonnegative()), 60),
+});
 export type Settings = z.infer<typeof SettingsSchema>;
 
 /** The environment variables airlock reads, each with what it sets. */

@@ -4,9 +4,10 @@ import type {
   RevokeSecurityGroupIngressCommandInput,
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Cidr, coversFamily, isNonPublic, parseCidr } from '../../shared/cidr.js';
 import type { Plan, Step } from '../../shared/remediation.js';
+import '../../shared/zod.js';
 import { ruleToIpPermission } from './ip-permissions.js';
 
 export const SSH_PORT = 22;
@@ -19,16 +20,14 @@ export interface SecurityGroupState {
   readonly prefixLists: Readonly<Record<string, readonly string[]>>;
 }
 
-export const RevokeOpenSshSettingsSchema = z
-  .object({
-    /**
-     * A world-open rule whose port range holds 22 and more (0-65535): `revoke-rule` (default)
-     * revokes the whole rule; `reauthorize-remainder` first re-authorises the rest of the range
-     * for the same source, then revokes the rule.
-     */
-    portRangePolicy: z.enum(['revoke-rule', 'reauthorize-remainder']).default('revoke-rule'),
-  })
-  .strict();
+export const RevokeOpenSshSettingsSchema = z.strictObject({
+  /**
+   * A world-open rule whose port range holds 22 and more (0-65535): `revoke-rule` (default)
+   * revokes the whole rule; `reauthorize-remainder` first re-authorises the rest of the range
+   * for the same source, then revokes the rule.
+   */
+  portRangePolicy: z._default(z.enum(['revoke-rule', 'reauthorize-remainder']), 'revoke-rule'),
+});
 export type RevokeOpenSshSettings = z.infer<typeof RevokeOpenSshSettingsSchema>;
 
 export type RevokeStep = Step<RevokeSecurityGroupIngressCommandInput> & {
