@@ -1,0 +1,13 @@
+export { isWriteApi, type SimChange, type SimOptions, SimulatedCloud } from './cloud.js';
+export { sampleSimState } from './sample.js';
+export {
+  loadSimState,
+  parseSimState,
+  type SimAccount,
+  type SimBucket,
+  type SimFault,
+  type SimRegion,
+  type SimState,
+  SimStateError,
+  SimStateSchema,
+} from './state.js';
