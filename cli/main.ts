@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../shared/version.js';
+import { registerAudit } from './commands/audit.js';
 import { registerEvents } from './commands/events.js';
+import { registerReplay } from './commands/replay.js';
+import { registerRollback } from './commands/rollback.js';
 import { CliError, ExitCode } from './errors.js';
 
 /** The `airlock` program: every command registers itself from its own file under cli/commands/. */
@@ -13,6 +16,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerEvents(program);
+  registerReplay(program);
+  registerAudit(program);
+  registerRollback(program);
   return program;
 }
 

@@ -1,8 +1,10 @@
 import { userInfo } from 'node:os';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { remediationForResourceType } from '../../functions/registry.js';
 import type { AuditRecord, Outcome } from '../../shared/audit-record.js';
 import type { ClientFactory } from '../../shared/clients.js';
-import { createDeps } from '../../shared/deps.js';
+import { type BuiltDeps, createDeps } from '../../shared/deps.js';
 import { describeError, RemediationFailedError } from '../../shared/errors.js';
 import type { PipelineDeps } from '../../shared/pipeline.js';
 import { runPipeline } from '../../shared/pipeline.js';
@@ -38,7 +40,12 @@ export interface ReplayOptions {
   readonly homeRegion?: string;
   readonly onResult?: (result: ReplayResult, done: number, total: number) => void;
   readonly actor?: string;
+  /** Log level of the functions' structured logs (stdout is the harness' own output: default SILENT). */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
+
+/** Outside Lambda, an in-progress idempotency record expires after this long if the harness dies. */
+const HARNESS_IN_PROGRESS_MS = 60_000;
 
 function peek(event: unknown): {
   resourceType?: string;
@@ -72,10 +79,10 @@ export async function replayEvents(
 ): Promise<ReplayResult[]> {
   const records = new Map<string, AuditRecord>();
   const returned = new Set<string>();
-  const depsCache = new Map<string, PipelineDeps>();
+  const depsCache = new Map<string, BuiltDeps>();
   const actor = options.actor ?? safeUser();
   const depsFor = (remediation: AnyRemediation): PipelineDeps => {
-    let d = depsCache.get(remediation.id);
+    let d: BuiltDeps | undefined = depsCache.get(remediation.id);
     if (!d) {
       d = createDeps(remediation.id, {
         env: options.env ?? {},
@@ -86,7 +93,9 @@ export async function replayEvents(
         trigger: 'replay',
         actor: { type: 'operator', name: actor },
         onRecord: (r) => records.set(r.id, r),
+        logger: new Logger({ serviceName: remediation.id, logLevel: options.logLevel ?? 'SILENT' }),
       });
+      d.registerContext({ getRemainingTimeInMillis: () => HARNESS_IN_PROGRESS_MS } as Context);
       depsCache.set(remediation.id, d);
     }
     return d;
