@@ -5,8 +5,15 @@ import { firstIssue } from './zod.js';
 
 /** The detail-type AWS Config uses on EventBridge for rule compliance changes. */
 export const COMPLIANCE_CHANGE = 'Config Rules Compliance Change';
-/** Sources whose compliance-change events airlock handles: AWS Config, and the manual path (SSM document). */
-export const EVENT_SOURCES = { config: 'aws.config', manual: 'airlock.manual' } as const;
+/**
+ * Sources whose compliance-change events airlock handles: AWS Config, the manual path (SSM document),
+ * and the periodic sweep that re-drives what is still NON_COMPLIANT.
+ */
+export const EVENT_SOURCES = {
+  config: 'aws.config',
+  manual: 'airlock.manual',
+  sweep: 'airlock.sweep',
+} as const;
 
 export const ComplianceType = {
   NON_COMPLIANT: 'NON_COMPLIANT',
@@ -139,7 +146,7 @@ export function parseComplianceEvent(input: unknown): ParsedEvent {
     );
   }
   const source = envelope.source;
-  if (source !== EVENT_SOURCES.config && source !== EVENT_SOURCES.manual) {
+  if (source !== EVENT_SOURCES.config && source !== EVENT_SOURCES.manual && source !== EVENT_SOURCES.sweep) {
     throw new EventRejectedError(`source ${quote(source)} is not aws.config`);
   }
   const result = ComplianceChangeEventSchema.safeParse(raw);
@@ -178,7 +185,12 @@ export function parseComplianceEvent(input: unknown): ParsedEvent {
       : {}),
     evaluationTime: detail.newEvaluationResult.evaluationResultIdentifier.orderingTimestamp,
     ...(detail.newEvaluationResult.annotation ? { annotation: detail.newEvaluationResult.annotation } : {}),
-    trigger: event.source === EVENT_SOURCES.manual ? 'manual' : 'config',
+    trigger:
+      event.source === EVENT_SOURCES.manual
+        ? 'manual'
+        : event.source === EVENT_SOURCES.sweep
+          ? 'sweep'
+          : 'config',
   };
 }
 
