@@ -1,11 +1,17 @@
 import type { AnyRemediation } from '../shared/remediation.js';
+import { removePodCidrTgwRoutes } from './remove-pod-cidr-tgw-routes/index.js';
 import { revokeOpenSsh } from './revoke-open-ssh/index.js';
+import { stripInternetRoutes } from './strip-internet-routes/index.js';
 
 /**
  * Every remediation airlock ships. The CLI, the CDK app and the registry-wide tests read this
  * list; adding a remediation is adding its module here.
  */
-export const REMEDIATIONS: readonly AnyRemediation[] = [revokeOpenSsh];
+export const REMEDIATIONS: readonly AnyRemediation[] = [
+  revokeOpenSsh,
+  stripInternetRoutes,
+  removePodCidrTgwRoutes,
+];
 
 /** The remediation with this id, or undefined. */
 export function findRemediation(id: string): AnyRemediation | undefined {

@@ -1,0 +1,4 @@
+import { createHandler } from '../../shared/handler.js';
+import { stripInternetRoutes } from './index.js';
+
+export const handler = createHandler(stripInternetRoutes);

@@ -1,0 +1,513 @@
+import type { Route, RouteTable } from '@aws-sdk/client-ec2';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GONE } from '../../shared/remediation.js';
+import { loadPlacebo, loadRealWorld } from '../../test/helpers/fixtures.js';
+import {
+  findInternetRoutes,
+  planStripInternetRoutes,
+  type RouteStep,
+  type RouteTableState,
+  routeDestination,
+  routeUndoConflict,
+  type StripInternetRoutesSettings,
+  StripInternetRoutesSettingsSchema,
+  undoRouteStep,
+} from './plan.js';
+
+const DEFAULTS: StripInternetRoutesSettings = StripInternetRoutesSettingsSchema.parse({});
+const TABLE = 'rtb-0123456789abcdef0';
+const FOLDER = 'api/ec2/describe-route-tables';
+
+const table = (routes: Route[], extra: Partial<RouteTable> = {}): RouteTableState => ({
+  RouteTableId: TABLE,
+  VpcId: 'vpc-0123456789abcdef0',
+  Routes: routes,
+  Associations: [],
+  Tags: [],
+  ...extra,
+});
+const LOCAL: Route = {
+  DestinationCidrBlock: '10.0.0.0/16',
+  GatewayId: 'local',
+  Origin: 'CreateRouteTable',
+  State: 'active',
+};
+
+const destKey = (r: Route) => JSON.stringify(routeDestination(r));
+
+/** A pure model of EC2 route tables: what the table holds after a step (errors as EC2 names them). */
+function applyStep(s: RouteTableState, step: RouteStep): RouteTableState {
+  const routes = s.Routes ?? [];
+  const { RouteTableId: _id, ...rest } = step.input;
+  const key = JSON.stringify(
+    'DestinationCidrBlock' in rest
+      ? { DestinationCidrBlock: rest.DestinationCidrBlock }
+      : 'DestinationIpv6CidrBlock' in rest
+        ? { DestinationIpv6CidrBlock: rest.DestinationIpv6CidrBlock }
+        : { DestinationPrefixListId: rest.DestinationPrefixListId },
+  );
+  if (step.action === 'ec2:DeleteRoute') {
+    if (!routes.some((r) => destKey(r) === key)) throw new Error('InvalidRoute.NotFound');
+    return { ...s, Routes: routes.filter((r) => destKey(r) !== key) };
+  }
+  if (routes.some((r) => destKey(r) === key)) throw new Error('RouteAlreadyExists');
+  const { RouteTableId: _t, ...fields } = step.input;
+  return { ...s, Routes: [...routes, { ...fields, Origin: 'CreateRoute', State: 'active' } as Route] };
+}
+const applyPlan = (s: RouteTableState, steps: readonly RouteStep[]) => steps.reduce(applyStep, s);
+const signature = (s: RouteTableState) =>
+  (s.Routes ?? [])
+    .map((r) =>
+      JSON.stringify([
+        routeDestination(r),
+        r.GatewayId,
+        r.NatGatewayId,
+        r.EgressOnlyInternetGatewayId,
+        r.VpcPeeringConnectionId,
+        r.NetworkInterfaceId,
+        r.TransitGatewayId,
+      ]),
+    )
+    .sort()
+    .join('\n');
+/** Independent of the planner: a deletable route to the internet is left. */
+const hasInternetRoute = (s: RouteTableState) =>
+  (s.Routes ?? []).some(
+    (r) =>
+      (r.State === 'active' || r.State === 'blackhole') &&
+      r.Origin === 'CreateRoute' &&
+      (/^igw-/.test(r.GatewayId ?? '') ||
+        /^nat-/.test(r.NatGatewayId ?? '') ||
+        /^eigw-/.test(r.EgressOnlyInternetGatewayId ?? '')),
+  );
+
+function tablesOf(file: string): RouteTableState[] {
+  const data = file.startsWith('placebo__')
+    ? loadPlacebo<{ RouteTables: RouteTable[] }>(`${FOLDER}/${file}`)
+    : loadRealWorld<{ RouteTables: RouteTable[] }>(`${FOLDER}/${file}`);
+  return data.RouteTables;
+}
+
+describe('Function: planStripInternetRoutes', () => {
+  describe('over real DescribeRouteTables answers', () => {
+    const publicByType: StripInternetRoutesSettings = {
+      ...DEFAULTS,
+      publicRouteTableTag: { key: 'Type', value: 'Ingress' },
+    };
+    const publicByName: StripInternetRoutesSettings = {
+      ...DEFAULTS,
+      publicRouteTableTag: { key: 'Name', value: 'public' },
+    };
+    it.each([
+      [
+        'awscli__3-tables__local__nat-0.0.0.0-0-blackhole__igw-0.0.0.0-0.json',
+        DEFAULTS,
+        ['rtb-09ba434c1bEXAMPLE', 'rtb-a1eec7de', 'rtb-07a98f76e5EXAMPLE'],
+      ],
+      ['botocore-example__single-table__local-route-only.json', DEFAULTS, []],
+      [
+        'placebo__13-tables__nat__igw__vpce-gateway-endpoint__prefix-list-destinations.json',
+        DEFAULTS,
+        [
+          'rtb-02dab232d4d3e7062',
+          'rtb-0790946c364d31f08',
+          'rtb-046ba441cf1187b69',
+          'rtb-0ba85f9bc06635600',
+          'rtb-036b56057df88bd48',
+          'rtb-0e40b5294fd751b38',
+          'rtb-006b59c15032dee2c',
+          'rtb-0da8d0fc8d7c46a45',
+          'rtb-0564036d8c3e1e117',
+        ],
+      ],
+      [
+        'placebo__13-tables__nat__igw__vpce-gateway-endpoint__prefix-list-destinations.json',
+        publicByType,
+        [
+          'rtb-0790946c364d31f08',
+          'rtb-046ba441cf1187b69',
+          'rtb-0e40b5294fd751b38',
+          'rtb-006b59c15032dee2c',
+          'rtb-0da8d0fc8d7c46a45',
+          'rtb-0564036d8c3e1e117',
+        ],
+      ],
+      [
+        'placebo__4-tables__blackhole__instance-eni-target__vpc-peering__vpce__igw.json',
+        DEFAULTS,
+        ['rtb-309e3d5b', 'rtb-e888328d', 'rtb-0c91a369'],
+      ],
+      [
+        'placebo__4-tables__igw-default-route__local.json',
+        DEFAULTS,
+        ['rtb-75bad00b', 'rtb-093c0ae5ab7524554'],
+      ],
+      ['placebo__4-tables__igw-default-route__local.json', publicByName, ['rtb-75bad00b']],
+    ])('plans exactly the private tables with internet routes of %s', (file, settings, expected) => {
+      // Prepare
+      const tables = tablesOf(file);
+
+      // Act
+      const plans = tables.map((t) => ({ t, plan: planStripInternetRoutes(t, settings) }));
+
+      // Assess
+      expect(plans.filter((p) => p.plan.kind === 'steps').map((p) => p.t.RouteTableId)).toEqual(expected);
+      for (const { t, plan } of plans) {
+        if (plan.kind !== 'steps') {
+          expect(plan.kind).toBe('noop');
+          continue;
+        }
+        for (const step of plan.steps) {
+          expect(step.action).toBe('ec2:DeleteRoute');
+          expect(step.input.RouteTableId).toBe(t.RouteTableId);
+        }
+        const after = applyPlan(t, plan.steps);
+        expect(hasInternetRoute(after)).toBe(false);
+        expect(planStripInternetRoutes(after, settings).kind).toBe('noop');
+        // only internet routes went away: local, gateway endpoints, peering, ENIs stay
+        const gone = (t.Routes ?? []).filter((r) => !(after.Routes ?? []).includes(r));
+        for (const r of gone)
+          expect(r.GatewayId?.startsWith('igw-') || r.NatGatewayId?.startsWith('nat-')).toBe(true);
+        for (const r of after.Routes ?? []) expect(r.GatewayId?.startsWith('igw-') ?? false).toBe(false);
+      }
+    });
+
+    it('deletes the blackhole route to a deleted NAT gateway by its exact destination', () => {
+      // Prepare
+      const [natTable] = tablesOf('awscli__3-tables__local__nat-0.0.0.0-0-blackhole__igw-0.0.0.0-0.json');
+
+      // Act
+      const plan = planStripInternetRoutes(natTable!, DEFAULTS);
+
+      // Assess
+      expect(plan).toEqual({
+        kind: 'steps',
+        steps: [
+          {
+            action: 'ec2:DeleteRoute',
+            input: { RouteTableId: 'rtb-09ba434c1bEXAMPLE', DestinationCidrBlock: '0.0.0.0/0' },
+            reason: '0.0.0.0/0 -> nat-06c018cbd8EXAMPLE (blackhole)',
+            before: {
+              route: {
+                DestinationCidrBlock: '0.0.0.0/0',
+                NatGatewayId: 'nat-06c018cbd8EXAMPLE',
+                Origin: 'CreateRoute',
+                State: 'blackhole',
+              },
+            },
+          },
+        ],
+      });
+    });
+  });
+
+  it.each([
+    [
+      'IPv6 ::/0 to an egress-only internet gateway',
+      { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-0123456789abcdef0' },
+      { DestinationIpv6CidrBlock: '::/0' },
+    ],
+    [
+      'IPv6 ::/0 to an internet gateway',
+      { DestinationIpv6CidrBlock: '::/0', GatewayId: 'igw-0123456789abcdef0' },
+      { DestinationIpv6CidrBlock: '::/0' },
+    ],
+    [
+      'a prefix list to a NAT gateway',
+      { DestinationPrefixListId: 'pl-0123456789abcdef0', NatGatewayId: 'nat-0123456789abcdef0' },
+      { DestinationPrefixListId: 'pl-0123456789abcdef0' },
+    ],
+    [
+      'a /8 to an internet gateway',
+      { DestinationCidrBlock: '52.0.0.0/8', GatewayId: 'igw-0123456789abcdef0' },
+      { DestinationCidrBlock: '52.0.0.0/8' },
+    ],
+  ])('deletes %s by that destination', (_name, fields, destination) => {
+    // Prepare
+    const route: Route = { ...fields, Origin: 'CreateRoute', State: 'active' };
+
+    // Act
+    const plan = planStripInternetRoutes(table([LOCAL, route]), DEFAULTS);
+
+    // Assess
+    expect(plan).toMatchObject({
+      kind: 'steps',
+      steps: [{ input: { RouteTableId: TABLE, ...destination } }],
+    });
+    if (plan.kind === 'steps')
+      expect(Object.keys(plan.steps[0]!.input).sort()).toEqual(
+        ['RouteTableId', ...Object.keys(destination)].sort(),
+      );
+  });
+
+  it.each([
+    ['a local route', LOCAL],
+    [
+      'a gateway endpoint route',
+      {
+        DestinationPrefixListId: 'pl-68a54001',
+        GatewayId: 'vpce-036452b71622c1bf8',
+        Origin: 'CreateRoute',
+        State: 'active',
+      },
+    ],
+    [
+      'a peering route',
+      {
+        DestinationCidrBlock: '10.1.0.0/16',
+        VpcPeeringConnectionId: 'pcx-36096b5f',
+        Origin: 'CreateRoute',
+        State: 'active',
+      },
+    ],
+    [
+      'a transit gateway default route',
+      {
+        DestinationCidrBlock: '0.0.0.0/0',
+        TransitGatewayId: 'tgw-0123456789abcdef0',
+        Origin: 'CreateRoute',
+        State: 'active',
+      },
+    ],
+    [
+      'an ENI blackhole route',
+      {
+        DestinationCidrBlock: '10.244.1.0/24',
+        NetworkInterfaceId: 'eni-961cc8ce',
+        Origin: 'CreateRoute',
+        State: 'blackhole',
+      },
+    ],
+    [
+      'an instance route',
+      {
+        DestinationCidrBlock: '0.0.0.0/0',
+        InstanceId: 'i-0123456789abcdef0',
+        Origin: 'CreateRoute',
+        State: 'active',
+      },
+    ],
+    [
+      'a VPN gateway propagated route',
+      {
+        DestinationCidrBlock: '192.168.0.0/16',
+        GatewayId: 'vgw-0123456789abcdef0',
+        Origin: 'EnableVgwRoutePropagation',
+        State: 'active',
+      },
+    ],
+  ] as [string, Route][])('never plans %s', (_name, route) => {
+    expect(planStripInternetRoutes(table([LOCAL, route]), DEFAULTS).kind).toBe('noop');
+  });
+
+  it('never touches a public-tier table, by id or by tag, and says why', () => {
+    // Prepare
+    const igw: Route = {
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: 'igw-0123456789abcdef0',
+      Origin: 'CreateRoute',
+      State: 'active',
+    };
+    const tagged = table([LOCAL, igw], { Tags: [{ Key: 'airlock:tier', Value: 'public' }] });
+    const listed = table([LOCAL, igw]);
+
+    // Act
+    const byTag = planStripInternetRoutes(tagged, DEFAULTS);
+    const byId = planStripInternetRoutes(listed, { ...DEFAULTS, publicRouteTableIds: [TABLE] });
+    const tagOff = planStripInternetRoutes(
+      tagged,
+      StripInternetRoutesSettingsSchema.parse({ publicRouteTableTag: null }),
+    );
+
+    // Assess
+    expect(byTag).toMatchObject({ kind: 'noop', reason: expect.stringContaining('airlock:tier=public') });
+    expect(byId).toMatchObject({ kind: 'noop', reason: expect.stringContaining('publicRouteTableIds') });
+    expect(tagOff.kind).toBe('steps');
+  });
+
+  it('reports a propagated internet route instead of planning its deletion', () => {
+    // Prepare
+    const propagated: Route = {
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: 'igw-0123456789abcdef0',
+      Origin: 'EnableVgwRoutePropagation',
+      State: 'active',
+    };
+    const nat: Route = {
+      DestinationIpv6CidrBlock: '64:ff9b::/96',
+      NatGatewayId: 'nat-0123456789abcdef0',
+      Origin: 'CreateRoute',
+      State: 'active',
+    };
+
+    // Act
+    const alone = planStripInternetRoutes(table([LOCAL, propagated]), DEFAULTS);
+    const mixed = planStripInternetRoutes(table([LOCAL, propagated, nat]), DEFAULTS);
+
+    // Assess
+    expect(alone).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringContaining('EnableVgwRoutePropagation'),
+    });
+    expect(mixed).toMatchObject({
+      kind: 'steps',
+      steps: [{ input: { DestinationIpv6CidrBlock: '64:ff9b::/96' } }],
+    });
+    expect(mixed.notes?.[0]).toContain('cannot be deleted');
+  });
+
+  it('rejects unknown settings and malformed route table ids', () => {
+    expect(() => StripInternetRoutesSettingsSchema.parse({ publicRouteTables: [] })).toThrow();
+    expect(() => StripInternetRoutesSettingsSchema.parse({ publicRouteTableIds: ['rtb-../x'] })).toThrow();
+    expect(DEFAULTS).toEqual({
+      publicRouteTableIds: [],
+      publicRouteTableTag: { key: 'airlock:tier', value: 'public' },
+    });
+  });
+
+  it('undoes a deletion by re-creating the route to its original target, and flags a route that came back', () => {
+    // Prepare
+    const nat: Route = {
+      DestinationCidrBlock: '0.0.0.0/0',
+      NatGatewayId: 'nat-0123456789abcdef0',
+      Origin: 'CreateRoute',
+      State: 'active',
+    };
+    const plan = planStripInternetRoutes(table([LOCAL, nat]), DEFAULTS);
+    if (plan.kind !== 'steps') throw new Error('expected steps');
+
+    // Act
+    const undo = undoRouteStep(plan.steps[0]!);
+
+    // Assess
+    expect(undo).toMatchObject([
+      {
+        action: 'ec2:CreateRoute',
+        input: {
+          RouteTableId: TABLE,
+          DestinationCidrBlock: '0.0.0.0/0',
+          NatGatewayId: 'nat-0123456789abcdef0',
+        },
+      },
+    ]);
+    expect(routeUndoConflict(table([LOCAL]), plan.steps[0]!)).toBeUndefined();
+    expect(
+      routeUndoConflict(table([LOCAL, { ...nat, NatGatewayId: 'nat-0fedcba9876543210' }]), plan.steps[0]!),
+    ).toContain('exists again');
+    expect(routeUndoConflict(GONE, plan.steps[0]!)).toContain('no longer exists');
+  });
+
+  describe('properties', () => {
+    const hex = fc.stringMatching(/^[0-9a-f]{17}$/);
+    const v4 = fc
+      .tuple(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 32 }),
+      )
+      .map(([a, b, p]) => `${a}.${b}.0.0/${Math.min(p, 16)}`);
+    const v6 = fc.constantFrom('::/0', '2600::/16', '64:ff9b::/96', '2001:db8::/32');
+    const pl = hex.map((h) => `pl-${h}`);
+    const destination = fc.oneof(
+      v4.map((d) => ({ DestinationCidrBlock: d })),
+      v6.map((d) => ({ DestinationIpv6CidrBlock: d })),
+      pl.map((d) => ({ DestinationPrefixListId: d })),
+    );
+    const target = fc.oneof(
+      hex.map((h) => ({ GatewayId: `igw-${h}` })),
+      hex.map((h) => ({ NatGatewayId: `nat-${h}` })),
+      hex.map((h) => ({ EgressOnlyInternetGatewayId: `eigw-${h}` })),
+      hex.map((h) => ({ GatewayId: `vpce-${h}` })),
+      hex.map((h) => ({ VpcPeeringConnectionId: `pcx-${h}` })),
+      hex.map((h) => ({ TransitGatewayId: `tgw-${h}` })),
+      hex.map((h) => ({ NetworkInterfaceId: `eni-${h}` })),
+      hex.map((h) => ({ GatewayId: `vgw-${h}` })),
+    );
+    const route = fc.record({ destination, target, state: fc.constantFrom('active', 'blackhole') }).map(
+      ({ destination: d, target: t, state }) =>
+        ({
+          ...d,
+          ...t,
+          Origin:
+            'GatewayId' in t && t.GatewayId.startsWith('vgw-') ? 'EnableVgwRoutePropagation' : 'CreateRoute',
+          State: state,
+        }) as Route,
+    );
+    const anyTable = fc
+      .record({ routes: fc.array(route, { maxLength: 10 }), tagged: fc.boolean() })
+      .map(({ routes, tagged }) => {
+        const unique = new Map<string, Route>();
+        for (const r of routes)
+          if (!unique.has(destKey(r)) && destKey(r) !== destKey(LOCAL)) unique.set(destKey(r), r);
+        return table(
+          [LOCAL, ...unique.values()],
+          tagged ? { Tags: [{ Key: 'airlock:tier', Value: 'public' }] } : {},
+        );
+      });
+    const anySettings = fc.record({
+      publicRouteTableIds: fc.constantFrom<string[][]>([], [TABLE], ['rtb-0fedcba9876543210']),
+      publicRouteTableTag: fc.constantFrom<StripInternetRoutesSettings['publicRouteTableTag']>(undefined, {
+        key: 'airlock:tier',
+        value: 'public',
+      }),
+    });
+    const isPublic = (t: RouteTableState, s: StripInternetRoutesSettings) =>
+      s.publicRouteTableIds.includes(TABLE) ||
+      (s.publicRouteTableTag !== undefined && (t.Tags ?? []).some((x) => x.Key === 'airlock:tier'));
+
+    it('leaves no internet route after the plan, and planning again gives noop', () => {
+      fc.assert(
+        fc.property(anyTable, anySettings, (t, settings) => {
+          const plan = planStripInternetRoutes(t, settings);
+          if (plan.kind !== 'steps') {
+            expect(plan.kind).toBe('noop');
+            expect(isPublic(t, settings) || !hasInternetRoute(t)).toBe(true);
+            return;
+          }
+          const after = applyPlan(t, plan.steps);
+          expect(hasInternetRoute(after)).toBe(false);
+          expect(planStripInternetRoutes(after, settings).kind).toBe('noop');
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('never plans a look-alike: the public tier, local, endpoint, peering, transit gateway, ENI or VPN routes', () => {
+      fc.assert(
+        fc.property(anyTable, anySettings, (t, settings) => {
+          const plan = planStripInternetRoutes(t, settings);
+          if (plan.kind !== 'steps') return;
+          expect(isPublic(t, settings)).toBe(false);
+          const deleted = new Set(plan.steps.map((s) => JSON.stringify(s.before.route)));
+          for (const r of t.Routes ?? []) {
+            const lookAlike =
+              r.GatewayId === 'local' ||
+              /^(vpce|vgw)-/.test(r.GatewayId ?? '') ||
+              r.VpcPeeringConnectionId !== undefined ||
+              r.TransitGatewayId !== undefined ||
+              r.NetworkInterfaceId !== undefined;
+            if (lookAlike) expect(deleted.has(JSON.stringify(r))).toBe(false);
+          }
+          expect(findInternetRoutes(t).length).toBeGreaterThanOrEqual(plan.steps.length);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('undoes any plan back to the original routes', () => {
+      fc.assert(
+        fc.property(anyTable, anySettings, (t, settings) => {
+          const plan = planStripInternetRoutes(t, settings);
+          if (plan.kind !== 'steps') return;
+          const undone = applyPlan(
+            applyPlan(t, plan.steps),
+            [...plan.steps].reverse().flatMap(undoRouteStep),
+          );
+          expect(signature(undone)).toEqual(signature(t));
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+});
