@@ -28,6 +28,7 @@ import {
   SimFaultsSchema,
   type SimState,
   SimStateError,
+  type SimStateInput,
 } from './state.js';
 import { STS_APIS } from './sts.js';
 
@@ -187,7 +188,10 @@ export class SimulatedCloud {
   }
 
   /** Builds the simulated account from a state (object or JSON file path); without one, an empty account. */
-  static async create(state?: SimState | string, options: SimOptions = {}): Promise<SimulatedCloud> {
+  static async create(
+    state?: SimState | SimStateInput | string,
+    options: SimOptions = {},
+  ): Promise<SimulatedCloud> {
     const parsed =
       typeof state === 'string'
         ? loadSimState(state)

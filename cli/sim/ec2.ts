@@ -354,7 +354,10 @@ function authorizeSecurityGroupIngress(ctx: SimCallContext, input: Input) {
     keys.add(ruleKey(r));
   }
   group.Rules.push(...added);
-  return { Return: true, SecurityGroupRules: clone(added) };
+  return {
+    Return: true,
+    SecurityGroupRules: clone(added).map(({ Tags, ...r }) => (Tags?.length ? { ...r, Tags } : r)),
+  };
 }
 
 // ---------- route tables ----------

@@ -9,5 +9,6 @@ export {
   type SimRegion,
   type SimState,
   SimStateError,
+  type SimStateInput,
   SimStateSchema,
 } from './state.js';

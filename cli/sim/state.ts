@@ -476,6 +476,9 @@ export const SimStateSchema = z
   })
   .strict();
 
+/** What a state may look like before defaults are filled in (every resource list optional). */
+export type SimStateInput = z.input<typeof SimStateSchema>;
+
 /** The error a bad state file raises: the message names the path of each bad field. */
 export class SimStateError extends Error {
   constructor(
