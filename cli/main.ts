@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../shared/version.js';
 import { registerAudit } from './commands/audit.js';
+import { registerDemo } from './commands/demo.js';
 import { registerEvents } from './commands/events.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRollback } from './commands/rollback.js';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerDemo(program);
   registerEvents(program);
   registerReplay(program);
   registerAudit(program);

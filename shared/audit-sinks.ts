@@ -1,5 +1,5 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AuditRecord } from './audit-record.js';
@@ -76,26 +76,48 @@ async function lastChain(path: string): Promise<string> {
   return CHAIN_GENESIS;
 }
 
+/** One writer per trail file in a process: appends are serialised so the chain follows file order. */
+const fileWriters = new Map<string, AuditSink>();
+
 /**
  * A local NDJSON trail for offline runs. Each line is the record plus `chain`, a hash chain over
  * the digests in file order, so that a removed, inserted or reordered record is detected.
+ * Every sink for the same file in a process shares one writer.
  */
 export function fileSink(path: string): AuditSink {
-  let previous: Promise<string> | undefined;
+  const key = resolve(path);
+  const existing = fileWriters.get(key);
+  if (existing) return existing;
+  const sink = createFileSink(key);
+  fileWriters.set(key, sink);
+  return sink;
+}
+
+function createFileSink(path: string): AuditSink {
+  // the chain of the last line this writer appended, and the file's size right after
+  let queue: Promise<unknown> = Promise.resolve();
+  let last: { chain: string; size: number } | undefined;
+  const sizeOf = (p: string) =>
+    stat(p).then(
+      (s) => s.size,
+      () => -1,
+    );
   return {
     name: 'file',
     write(record) {
-      const run = async (prev: string) => {
-        const chain = chainLink(prev, record.digest.value);
+      const run = async () => {
+        // start from our own last link unless the file changed under us (deleted, rotated, written by another process)
+        const previous = last && (await sizeOf(path)) === last.size ? last.chain : await lastChain(path);
+        const chain = chainLink(previous, record.digest.value);
         await mkdir(dirname(path), { recursive: true });
         await appendFile(path, `${JSON.stringify({ ...record, chain })}\n`, 'utf8');
-        return chain;
+        last = { chain, size: await sizeOf(path) };
       };
-      const start = previous ?? lastChain(path);
-      const next = start.then(run);
-      // the next write starts from this one's chain, or re-reads the file if this one failed
-      previous = next.catch(() => lastChain(path));
-      return next.then(() => undefined);
+      const next = queue.then(run, run);
+      queue = next.catch(() => {
+        last = undefined;
+      });
+      return next;
     },
   };
 }
