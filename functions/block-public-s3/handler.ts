@@ -1,0 +1,4 @@
+import { createHandler } from '../../shared/handler.js';
+import { blockPublicS3 } from './index.js';
+
+export const handler = createHandler(blockPublicS3);
