@@ -151,14 +151,12 @@ describe('Function: simulated EKS', () => {
 
     // Act
     const error = await errorOf(
-      factory
-        .get(EKSClient, scope)
-        .send(
-          new UpdateClusterConfigCommand({
-            name,
-            resourcesVpcConfig: { endpointPublicAccess: true, endpointPrivateAccess: false },
-          }),
-        ),
+      factory.get(EKSClient, scope).send(
+        new UpdateClusterConfigCommand({
+          name,
+          resourcesVpcConfig: { endpointPublicAccess: true, endpointPrivateAccess: false },
+        }),
+      ),
     );
     await sim.close();
 
