@@ -1,0 +1,162 @@
+import { join } from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../../shared/audit-record.js';
+import { newRecordId, recordKey, sealRecord } from '../../shared/audit-record.js';
+import { s3Sink } from '../../shared/audit-sinks.js';
+import { fakeObjectLockBucket } from './testing/fake-bucket.js';
+import { buildRealTrail, tempDir } from './testing/real-trail.js';
+import { listTrailKeys, loadS3Records } from './trail-s3.js';
+import { verifyS3Trail } from './verify-s3.js';
+
+const BUCKET = 'acme-airlock-audit';
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+const ec2 = mockClient(EC2Client);
+let base: AuditRecord[];
+
+/** The real records, moved to the given days (sealed again: they are valid records of those days). */
+function onDay(record: AuditRecord, day: string): AuditRecord {
+  const time = `${day}T10:00:00.000Z`;
+  const { digest: _d, ...rest } = record;
+  return sealRecord({ ...rest, id: newRecordId(Date.parse(time)), time, startedAt: time });
+}
+
+beforeAll(async () => {
+  base = await buildRealTrail(ec2, join(tempDir(), 'trail.ndjson'));
+});
+
+let bucket: ReturnType<typeof fakeObjectLockBucket>;
+let records: AuditRecord[];
+const trail = () => ({ s3: new S3Client({ region: 'eu-west-2' }), bucket: BUCKET, prefix: 'audit/' });
+
+beforeEach(async () => {
+  bucket = fakeObjectLockBucket();
+  records = [
+    onDay(base[0]!, '2026-11-01'),
+    onDay(base[1]!, '2026-11-19'),
+    onDay(base[2]!, '2026-11-20'),
+    onDay(base[3]!, '2026-11-21'),
+    onDay(base[4]!, '2026-11-21'),
+  ];
+  const sink = s3Sink(new S3Client({ region: 'eu-west-2' }), BUCKET, 'audit/');
+  for (const r of records) await sink.write(r);
+});
+
+const listedPrefixes = () => bucket.s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix);
+
+describe('Function: listTrailKeys', () => {
+  it('lists only the day partitions a time range needs, one ListObjectsV2 per day', async () => {
+    // Act
+    const keys = await listTrailKeys(trail(), { since: Date.parse('2026-11-20T00:00:00Z') }, NOW);
+
+    // Assess
+    expect(listedPrefixes()).toEqual(['audit/dt=2026-11-20/', 'audit/dt=2026-11-21/']);
+    expect(keys.sort()).toEqual([records[2]!, records[3]!, records[4]!].map((r) => recordKey(r)).sort());
+  });
+
+  it('narrows to the account partition when the filter names one account', async () => {
+    // Act
+    await listTrailKeys(
+      trail(),
+      { since: Date.parse('2026-11-21T00:00:00Z'), accounts: ['444455556666'] },
+      NOW,
+    );
+
+    // Assess
+    expect(listedPrefixes()).toEqual(['audit/dt=2026-11-21/account=444455556666/']);
+  });
+
+  it('lists the partitions present first when the range is open, and reads only those in range', async () => {
+    // Act
+    const keys = await listTrailKeys(trail(), { until: Date.parse('2026-11-19T23:00:00Z') }, NOW);
+
+    // Assess
+    expect(listedPrefixes()).toEqual(['audit/', 'audit/dt=2026-11-01/', 'audit/dt=2026-11-19/']);
+    expect(keys).toHaveLength(2);
+  });
+});
+
+describe('Function: loadS3Records', () => {
+  it('reads the records the filter needs, across pages', async () => {
+    // Act
+    const loaded = await loadS3Records(trail(), {}, NOW);
+
+    // Assess
+    expect(loaded.map((r) => r.id).sort()).toEqual(records.map((r) => r.id).sort());
+  });
+
+  it('names the object that is not a record', async () => {
+    // Prepare
+    bucket.objects.set('audit/dt=2026-11-21/account=111122223333/region=eu-west-2/junk.json', {
+      body: 'not json',
+      metadata: {},
+    });
+
+    // Act
+    const error = await loadS3Records(trail(), { since: Date.parse('2026-11-21T00:00:00Z') }, NOW).catch(
+      (e) => e,
+    );
+
+    // Assess
+    expect(String(error.message)).toContain(
+      `s3://${BUCKET}/audit/dt=2026-11-21/account=111122223333/region=eu-west-2/junk.json: body is not valid JSON`,
+    );
+  });
+});
+
+describe('Function: verifyS3Trail', () => {
+  it('passes a trail written by the S3 sink into an Object Lock bucket', async () => {
+    // Act
+    const report = await verifyS3Trail(trail(), {}, NOW);
+
+    // Assess
+    expect(report).toEqual({ objects: 5, problems: [] });
+  });
+
+  it('names each object whose body, metadata, key or retention is wrong', async () => {
+    // Prepare
+    const key = (i: number) => recordKey(records[i]!);
+    const o0 = bucket.objects.get(key(0))!;
+    o0.body = JSON.stringify({ ...records[0]!, outcome: 'NOOP' });
+    bucket.objects.get(key(1))!.metadata['airlock-digest'] = 'a'.repeat(64);
+    const moved = key(2).replace('region=eu-west-2', 'region=us-east-1');
+    bucket.objects.set(moved, bucket.objects.get(key(2))!);
+    bucket.objects.delete(key(2));
+    bucket.objects.get(key(3))!.retention = {
+      Mode: 'GOVERNANCE',
+      RetainUntilDate: new Date(NOW + 86_400_000),
+    };
+    bucket.objects.get(key(4))!.retention = { Mode: 'COMPLIANCE', RetainUntilDate: new Date(NOW - 1000) };
+
+    // Act
+    const report = await verifyS3Trail(trail(), {}, NOW);
+
+    // Assess
+    const byKey = (k: string) => report.problems.filter((p) => p.key === k).map((p) => p.message);
+    expect(byKey(key(0))).toEqual(['altered: the body does not match its digest']);
+    expect(byKey(key(1))[0]).toMatch(/^metadata airlock-digest aaaaaaaaaaaa… differs/);
+    expect(byKey(moved)).toEqual([`stored under the wrong key: expected ${key(2)}`]);
+    expect(byKey(key(3))).toEqual(['Object Lock retention mode is GOVERNANCE, not COMPLIANCE']);
+    expect(byKey(key(4))[0]).toMatch(/^Object Lock retention ended on 2026-11-21T11:59:59.000Z/);
+    expect(report.problems.every((p) => p.id)).toBe(true);
+  });
+
+  it('names an object without Object Lock retention', async () => {
+    // Prepare
+    delete bucket.objects.get(recordKey(records[0]!))!.retention;
+
+    // Act
+    const report = await verifyS3Trail(trail(), {}, NOW);
+
+    // Assess
+    expect(report.problems).toEqual([
+      {
+        key: recordKey(records[0]!),
+        id: records[0]!.id,
+        message: 'no Object Lock retention (NoSuchObjectLockConfiguration): the object is not protected',
+      },
+    ]);
+  });
+});
