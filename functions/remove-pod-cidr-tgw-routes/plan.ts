@@ -128,7 +128,7 @@ export function planRemovePodCidrTgwRoutes(
   }
   for (const search of state.additionalRoutesAvailable) {
     notes.push(
-      `more routes than one search returns (${search}): planning again after these steps finds the rest`,
+      `AdditionalRoutesAvailable for ${search}: more routes than one search returns; planning again after these steps finds the rest`,
     );
   }
 
