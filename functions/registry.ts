@@ -1,4 +1,6 @@
 import type { AnyRemediation } from '../shared/remediation.js';
+import { blockPublicS3 } from './block-public-s3/index.js';
+import { privatizeEksEndpoint } from './privatize-eks-endpoint/index.js';
 import { removePodCidrTgwRoutes } from './remove-pod-cidr-tgw-routes/index.js';
 import { revokeOpenSsh } from './revoke-open-ssh/index.js';
 import { stripInternetRoutes } from './strip-internet-routes/index.js';
@@ -11,6 +13,8 @@ export const REMEDIATIONS: readonly AnyRemediation[] = [
   revokeOpenSsh,
   stripInternetRoutes,
   removePodCidrTgwRoutes,
+  blockPublicS3,
+  privatizeEksEndpoint,
 ];
 
 /** The remediation with this id, or undefined. */
