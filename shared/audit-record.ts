@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import type { Trigger } from './event.js';
+import type { ApiCall, Trigger } from './event.js';
 
 export const AUDIT_SCHEMA = 'airlock.audit/v1';
 
@@ -51,6 +51,8 @@ export interface AuditRecord {
     readonly evaluationTime?: string;
     readonly complianceType?: string;
     readonly annotation?: string;
+    /** For CloudTrail events: who made which call, from where (`resourceIds` left out: see notes). */
+    readonly apiCall?: Omit<ApiCall, 'resourceIds'>;
   };
   readonly rule?: string;
   readonly remediation: string;

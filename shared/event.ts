@@ -75,8 +75,37 @@ export const ComplianceChangeEventSchema = z.object({
 });
 export type ComplianceChangeEvent = z.infer<typeof ComplianceChangeEventSchema>;
 
-/** How the event reached airlock. */
-export type Trigger = 'config' | 'manual' | 'replay' | 'rollback' | 'sweep';
+/** How the event reached airlock (`cloudtrail`: the API call itself, the fast path). */
+export type Trigger = 'config' | 'manual' | 'replay' | 'rollback' | 'sweep' | 'cloudtrail';
+
+/**
+ * The API call behind a CloudTrail event (the fast path): who called what, from where. Strings
+ * are capped; the resource is still read live, never taken from here.
+ */
+export interface ApiCall {
+  readonly eventSource: string;
+  readonly eventName: string;
+  readonly eventId: string;
+  readonly eventTime: string;
+  /** `userIdentity.arn`: the caller (an assumed-role session, a user, root). */
+  readonly principal?: string;
+  /** `userIdentity.type`: AssumedRole, IAMUser, Root, AWSService... */
+  readonly principalType?: string;
+  readonly principalAccount?: string;
+  /** `sessionContext.sessionIssuer.arn` / `.userName`: the role behind a session. */
+  readonly issuer?: string;
+  readonly issuerName?: string;
+  readonly issuerAccount?: string;
+  /** `userIdentity.invokedBy`: the AWS service that made the call on the caller's behalf. */
+  readonly invokedBy?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  /** Present when the call failed: it changed nothing. */
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  /** Every id of the remediation's resource type the call named; the event acts on the first. */
+  readonly resourceIds: readonly string[];
+}
 
 /** What the pipeline keeps of an event: ids and names, never state. */
 export interface ParsedEvent {
@@ -96,23 +125,24 @@ export interface ParsedEvent {
   readonly evaluationTime: string;
   readonly annotation?: string;
   readonly trigger: Trigger;
+  /** The API call, for CloudTrail events (trigger `cloudtrail`). */
+  readonly apiCall?: ApiCall;
 }
 
 /** Largest event accepted, in characters of JSON (EventBridge's own limit is 256 KB). */
 export const MAX_EVENT_CHARS = 256 * 1024;
 
 /**
- * Parses an EventBridge "Config Rules Compliance Change" event. Anything else is rejected with a
- * reason a human understands: other detail-types and sources, malformed JSON, oversized or
- * inconsistent events.
+ * Reads an event as a JSON object (an object, or a JSON string), within {@link MAX_EVENT_CHARS}.
+ * Anything else is rejected with a reason.
  *
  * @example
  * ```ts
- * const parsed = parseComplianceEvent(event); // throws EventRejectedError on bad input
- * parsed.resourceId; // 'sg-0123456789abcdef0'
+ * readEventObject('{"detail-type":"x"}'); // { 'detail-type': 'x' }
+ * readEventObject('[1]'); // throws EventRejectedError: event must be a JSON object, got an array
  * ```
  */
-export function parseComplianceEvent(input: unknown): ParsedEvent {
+export function readEventObject(input: unknown): Record<string, unknown> {
   let raw = input;
   if (typeof input === 'string') {
     if (input.length > MAX_EVENT_CHARS) {
@@ -138,7 +168,22 @@ export function parseComplianceEvent(input: unknown): ParsedEvent {
   if (size > MAX_EVENT_CHARS) {
     throw new EventRejectedError(`event is ${size} characters of JSON, more than ${MAX_EVENT_CHARS}`);
   }
-  const envelope = raw as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}
+
+/**
+ * Parses an EventBridge "Config Rules Compliance Change" event. Anything else is rejected with a
+ * reason a human understands: other detail-types and sources, malformed JSON, oversized or
+ * inconsistent events.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseComplianceEvent(event); // throws EventRejectedError on bad input
+ * parsed.resourceId; // 'sg-0123456789abcdef0'
+ * ```
+ */
+export function parseComplianceEvent(input: unknown): ParsedEvent {
+  const envelope = readEventObject(input);
   const detailType = envelope['detail-type'];
   if (detailType !== COMPLIANCE_CHANGE) {
     throw new EventRejectedError(
@@ -149,7 +194,7 @@ export function parseComplianceEvent(input: unknown): ParsedEvent {
   if (source !== EVENT_SOURCES.config && source !== EVENT_SOURCES.manual && source !== EVENT_SOURCES.sweep) {
     throw new EventRejectedError(`source ${quote(source)} is not aws.config`);
   }
-  const result = ComplianceChangeEventSchema.safeParse(raw);
+  const result = ComplianceChangeEventSchema.safeParse(envelope);
   if (!result.success) {
     throw new EventRejectedError(`malformed compliance-change event: ${firstIssue(result.error)}`);
   }
@@ -211,6 +256,7 @@ export function summarizeRejectedEvent(input: unknown): Record<string, string> {
     pick('rule', d.configRuleName);
     pick('resourceType', d.resourceType);
     pick('resourceId', d.resourceId);
+    if (typeof d.eventName === 'string') pick('rule', `cloudtrail:${d.eventName}`);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { AuditSink } from './audit-sinks.js';
 import { writeToSinks } from './audit-sinks.js';
 import type { Breaker } from './breaker.js';
 import type { ClientFactory } from './clients.js';
+import { API_CALL, isOwnPrincipal } from './cloudtrail.js';
 import {
   AuditWriteError,
   describeError,
@@ -13,12 +14,13 @@ import {
   errorCode,
   RemediationFailedError,
 } from './errors.js';
-import type { ParsedEvent, Trigger } from './event.js';
-import { parseComplianceEvent, summarizeRejectedEvent } from './event.js';
+import type { ApiCall, ParsedEvent, Trigger } from './event.js';
+import { summarizeRejectedEvent } from './event.js';
 import { type ExemptionSource, findExemption } from './exemptions.js';
+import { parseEvent } from './parse-event.js';
 import type { AnyRemediation, Plan, RemediationContext, Step } from './remediation.js';
 import { apiName, GONE } from './remediation.js';
-import { validateResourceId } from './resource-id.js';
+import { quote, validateResourceId } from './resource-id.js';
 import type { Settings } from './settings.js';
 import { allowed, modeFor } from './settings.js';
 import { VERSION } from './version.js';
@@ -120,17 +122,20 @@ export async function runPipeline(
   const mode =
     deps.modeOverride === 'plan' ? 'plan' : (deps.modeOverride ?? modeFor(settings, remediation.id));
 
-  // 1. parse and validate: anything wrong ends REJECTED, with zero AWS calls
+  // 1. parse and validate: anything wrong ends REJECTED, with zero AWS calls. An API call that
+  //    failed, or that airlock made itself, changed nothing to remediate: NOOP, zero AWS calls.
   let event: ParsedEvent;
+  let ignored: string | undefined;
   try {
-    event = parseComplianceEvent(input);
-    const problem = checkEvent(event, remediation, settings);
+    event = parseEvent(input, remediation.cloudTrail);
+    ignored = event.apiCall ? ignoredCall(event.apiCall, event.account, settings) : undefined;
+    const problem = checkEvent(event, remediation, settings, ignored !== undefined);
     if (problem) throw new EventRejectedError(problem);
   } catch (error) {
     const summary = summarizeRejectedEvent(input);
     const draft: Draft = {
       record: {
-        ...base(mode, deps.trigger ?? 'config'),
+        ...base(mode, deps.trigger ?? (summary.detailType === API_CALL ? 'cloudtrail' : 'config')),
         event: { id: summary.id, source: summary.source, detailType: summary.detailType },
         rule: summary.rule,
         account: summary.account,
@@ -158,15 +163,22 @@ export async function runPipeline(
         evaluationTime: event.evaluationTime,
         complianceType: event.complianceType,
         ...(event.annotation ? { annotation: event.annotation } : {}),
+        ...(event.apiCall ? { apiCall: auditApiCall(event.apiCall) } : {}),
       },
       rule: event.rule,
       account: event.account,
       region: event.region,
-      resource: { type: event.resourceType, id: event.resourceId },
+      resource: {
+        type: event.resourceType,
+        // a failed or own call is not validated further: keep its id only when it is a valid one
+        ...(validateResourceId(event.resourceType, event.resourceId) ? {} : { id: event.resourceId }),
+      },
     },
-    notes: [],
+    notes: event.apiCall ? otherResources(event.apiCall, event.resourceId) : [],
     started,
   };
+
+  if (ignored) return finish(draft, 'NOOP', ignored, []);
 
   if (event.complianceType !== 'NON_COMPLIANT') {
     return finish(draft, 'NOOP', `evaluation is ${event.complianceType}: nothing to remediate`, []);
@@ -396,15 +408,25 @@ export async function runPipeline(
   }
 }
 
-function checkEvent(event: ParsedEvent, remediation: AnyRemediation, settings: Settings): string | undefined {
+/**
+ * Checks an event before anything is read. A CloudTrail event is not matched against Config rule
+ * names (its trigger lists the calls); `ignored` (a failed or airlock's own call, which ends NOOP
+ * without a read) skips the resource id check, not the account and region allowlists.
+ */
+function checkEvent(
+  event: ParsedEvent,
+  remediation: AnyRemediation,
+  settings: Settings,
+  ignored = false,
+): string | undefined {
   if (event.resourceType !== remediation.resourceType) {
     return `resource type ${event.resourceType} is not remediated by ${remediation.id} (${remediation.resourceType})`;
   }
   const patterns = settings.remediations[remediation.id]?.configRuleNames ?? remediation.configRuleNames;
-  if (!ruleAccepted(patterns, event.rule)) {
+  if (!event.apiCall && !ruleAccepted(patterns, event.rule)) {
     return `Config rule ${JSON.stringify(event.rule)} is not one that ${remediation.id} acts on (${patterns.join(', ')})`;
   }
-  const problem = validateResourceId(event.resourceType, event.resourceId);
+  const problem = ignored ? undefined : validateResourceId(event.resourceType, event.resourceId);
   if (problem) return `resourceId ${JSON.stringify(event.resourceId.slice(0, 100))} ${problem}`;
   if (!allowed(settings.allowedAccounts, event.account)) {
     return `account ${event.account} is not in this deployment's allowlist`;
@@ -413,6 +435,38 @@ function checkEvent(event: ParsedEvent, remediation: AnyRemediation, settings: S
     return `region ${event.region} is not in this deployment's allowlist`;
   }
   return undefined;
+}
+
+/** Why a CloudTrail call needs no remediation at all (it failed, or airlock made it), or undefined. */
+function ignoredCall(call: ApiCall, account: string, settings: Settings): string | undefined {
+  if (call.errorCode !== undefined) return `the call failed (${call.errorCode}): nothing changed`;
+  if (isOwnPrincipal(call, settings.ownPrincipals, account)) {
+    return `made by airlock itself (${call.issuer ?? call.principal}): its own write, nothing to remediate`;
+  }
+  return undefined;
+}
+
+/** The API call as the audit record keeps it: who, what, from where. */
+function auditApiCall(call: ApiCall): Omit<ApiCall, 'resourceIds'> {
+  const { resourceIds: _ids, ...rest } = call;
+  return rest;
+}
+
+/**
+ * The pipeline handles one resource per event: a call that names several acts on the first; the
+ * others are named in the record (Config's evaluation, or the periodic sweep, covers them).
+ */
+function otherResources(call: ApiCall, handled: string): string[] {
+  const others = call.resourceIds.filter((id) => id !== handled);
+  if (others.length === 0) return [];
+  return [
+    `the call also named ${others
+      .slice(0, 10)
+      .map((id) => quote(id, 128))
+      .join(
+        ', ',
+      )}${others.length > 10 ? ` and ${others.length - 10} more` : ''}: this event acts on ${quote(handled, 128)} only`,
+  ];
 }
 
 /** The remediation's own settings, validated by its schema (defaults applied). */

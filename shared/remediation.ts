@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ClientCtor, SdkClient } from './clients.js';
+import type { CloudTrailTrigger } from './cloudtrail.js';
 import type { Schema } from './zod.js';
 
 /**
@@ -102,6 +103,11 @@ export interface Remediation<State = unknown, Settings = unknown, S extends Step
   undoConflict?(state: State | Gone, step: S): string | undefined;
   /** Optional: the part of the state worth keeping in the audit record (default: the state). */
   summarize?(state: State): unknown;
+  /**
+   * Optional: the API calls that can create the violation and how to find the resource in them
+   * (the fast path: "AWS API Call via CloudTrail" events, about a minute after the call).
+   */
+  readonly cloudTrail?: CloudTrailTrigger;
 }
 
 /** Any remediation, for registries and the pipeline. */

@@ -69,6 +69,25 @@ export const SettingsSchema = z.strictObject({
     }),
     { prefix: 'audit/' },
   ),
+  /**
+   * airlock's own principals: role ARNs, or role names (matched for a role of the call's own account).
+   * A CloudTrail event for a call one of them made (the remediation's own write) ends NOOP with no AWS call.
+   */
+  ownPrincipals: z._default(
+    z
+      .array(
+        z
+          .string()
+          .check(
+            z.regex(
+              /^(?:arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(?:role|assumed-role|user)\/[\w+=,.@/-]{1,512}|[\w+=,.@-]{1,64})$/,
+              'must be a role ARN or a role name',
+            ),
+          ),
+      )
+      .check(z.maxLength(100)),
+    [],
+  ),
   /** Parameter Store name of the JSON override document, and how long it is cached. */
   parameter: z.optional(str(1, 2048)),
   parameterMaxAgeSeconds: z._default(z.number().check(z.int(), z.nonnegative()), 60),
@@ -90,6 +109,7 @@ export const ENV = {
   AIRLOCK_BLAST_RADIUS_MAX_WRITES: 'blastRadius.maxWrites',
   AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: 'blastRadius.windowSeconds',
   AIRLOCK_REMEDIATIONS: 'remediations (JSON object: id -> { mode, configRuleNames, settings })',
+  AIRLOCK_OWN_PRINCIPALS: 'ownPrincipals (comma-separated role ARNs or role names of airlock itself)',
 } as const;
 
 const list = (value: string) =>
@@ -114,6 +134,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
   if (env.AIRLOCK_ALLOWED_ACCOUNTS) out.allowedAccounts = list(env.AIRLOCK_ALLOWED_ACCOUNTS);
   if (env.AIRLOCK_ALLOWED_REGIONS) out.allowedRegions = list(env.AIRLOCK_ALLOWED_REGIONS);
   if (env.AIRLOCK_TABLE) out.table = env.AIRLOCK_TABLE;
+  if (env.AIRLOCK_OWN_PRINCIPALS) out.ownPrincipals = list(env.AIRLOCK_OWN_PRINCIPALS);
   if (env.AIRLOCK_SETTINGS_PARAMETER) out.parameter = env.AIRLOCK_SETTINGS_PARAMETER;
   if (env.AIRLOCK_AUDIT_BUCKET) audit.bucket = env.AIRLOCK_AUDIT_BUCKET;
   if (env.AIRLOCK_AUDIT_PREFIX) audit.prefix = env.AIRLOCK_AUDIT_PREFIX;
