@@ -4,10 +4,11 @@ import type {
   TransitGatewayRoute,
   TransitGatewayRouteTable,
 } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Cidr, cidrWithin, parseCidr } from '../../shared/cidr.js';
 import type { Gone, Plan, Step } from '../../shared/remediation.js';
 import { GONE } from '../../shared/remediation.js';
+import '../../shared/zod.js';
 
 /** The transit gateway route table as read live, with the routes found around the pod CIDRs. */
 export interface TgwRouteTableState {
@@ -21,28 +22,27 @@ export interface TgwRouteTableState {
   readonly additionalRoutesAvailable: readonly string[];
 }
 
-const PodCidrSchema = z
-  .string()
-  .max(64)
-  .transform((text, ctx) => {
+const PodCidrSchema = z.pipe(
+  z.string().check(z.maxLength(64)),
+  z.transform((text: string, ctx) => {
     const cidr = parseCidr(text);
-    if (!cidr) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a CIDR` });
-      return z.NEVER;
-    }
-    if (cidr.prefix === 0) {
-      ctx.addIssue({ code: 'custom', message: `${text} covers every address: not a pod CIDR` });
+    const problem = !cidr
+      ? `${JSON.stringify(text)} is not a CIDR`
+      : cidr.prefix === 0
+        ? `${text} covers every address: not a pod CIDR`
+        : undefined;
+    if (problem || !cidr) {
+      ctx.issues.push({ code: 'custom', message: problem ?? 'not a CIDR', input: text });
       return z.NEVER;
     }
     return cidr.text;
-  });
+  }),
+);
 
-export const RemovePodCidrTgwRoutesSettingsSchema = z
-  .object({
-    /** The pod CIDRs that must never be reachable through the transit gateway (canonical form). */
-    podCidrs: z.array(PodCidrSchema).min(1).max(20).default(['100.64.0.0/10']),
-  })
-  .strict();
+export const RemovePodCidrTgwRoutesSettingsSchema = z.strictObject({
+  /** The pod CIDRs that must never be reachable through the transit gateway (canonical form). */
+  podCidrs: z._default(z.array(PodCidrSchema).check(z.minLength(1), z.maxLength(20)), ['100.64.0.0/10']),
+});
 export type RemovePodCidrTgwRoutesSettings = z.infer<typeof RemovePodCidrTgwRoutesSettingsSchema>;
 
 export type DeleteTgwRouteStep = Step<DeleteTransitGatewayRouteCommandInput> & {

@@ -4,33 +4,42 @@ import type {
   Route,
   RouteTable,
 } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Gone, Plan, Step } from '../../shared/remediation.js';
 import { GONE } from '../../shared/remediation.js';
+import '../../shared/zod.js';
 
 /** The route table as DescribeRouteTables returns it: routes, associations, tags, VPC. */
 export type RouteTableState = RouteTable;
 
-const RouteTableIdSchema = z.string().regex(/^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'a route table id (rtb-…)');
+const RouteTableIdSchema = z
+  .string()
+  .check(
+    z.regex(/^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'must be a route table id (rtb- and 8 or 17 hex digits)'),
+  );
 
-const DEFAULT_PUBLIC_TAG = { key: 'airlock:tier', value: 'public' } as const;
+const DEFAULT_PUBLIC_TAG = { key: 'airlock:tier', value: 'public' };
 
-export const StripInternetRoutesSettingsSchema = z
-  .object({
-    /** Route tables of the public tier: their internet routes are legitimate and never touched. */
-    publicRouteTableIds: z.array(RouteTableIdSchema).max(1000).default([]),
-    /**
-     * A tag that marks a public-tier route table (default `airlock:tier=public`); `null` turns the tag
-     * check off so that only `publicRouteTableIds` counts.
-     */
-    publicRouteTableTag: z
-      .object({ key: z.string().min(1).max(128), value: z.string().max(256) })
-      .strict()
-      .nullable()
-      .default(DEFAULT_PUBLIC_TAG)
-      .transform((tag) => tag ?? undefined),
-  })
-  .strict();
+export const StripInternetRoutesSettingsSchema = z.strictObject({
+  /** Route tables of the public tier: their internet routes are legitimate and never touched. */
+  publicRouteTableIds: z._default(z.array(RouteTableIdSchema).check(z.maxLength(1000)), []),
+  /**
+   * A tag that marks a public-tier route table (default `airlock:tier=public`); `null` turns the tag
+   * check off so that only `publicRouteTableIds` counts.
+   */
+  publicRouteTableTag: z.pipe(
+    z._default(
+      z.nullable(
+        z.strictObject({
+          key: z.string().check(z.minLength(1), z.maxLength(128)),
+          value: z.string().check(z.maxLength(256)),
+        }),
+      ),
+      DEFAULT_PUBLIC_TAG,
+    ),
+    z.transform((tag) => tag ?? undefined),
+  ),
+});
 export type StripInternetRoutesSettings = z.infer<typeof StripInternetRoutesSettingsSchema>;
 
 /** The destination of a route: exactly one of the three keys, as DeleteRoute / CreateRoute take it. */
