@@ -1,0 +1,57 @@
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+
+interface Grant {
+  readonly actions: Set<string>;
+  readonly resources: readonly string[];
+  readonly condition?: Record<string, unknown>;
+}
+
+/**
+ * Collects (action, resources) grants and emits one statement per distinct resource set, so that a
+ * role's policy lists each action once. Wildcard resources are remembered with why they are needed,
+ * for the cdk-nag suppressions that must name each of them.
+ */
+export class Grants {
+  private readonly byScope = new Map<string, Grant>();
+  readonly wildcards = new Map<string, string>();
+
+  add(
+    actions: readonly string[],
+    resources: readonly string[],
+    why: string,
+    condition?: Record<string, unknown>,
+  ): this {
+    for (const action of actions) {
+      if (action.includes('*')) throw new Error(`wildcard action ${action} is never granted`);
+    }
+    const key = JSON.stringify([resources, condition ?? null]);
+    const grant = this.byScope.get(key) ?? {
+      actions: new Set<string>(),
+      resources,
+      ...(condition ? { condition } : {}),
+    };
+    for (const action of actions) grant.actions.add(action);
+    this.byScope.set(key, grant);
+    for (const resource of resources) {
+      if (resource.includes('*') && !this.wildcards.has(resource)) this.wildcards.set(resource, why);
+    }
+    return this;
+  }
+
+  /** Every action granted, sorted. */
+  actions(): string[] {
+    return [...new Set([...this.byScope.values()].flatMap((g) => [...g.actions]))].sort();
+  }
+
+  statements(): PolicyStatement[] {
+    return [...this.byScope.values()].map(
+      (g) =>
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...g.actions].sort(),
+          resources: [...g.resources],
+          ...(g.condition ? { conditions: g.condition } : {}),
+        }),
+    );
+  }
+}
