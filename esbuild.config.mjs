@@ -5,7 +5,27 @@ import { build } from 'esbuild';
 
 const root = new URL('.', import.meta.url).pathname;
 const functionsDir = join(root, 'functions');
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+
+// `--cli`: the operator CLI as one ESM file (dependencies stay in node_modules), so `airlock` starts
+// without compiling TypeScript; bin/airlock.mjs falls back to tsx when it is missing or stale.
+if (args.includes('--cli')) {
+  await build({
+    entryPoints: { main: join(root, 'cli', 'main.ts') },
+    outdir: join(root, 'dist', 'cli'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  process.exit(0);
+}
+
+const only = args;
 
 const ids = readdirSync(functionsDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(functionsDir, d.name, 'handler.ts')))
