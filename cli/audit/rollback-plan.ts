@@ -58,8 +58,9 @@ export async function planRollback(
   record: AuditRecord,
   target: { clients: ClientFactory; logger: Logger },
   rolledBackBy: readonly AuditRecord[] = [],
+  lookup: (id: string) => AnyRemediation | undefined = findRemediation,
 ): Promise<RollbackPlan> {
-  const remediation = findRemediation(record.remediation);
+  const remediation = lookup(record.remediation);
   if (!remediation) {
     throw new CliError(
       `record ${record.id} is from remediation ${JSON.stringify(record.remediation)}, which this airlock does not ship`,
