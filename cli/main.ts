@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEvents } from './commands/events.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerSim } from './commands/sim.js';
 import { CliError, ExitCode } from './errors.js';
 
 /** The `airlock` program: every command registers itself from its own file under cli/commands/. */
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerAudit(program);
   registerRollback(program);
+  registerSim(program);
   return program;
 }
 

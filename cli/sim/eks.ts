@@ -157,8 +157,15 @@ function listUpdates(ctx: SimCallContext, input: Input) {
   return { updateIds: page, ...(next ? { nextToken: next } : {}) };
 }
 
+function listClusters(ctx: SimCallContext, input: Input) {
+  const names = ctx.region$().eksClusters.map((c) => c.name);
+  const { page, next } = paginate(names, input.maxResults, input.nextToken, 100, 'InvalidParameterException');
+  return { clusters: page, ...(next ? { nextToken: next } : {}) };
+}
+
 /** The simulated EKS APIs, by API name. */
 export const EKS_APIS: Record<string, (ctx: SimCallContext, input: Input) => unknown> = {
+  ListClusters: listClusters,
   DescribeCluster: describeCluster,
   UpdateClusterConfig: updateClusterConfig,
   DescribeUpdate: describeUpdate,

@@ -330,8 +330,25 @@ function deleteObject(ctx: SimCallContext, input: Input) {
   return {};
 }
 
+function listBuckets(ctx: SimCallContext, input: Input) {
+  const own = Object.entries(ctx.state.accounts[ctx.account]?.buckets ?? {})
+    .filter(([, b]) => !input.BucketRegion || b.region === input.BucketRegion)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return {
+    Buckets: own.map(([name, b]) => ({ Name: name, BucketRegion: b.region, CreationDate: new Date(0) })),
+    Owner: { ID: ctx.account },
+  };
+}
+
+function getBucketLocation(ctx: SimCallContext, input: Input) {
+  const { bucket } = findBucket(ctx.state, input.Bucket);
+  return { LocationConstraint: bucket.region === 'us-east-1' ? undefined : bucket.region };
+}
+
 /** The simulated S3 APIs, by API name. */
 export const S3_APIS: Record<string, (ctx: SimCallContext, input: Input) => unknown> = {
+  ListBuckets: listBuckets,
+  GetBucketLocation: getBucketLocation,
   GetPublicAccessBlock: getPublicAccessBlock,
   PutPublicAccessBlock: putPublicAccessBlock,
   DeletePublicAccessBlock: deletePublicAccessBlock,

@@ -459,7 +459,9 @@ export const SimStateSchema = z
             roles: z.array(z.string()).default([]),
             buckets: z
               .record(
-                z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
+                z
+                  .string()
+                  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,253}[a-zA-Z0-9]$/, 'expected an S3 bucket name'),
                 bucketSchema,
               )
               .default({}),
@@ -502,9 +504,12 @@ export class SimStateError extends Error {
 export function parseSimState(raw: unknown, source = 'state'): SimState {
   const result = SimStateSchema.safeParse(raw);
   if (!result.success) {
-    const issues = result.error.issues.map(
-      (i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`,
-    );
+    const issues = result.error.issues.map((i) => {
+      // a bad record key: say what the key should look like (the nested issue), not just "invalid key"
+      const inner = (i as { issues?: { message: string }[] }).issues?.[0]?.message;
+      const message = i.code === 'invalid_key' && inner ? `invalid key: ${inner}` : i.message;
+      return `${i.path.map(String).join('.') || '(root)'}: ${message}`;
+    });
     throw new SimStateError(`${source} is not a valid simulator state: ${issues.join('; ')}`, issues);
   }
   const state = result.data as unknown as SimState;
