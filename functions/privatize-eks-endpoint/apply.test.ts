@@ -264,14 +264,12 @@ describe('Function: privatizeEksEndpoint through runPipeline', () => {
 
   it('records NOOP and writes nothing when the cluster is gone (ResourceNotFoundException)', async () => {
     // Prepare
-    eks
-      .on(DescribeClusterCommand)
-      .rejects(
-        new ResourceNotFoundException({
-          $metadata: { httpStatusCode: 404 },
-          message: 'No cluster found for name: gone.',
-        }),
-      );
+    eks.on(DescribeClusterCommand).rejects(
+      new ResourceNotFoundException({
+        $metadata: { httpStatusCode: 404 },
+        message: 'No cluster found for name: gone.',
+      }),
+    );
     const records: AuditRecord[] = [];
 
     // Act
