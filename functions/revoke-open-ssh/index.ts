@@ -1,5 +1,6 @@
 import { defineRemediation } from '../../shared/remediation.js';
 import { applySshStep } from './apply.js';
+import { revokeOpenSshCloudTrail } from './cloudtrail.js';
 import { describeSecurityGroup } from './describe.js';
 import {
   planRevokeOpenSsh,
@@ -40,4 +41,5 @@ export const revokeOpenSsh = defineRemediation<SecurityGroupState, RevokeOpenSsh
   plan: planRevokeOpenSsh,
   apply: applySshStep,
   undo: undoSshStep,
+  cloudTrail: revokeOpenSshCloudTrail,
 });
