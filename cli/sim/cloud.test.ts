@@ -382,6 +382,28 @@ describe('Function: SimulatedCloud', () => {
       );
     });
 
+    it('loads the example state of the README', async () => {
+      // Prepare
+      const readme = readFileSync(join(import.meta.dirname, 'README.md'), 'utf8');
+      const example = /## The state file[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+
+      // Act
+      const loaded = await SimulatedCloud.create(JSON.parse(example ?? 'null'));
+      const snapshot = await loaded.snapshot();
+      await loaded.close();
+
+      // Assess
+      const region = snapshot.accounts[ACCOUNT]?.regions[REGION];
+      expect(region?.securityGroups).toHaveLength(2);
+      expect(region?.securityGroups[1]?.Rules).toHaveLength(1);
+      expect(region?.dynamodbTables['airlock-idempotency']?.items).toEqual([
+        { id: { S: 'breaker#x' }, c: { N: '1' } },
+      ]);
+      expect(snapshot.accounts[ACCOUNT]?.buckets['airlock-audit']?.objects[0]?.ChecksumSHA256).toBe(
+        'RBNvo1WzZ4oRRq0W9+hknpT7T8If536DEMBg9hyq/4o=',
+      );
+    });
+
     it('rejects faults it cannot apply, naming the field', () => {
       // Act
       const act = () => sim.setFaults([{ kind: 'throttle', rate: 2 }]);

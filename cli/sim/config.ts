@@ -137,8 +137,23 @@ function getResourceConfigHistory(ctx: SimCallContext, input: Input) {
   };
 }
 
+function startConfigRulesEvaluation(ctx: SimCallContext, input: Input) {
+  const config = ctx.region$().config;
+  for (const rule of (input.ConfigRuleNames ?? []) as string[]) {
+    if (!config.rules.includes(rule) && !config.evaluations.some((e) => e.ConfigRuleName === rule)) {
+      throw new SimApiError(
+        'NoSuchConfigRuleException',
+        `The ConfigRule '${rule}' provided in the request is invalid.`,
+      );
+    }
+  }
+  // the simulated account has no rule to run: the request is accepted and recorded
+  return {};
+}
+
 /** The simulated AWS Config APIs, by API name. */
 export const CONFIG_APIS: Record<string, (ctx: SimCallContext, input: Input) => unknown> = {
+  StartConfigRulesEvaluation: startConfigRulesEvaluation,
   PutEvaluations: putEvaluations,
   GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
   GetResourceConfigHistory: getResourceConfigHistory,
