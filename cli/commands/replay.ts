@@ -17,6 +17,7 @@ interface ReplayFlags {
   profile?: string;
   endpointUrl?: string;
   roleArn?: string;
+  assumeRoleName?: string;
   externalId?: string;
   concurrency: string;
   output: 'table' | 'json' | 'ndjson';
@@ -62,7 +63,11 @@ export function registerReplay(program: Command): void {
     .option('--profile <name>', 'AWS profile (sets AWS_PROFILE)')
     .option('--endpoint-url <url>', 'an AWS-compatible endpoint for every service (LocalStack...)')
     .option('--role-arn <arn>', 'assume this role for every call')
-    .option('--external-id <id>', 'external id for --role-arn')
+    .option(
+      '--assume-role-name <name>',
+      'assume this role in the account of each event (the member role; with --sim-state the first account of the state is home and needs none)',
+    )
+    .option('--external-id <id>', 'external id for --role-arn / --assume-role-name')
     .option('--concurrency <n>', 'events handled at once', '4')
     .addOption(
       new Option('--output <format>', 'result format on stdout')
@@ -102,15 +107,21 @@ Examples:
           '--sim-state acts on the simulated account: drop --endpoint-url, --profile and --role-arn',
         );
       }
+      if (flags.roleArn && flags.assumeRoleName)
+        throw new CliError('choose one of --role-arn and --assume-role-name');
       const events = readEvents(inputs);
+      const roles = {
+        ...(flags.assumeRoleName ? { assumeRoleName: flags.assumeRoleName } : {}),
+        ...(flags.externalId ? { externalId: flags.externalId } : {}),
+      };
       const target: Target = flags.simState
-        ? await simTarget(flags.simState, flags.simOut)
+        ? await simTarget(flags.simState, flags.simOut, roles)
         : awsTarget({
             ...(flags.region ? { region: flags.region } : {}),
             ...(flags.profile ? { profile: flags.profile } : {}),
             ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
             ...(flags.roleArn ? { roleArn: flags.roleArn } : {}),
-            ...(flags.externalId ? { externalId: flags.externalId } : {}),
+            ...roles,
           });
       let settings: Record<string, unknown> = { allowedAccounts: ['*'], ...target.settings };
       if (flags.settings) settings = mergeSettings(settings, readSettingsFile(flags.settings));

@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { ClientFactory } from '../../shared/clients.js';
+import { memberCredentials } from '../../shared/member-roles.js';
 import { CliError } from '../errors.js';
 import { loadSimState, SimStateError, SimulatedCloud } from '../sim/index.js';
 import type { Target } from './target.js';
@@ -13,6 +16,7 @@ export const SIM_TABLE = 'airlock-idempotency';
 export async function simTarget(
   path: string,
   saveTo?: string,
+  roles: { assumeRoleName?: string; externalId?: string } = {},
 ): Promise<Target & { readonly sim: SimulatedCloud }> {
   if (!existsSync(path))
     throw new CliError(`${path}: no such state file (create one with: airlock sim init ${path})`);
@@ -32,7 +36,16 @@ export async function simTarget(
   );
   if (!hasTable) state.accounts[account]!.regions[region]!.dynamodbTables[SIM_TABLE] = { items: [] };
   const sim = await SimulatedCloud.create(state, { defaultAccount: account, defaultRegion: region });
-  const clients = sim.clientFactory();
+  // with a member role name, every account but the first (the home account) is reached through it
+  let clients: ClientFactory;
+  const credentialsFor = roles.assumeRoleName
+    ? memberCredentials(() => clients.get(STSClient, { region }), {
+        roleName: roles.assumeRoleName,
+        homeAccount: account,
+        ...(roles.externalId ? { externalId: roles.externalId } : {}),
+      })
+    : undefined;
+  clients = sim.clientFactory(credentialsFor ? { credentialsFor } : {});
   return {
     kind: 'sim',
     sim,

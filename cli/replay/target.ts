@@ -1,6 +1,7 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials } from '../../shared/assume-role.js';
 import { type ClientFactory, createClientFactory } from '../../shared/clients.js';
+import { memberCredentials } from '../../shared/member-roles.js';
 import { CliError } from '../errors.js';
 import { CallCounter } from './call-counter.js';
 
@@ -22,6 +23,8 @@ export interface AwsTargetOptions {
   readonly profile?: string;
   readonly endpointUrl?: string;
   readonly roleArn?: string;
+  /** Assume this role in each event's account (the account of the caller's credentials needs none). */
+  readonly assumeRoleName?: string;
   readonly externalId?: string;
 }
 
@@ -44,9 +47,18 @@ export function awsTarget(o: AwsTargetOptions): Target {
     });
     credentials = assumeRoleCredentials(sts, o.roleArn, o.externalId ? { externalId: o.externalId } : {});
   }
-  const clients = createClientFactory({
+  let clients: ClientFactory;
+  const home = region ?? 'us-east-1';
+  const credentialsFor = o.assumeRoleName
+    ? memberCredentials(() => clients.get(STSClient, { region: home }), {
+        roleName: o.assumeRoleName,
+        ...(o.externalId ? { externalId: o.externalId } : {}),
+      })
+    : undefined;
+  clients = createClientFactory({
     ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(credentialsFor ? { credentialsFor } : {}),
     plugins: [counter.plugin()],
   });
   return {

@@ -1,0 +1,60 @@
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { assumeRoleCredentials, type StsPort } from './assume-role.js';
+import { ACCOUNT_ID } from './resource-id.js';
+
+/** How airlock reaches member accounts: the role it assumes in each, and the account it runs in. */
+export interface MemberRoleOptions {
+  /** The role's name in every member account (the member stack creates it). */
+  readonly roleName: string;
+  readonly externalId?: string;
+  /** The account airlock itself runs in: events from it need no role. */
+  readonly homeAccount?: string;
+  readonly partition?: string;
+  readonly sessionName?: string;
+}
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** The ARN of the member role in `account`. */
+export function memberRoleArn(account: string, o: Pick<MemberRoleOptions, 'roleName' | 'partition'>): string {
+  if (!ACCOUNT_ID.test(account))
+    throw new Error(`account ${JSON.stringify(account)} is not a 12-digit account id`);
+  if (!ROLE_NAME.test(o.roleName))
+    throw new Error(`role name ${JSON.stringify(o.roleName)} is not an IAM role name`);
+  return `arn:${o.partition ?? 'aws'}:iam::${account}:role/${o.roleName}`;
+}
+
+/**
+ * Credentials per account: the member role assumed in each account other than the home account,
+ * one provider per account (credentials cached until near expiry and reused across events).
+ *
+ * @example
+ * ```ts
+ * const credentialsFor = memberCredentials(sts, { roleName: 'airlock-member', externalId: 'airlock', homeAccount: '111122223333' });
+ * createClientFactory({ credentialsFor });
+ * ```
+ */
+export function memberCredentials(
+  sts: StsPort | (() => StsPort),
+  o: MemberRoleOptions,
+): (account: string) => AwsCredentialIdentityProvider | undefined {
+  const providers = new Map<string, AwsCredentialIdentityProvider>();
+  const client = typeof sts === 'function' ? sts : () => sts;
+  return (account) => {
+    if (o.homeAccount && account === o.homeAccount) return undefined;
+    let provider = providers.get(account);
+    if (!provider) {
+      const arn = memberRoleArn(account, o);
+      let inner: AwsCredentialIdentityProvider | undefined;
+      provider = (props) => {
+        inner ??= assumeRoleCredentials(client(), arn, {
+          ...(o.externalId ? { externalId: o.externalId } : {}),
+          sessionName: o.sessionName ?? 'airlock',
+        });
+        return inner(props);
+      };
+      providers.set(account, provider);
+    }
+    return provider;
+  };
+}
