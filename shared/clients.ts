@@ -1,4 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
+import { jitteredRetryStrategy, type RetryDelays } from './retry-strategy.js';
 import { VERSION } from './version.js';
 
 /** Any AWS SDK v3 client. */
@@ -30,6 +31,11 @@ export interface ClientFactoryOptions {
   readonly credentialsFor?: (account: string) => AwsCredentialIdentityProvider | undefined;
   readonly maxAttempts?: number;
   readonly retryMode?: 'adaptive' | 'standard';
+  /**
+   * Backoff bases of the SDK's retries, instead of its defaults (1 s base after a throttle): the
+   * standard strategy's rules with these delays (see `jitteredRetryStrategy`). Overrides `retryMode`.
+   */
+  readonly retryDelays?: RetryDelays;
   /** Middleware plugins added to every client (the simulated account, fault injection). */
   // biome-ignore lint/suspicious/noExplicitAny: plugins apply to clients of every service
   readonly plugins?: readonly Pluggable<any, any>[];
@@ -78,6 +84,9 @@ export function createClientFactory(options: ClientFactoryOptions = {}): ClientF
         maxAttempts: options.maxAttempts ?? 5,
         retryMode: options.retryMode ?? 'adaptive',
         customUserAgent: `airlock/${VERSION}`,
+        ...(options.retryDelays
+          ? { retryStrategy: jitteredRetryStrategy(options.maxAttempts ?? 5, options.retryDelays) }
+          : {}),
         ...(endpoint ? { endpoint } : {}),
         ...(credentials ? { credentials } : {}),
         ...(service === 's3' && (endpoint || envEndpointSet('s3')) ? { forcePathStyle: true } : {}),
