@@ -131,6 +131,38 @@ export interface CloudTrailTrigger {
   resourceIds(detail: CloudTrailDetail): string[];
 }
 
+/** The EventBridge source of a CloudTrail eventSource (`ec2.amazonaws.com` -> `aws.ec2`). */
+export function eventBridgeSource(eventSource: CloudTrailEventSource): keyof typeof CLOUDTRAIL_SOURCES {
+  const found = Object.entries(CLOUDTRAIL_SOURCES).find(([, v]) => v === eventSource);
+  if (!found) throw new Error(`no EventBridge source for ${eventSource}`);
+  return found[0] as keyof typeof CLOUDTRAIL_SOURCES;
+}
+
+/**
+ * The EventBridge rule pattern for a trigger (EventBridge reference, "AWS service events delivered
+ * via AWS CloudTrail"). Failed calls are kept: the pipeline records them NOOP without a read, and
+ * an attempt that was denied is worth the SOC's attention. Delivery needs a CloudTrail trail with
+ * logging on, and is best effort: Config's evaluation stays the safety net.
+ *
+ * @example
+ * ```ts
+ * cloudTrailEventPattern(revokeOpenSshCloudTrail);
+ * // { source: ['aws.ec2'], 'detail-type': ['AWS API Call via CloudTrail'],
+ * //   detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'] } }
+ * ```
+ */
+export function cloudTrailEventPattern(trigger: CloudTrailTrigger): {
+  source: string[];
+  'detail-type': string[];
+  detail: { eventSource: string[]; eventName: string[] };
+} {
+  return {
+    source: [eventBridgeSource(trigger.eventSource)],
+    'detail-type': [API_CALL],
+    detail: { eventSource: [trigger.eventSource], eventName: [...trigger.eventNames] },
+  };
+}
+
 /** Types a trigger without widening it. */
 export function defineCloudTrailTrigger(trigger: CloudTrailTrigger): CloudTrailTrigger {
   return trigger;

@@ -12,8 +12,10 @@ import { revokeOpenSshCloudTrail } from '../functions/revoke-open-ssh/cloudtrail
 import { revokeOpenSsh } from '../functions/revoke-open-ssh/index.js';
 import { stripInternetRoutesCloudTrail } from '../functions/strip-internet-routes/cloudtrail.js';
 import { stripInternetRoutes } from '../functions/strip-internet-routes/index.js';
+import { matchesPattern } from '../infra/event-pattern.js';
 import {
   type CloudTrailTrigger,
+  cloudTrailEventPattern,
   idsAt,
   isOwnPrincipal,
   parseCloudTrailEvent,
@@ -445,6 +447,33 @@ describe('Function: CloudTrail triggers', () => {
       expect(new Set(trigger.eventNames).size).toBe(trigger.eventNames.length);
     },
   );
+
+  it.each(CASES)('%s matches the EventBridge pattern of its trigger, and of no other', (file, trigger) => {
+    // Prepare
+    const event = load(file);
+
+    // Act
+    const matching = TRIGGERS.filter(([, t]) => matchesPattern(cloudTrailEventPattern(t), event)).map(
+      ([, t]) => t,
+    );
+
+    // Assess
+    expect(matching).toEqual([trigger]);
+  });
+
+  it('matches the pattern of no trigger for a call none lists, or a Config event', () => {
+    const others = [
+      load('ec2__CreateTransitGateway__tgw-guide.json'),
+      complianceEvent({
+        resourceType: 'AWS::EC2::SecurityGroup',
+        resourceId: 'sg-0123abcd',
+        rule: 'restricted-ssh',
+      }),
+    ];
+    for (const event of others) {
+      expect(TRIGGERS.some(([, t]) => matchesPattern(cloudTrailEventPattern(t), event))).toBe(false);
+    }
+  });
 
   it('is set on revoke-open-ssh', () => {
     expect(revokeOpenSsh.cloudTrail).toBe(revokeOpenSshCloudTrail);
