@@ -386,7 +386,10 @@ export class AirlockStack extends Stack {
     // ---- evaluators of the custom rules -----------------------------------------------------------
     for (const evaluator of props.registries.evaluators) {
       const grants = new Grants();
-      this.addDescriptorGrants(grants, evaluator.permissions, where);
+      this.addDescriptorGrants(grants, evaluator.permissions, {
+        ...where,
+        parameters: [settingsParameter.parameterArn],
+      });
       grants
         .add(['sqs:SendMessage'], [deadLetterQueueArn], 'queue')
         .add(['kms:Decrypt', 'kms:GenerateDataKey'], [key.keyArn], 'key');
@@ -510,6 +513,7 @@ export class AirlockStack extends Stack {
 
   private evaluatorEnv(remediation: AnyRemediation, c: AirlockContext): Record<string, string> {
     const env: AirlockEnv = {
+      AIRLOCK_SETTINGS_PARAMETER: NAMES.settingsParameter,
       AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
       AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
       AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),

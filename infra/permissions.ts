@@ -36,8 +36,16 @@ export const REMEDIATION_FIXED_ACTIONS: readonly string[] = [
   ...Object.values(RUNTIME_ACTIONS).flat(),
 ];
 
-/** The fixed actions of an evaluator's role (it writes no audit record: it only reports to Config). */
-export const EVALUATOR_FIXED_ACTIONS: readonly string[] = [...Object.values(RUNTIME_ACTIONS).flat()];
+/**
+ * The fixed actions of an evaluator's role: the runtime, and the dead-letter queue (it writes no audit
+ * record and reads no settings parameter: it only reports to Config).
+ */
+export const EVALUATOR_FIXED_ACTIONS: readonly string[] = [
+  ...Object.values(RUNTIME_ACTIONS).flat(),
+  ...PIPELINE_ACTIONS.deadLetter,
+  'kms:Decrypt',
+  'kms:GenerateDataKey',
+];
 
 /**
  * Actions whose API supports no resource-level permission: AWS documents `*` as their only resource
@@ -59,6 +67,7 @@ export const STAR_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'ec2:DescribeSubnets',
   'ec2:DescribeTags',
   'config:PutEvaluations',
+  'config:GetResourceConfigHistory',
   'eks:ListClusters',
   's3:ListAllMyBuckets',
   'sts:GetCallerIdentity',
@@ -69,6 +78,8 @@ export interface Scope {
   readonly partition: string;
   readonly account: string;
   readonly region: string;
+  /** The parameters a function may read: the settings override (and, for remediations, the exemptions). */
+  readonly parameters?: readonly string[];
 }
 
 /**
@@ -108,7 +119,11 @@ export function resourcesFor(
     case 'eks':
       return { resources: [arn('eks', 'cluster/*')] };
     case 'config':
+      // rule ARNs carry an id Config assigns at creation, not the name: the type is the narrowest
       return { resources: [arn('config', 'config-rule/*')] };
+    case 'ssm':
+      if (api === 'GetParameter' && s.parameters?.length) return { resources: [...s.parameters] };
+      break;
   }
   throw new Error(
     `no resource scope known for ${action}: add it to infra/permissions.ts (or to STAR_ONLY_ACTIONS if AWS documents only "*")`,

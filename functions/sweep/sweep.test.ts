@@ -1,0 +1,276 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  StartConfigRulesEvaluationCommand,
+} from '@aws-sdk/client-config-service';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parseComplianceEvent } from '../../shared/event.js';
+import { type SweepSettings, SweepSettingsError, sweepSettingsFromEnv } from './settings.js';
+import { functionNameOfArn, readDeadLetter, runSweep, type SweepPorts } from './sweep.js';
+
+const sqs = mockClient(SQSClient);
+const lambda = mockClient(LambdaClient);
+const config = mockClient(ConfigServiceClient);
+
+const NOW = Date.parse('2026-11-22T09:00:00Z');
+const QUEUE = 'https://sqs.eu-west-2.amazonaws.com/111122223333/airlock-dead-letters';
+const SETTINGS: SweepSettings = {
+  queueUrl: QUEUE,
+  targets: [
+    {
+      remediation: 'revoke-open-ssh',
+      functionName: 'airlock-revoke-open-ssh',
+      resourceType: 'AWS::EC2::SecurityGroup',
+      rules: ['airlock-restricted-ssh'],
+    },
+  ],
+  dropFunctions: ['airlock-evaluate-route-tables'],
+  graceMinutes: 30,
+  maxInvocations: 100,
+};
+
+function ports(): SweepPorts {
+  return {
+    sqs: new SQSClient({ region: 'eu-west-2' }),
+    lambda: new LambdaClient({ region: 'eu-west-2' }),
+    config: new ConfigServiceClient({ region: 'eu-west-2' }),
+    logger: new Logger({ serviceName: 'sweep', logLevel: 'SILENT' }),
+    now: () => NOW,
+    self: 'airlock-sweep',
+    account: '111122223333',
+    region: 'eu-west-2',
+  };
+}
+
+/** A Lambda on-failure destination record, as Lambda writes it to SQS. */
+function destinationRecord(functionName: string, payload: unknown) {
+  return JSON.stringify({
+    version: '1.0',
+    timestamp: '2026-11-22T08:00:00.000Z',
+    requestContext: {
+      requestId: 'e4b46cbf-b738-4d68-9a0b-1d9c8c1b8a47',
+      functionArn: `arn:aws:lambda:eu-west-2:111122223333:function:${functionName}:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
+    requestPayload: payload,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: { errorType: 'RemediationFailedError', errorMessage: 'verification failed' },
+  });
+}
+
+function invokedPayloads(): unknown[] {
+  return lambda
+    .commandCalls(InvokeCommand)
+    .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
+}
+
+beforeEach(() => {
+  sqs.reset();
+  lambda.reset();
+  config.reset();
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  sqs.on(DeleteMessageCommand).resolves({});
+  config.on(StartConfigRulesEvaluationCommand).resolves({});
+  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+});
+
+describe('Function: runSweep (dead letters)', () => {
+  it('re-invokes the failed remediation function with the original event, then deletes the message', async () => {
+    // Prepare
+    const original = { id: 'evt-1', source: 'aws.config', detail: { resourceId: 'sg-0123456789abcdef0' } };
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          {
+            MessageId: 'm1',
+            ReceiptHandle: 'r1',
+            Body: destinationRecord('airlock-revoke-open-ssh', original),
+          },
+        ],
+      })
+      .resolves({ Messages: [] });
+
+    // Act
+    const report = await runSweep(SETTINGS, ports());
+
+    // Assess
+    expect(report.redriven).toBe(1);
+    expect(lambda.commandCalls(InvokeCommand)[0]?.args[0].input).toMatchObject({
+      FunctionName: 'airlock-revoke-open-ssh',
+      InvocationType: 'Event',
+    });
+    expect(invokedPayloads()).toEqual([original]);
+    expect(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle)).toEqual(['r1']);
+  });
+
+  it('drops failures of evaluators and of the sweep itself, and keeps unknown or malformed ones', async () => {
+    // Prepare
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          {
+            MessageId: 'm1',
+            ReceiptHandle: 'r1',
+            Body: destinationRecord('airlock-evaluate-route-tables', {}),
+          },
+          { MessageId: 'm2', ReceiptHandle: 'r2', Body: destinationRecord('airlock-sweep', {}) },
+          { MessageId: 'm3', ReceiptHandle: 'r3', Body: destinationRecord('someone-else', {}) },
+          { MessageId: 'm4', ReceiptHandle: 'r4', Body: 'not json' },
+        ],
+      })
+      .resolves({ Messages: [] });
+
+    // Act
+    const report = await runSweep(SETTINGS, ports());
+
+    // Assess
+    expect(report).toMatchObject({ redriven: 0, dropped: 2, kept: 2 });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle)).toEqual([
+      'r1',
+      'r2',
+    ]);
+  });
+
+  it('keeps the message when the re-invocation fails, so a later run tries again', async () => {
+    // Prepare
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          { MessageId: 'm1', ReceiptHandle: 'r1', Body: destinationRecord('airlock-revoke-open-ssh', {}) },
+        ],
+      })
+      .resolves({ Messages: [] });
+    lambda
+      .on(InvokeCommand)
+      .rejects(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' }));
+
+    // Act & Assess
+    await expect(runSweep(SETTINGS, ports())).rejects.toThrow('throttled');
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+  });
+});
+
+describe('Function: runSweep (NON_COMPLIANT results)', () => {
+  const result = (resourceId: string, recorded: string) => ({
+    EvaluationResultIdentifier: {
+      EvaluationResultQualifier: {
+        ConfigRuleName: 'airlock-restricted-ssh',
+        ResourceType: 'AWS::EC2::SecurityGroup',
+        ResourceId: resourceId,
+      },
+      OrderingTimestamp: new Date('2026-11-22T07:00:00Z'),
+    },
+    ComplianceType: 'NON_COMPLIANT' as const,
+    ResultRecordedTime: new Date(recorded),
+    ConfigRuleInvokedTime: new Date(recorded),
+  });
+
+  it('asks Config to re-evaluate and re-drives results older than the grace period as sweep events', async () => {
+    // Prepare
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+      EvaluationResults: [
+        result('sg-0123456789abcdef0', '2026-11-22T07:00:05Z'),
+        result('sg-0fedcba9876543210', '2026-11-22T08:50:00Z'),
+      ],
+    });
+
+    // Act
+    const report = await runSweep(SETTINGS, ports());
+
+    // Assess
+    expect(report).toMatchObject({ reevaluated: 1, resubmitted: 1 });
+    expect(config.commandCalls(StartConfigRulesEvaluationCommand)[0]?.args[0].input).toEqual({
+      ConfigRuleNames: ['airlock-restricted-ssh'],
+    });
+    const [event] = invokedPayloads();
+    const parsed = parseComplianceEvent(event);
+    expect(parsed).toMatchObject({
+      trigger: 'sweep',
+      resourceId: 'sg-0123456789abcdef0',
+      rule: 'airlock-restricted-ssh',
+      evaluationTime: '2026-11-22T07:00:00.000Z',
+      account: '111122223333',
+    });
+  });
+
+  it('goes on when Config is already evaluating the rule', async () => {
+    // Prepare
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    config
+      .on(StartConfigRulesEvaluationCommand)
+      .rejects(Object.assign(new Error('busy'), { name: 'LimitExceededException' }));
+    config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+      EvaluationResults: [result('sg-0123456789abcdef0', '2026-11-22T07:00:05Z')],
+    });
+
+    // Act
+    const report = await runSweep(SETTINGS, ports());
+
+    // Assess
+    expect(report).toMatchObject({ reevaluated: 0, resubmitted: 1 });
+  });
+
+  it('stops at the invocation budget', async () => {
+    // Prepare
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+      EvaluationResults: Array.from({ length: 5 }, (_, i) =>
+        result(`sg-0123456789abcdef${i}`, '2026-11-22T07:00:05Z'),
+      ),
+    });
+
+    // Act
+    const report = await runSweep({ ...SETTINGS, maxInvocations: 3 }, ports());
+
+    // Assess
+    expect(report.resubmitted).toBe(3);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(3);
+  });
+});
+
+describe('Function: sweep settings and records', () => {
+  it('reads its settings from the environment and names a missing variable', () => {
+    // Prepare
+    const env = {
+      AIRLOCK_SWEEP_QUEUE_URL: QUEUE,
+      AIRLOCK_SWEEP_TARGETS: JSON.stringify(SETTINGS.targets),
+      AIRLOCK_SWEEP_DROP_FUNCTIONS: 'airlock-evaluate-route-tables, airlock-evaluate-tgw-routes',
+      AIRLOCK_SWEEP_GRACE_MINUTES: '30',
+    };
+
+    // Act
+    const settings = sweepSettingsFromEnv(env);
+
+    // Assess
+    expect(settings.dropFunctions).toEqual(['airlock-evaluate-route-tables', 'airlock-evaluate-tgw-routes']);
+    expect(settings.maxInvocations).toBe(100);
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_SWEEP_QUEUE_URL: '' })).toThrow(
+      /AIRLOCK_SWEEP_QUEUE_URL/,
+    );
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_SWEEP_TARGETS: '[{' })).toThrow(SweepSettingsError);
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_SWEEP_QUEUE_URL: 'http://evil.example/q' })).toThrow(
+      /queueUrl/,
+    );
+  });
+
+  it('reads the function name from a destination record and nothing from anything else', () => {
+    // Act & Assess
+    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x:$LATEST')).toBe(
+      'airlock-x',
+    );
+    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x')).toBe('airlock-x');
+    expect(functionNameOfArn('arn:aws:sqs:eu-west-2:111122223333:airlock-x')).toBeUndefined();
+    expect(readDeadLetter(undefined)).toEqual({});
+    expect(readDeadLetter('null')).toEqual({});
+  });
+});

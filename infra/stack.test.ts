@@ -1,0 +1,717 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { Schedule } from 'aws-cdk-lib/aws-events';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { recordKey, sealRecord } from '../shared/audit-record.js';
+import { parseSettings, settingsFromEnv } from '../shared/settings.js';
+import { complianceEvent } from '../test/helpers/events.js';
+import { listRealWorld, loadRealWorld } from '../test/helpers/fixtures.js';
+import {
+  type AirlockFunction,
+  ASYNC_RETRIES,
+  FUNCTION_MEMORY_MB,
+  MAX_EVENT_AGE,
+  RESERVED_CONCURRENCY,
+} from './airlock-function.js';
+import { INTERFACE_ENDPOINTS, NAMES } from './airlock-stack.js';
+import { MANAGED_RULES } from './config-rules.js';
+import { matchesPattern } from './event-pattern.js';
+import { nagPacks } from './nag.js';
+import { EVALUATOR_FIXED_ACTIONS, REMEDIATION_FIXED_ACTIONS, STAR_ONLY_ACTIONS } from './permissions.js';
+import { type Synthesized, synthesize } from './synth-fixture.js';
+
+/** A valid resource id per resource type (the event must pass the functions' own validation too). */
+const SAMPLE_IDS: Record<string, string> = {
+  'AWS::EC2::SecurityGroup': 'sg-0123456789abcdef0',
+  'AWS::S3::Bucket': 'payments-exports',
+  'AWS::EKS::Cluster': 'platform-prod',
+  'AWS::EC2::RouteTable': 'rtb-0123456789abcdef0',
+  'AWS::EC2::TransitGatewayRouteTable': 'tgw-rtb-0123456789abcdef0',
+};
+
+const COMPLIANCE_FOLDER = 'events/config-rules-compliance-change';
+/** A real captured compliance-change event (2019), re-addressed to one of our rules. */
+function realEventFor(rule: string, resourceType: string, resourceId: string, compliance = 'NON_COMPLIANT') {
+  const event = structuredClone(
+    loadRealWorld<Record<string, unknown>>(
+      `${COMPLIANCE_FOLDER}/ec2-vpc__securityhub-vpc-flow-logs-enabled__NON_COMPLIANT__no-oldEvaluationResult.json`,
+    ),
+  ) as {
+    detail: {
+      configRuleName: string;
+      resourceType: string;
+      resourceId: string;
+      newEvaluationResult: {
+        complianceType: string;
+        evaluationResultIdentifier: { evaluationResultQualifier: Record<string, string> };
+      };
+    };
+  };
+  event.detail.configRuleName = rule;
+  event.detail.resourceType = resourceType;
+  event.detail.resourceId = resourceId;
+  event.detail.newEvaluationResult.complianceType = compliance;
+  event.detail.newEvaluationResult.evaluationResultIdentifier.evaluationResultQualifier = {
+    configRuleName: rule,
+    resourceType,
+    resourceId,
+  };
+  return event;
+}
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+let s: Synthesized;
+let resources: Resources;
+
+function resourceOf(construct: { node: { defaultChild?: unknown } }) {
+  const id = s.stack.getLogicalId(construct.node.defaultChild as never);
+  const resource = resources[id];
+  if (!resource) throw new Error(`no resource ${id}`);
+  return { id, ...resource };
+}
+
+beforeAll(async () => {
+  s = await synthesize();
+  resources = s.template.toJSON().Resources as Resources;
+}, 240_000);
+
+describe('Function: AirlockStack (remediation functions)', () => {
+  it('deploys one function per registered remediation, and the sweep', () => {
+    // Act
+    const deployed = [...s.stack.remediationFunctions.keys()].sort();
+
+    // Assess
+    expect(deployed).toEqual(s.registries.remediations.map((r) => r.id).sort());
+    expect(deployed.length).toBeGreaterThanOrEqual(1);
+    s.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'airlock-sweep' });
+  });
+
+  it('runs every function on nodejs22.x, arm64, in the private subnets only, behind the airlock group', () => {
+    // Prepare
+    const functions = s.template.findResources('AWS::Lambda::Function');
+    const groupId = s.stack.getLogicalId(
+      s.stack.node.findChild('FunctionSecurityGroup').node.defaultChild as never,
+    );
+
+    // Act
+    const all = Object.values(functions).map((f) => f.Properties as Record<string, unknown>);
+
+    // Assess
+    expect(all.length).toBe(s.registries.remediations.length + s.registries.evaluators.length + 1);
+    for (const p of all) {
+      expect(p.Runtime).toBe('nodejs22.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.VpcConfig).toEqual({
+        SubnetIds: [...s.context.privateSubnetIds],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [groupId, 'GroupId'] }],
+      });
+      expect(p.ReservedConcurrentExecutions).toBe(RESERVED_CONCURRENCY);
+      expect(p.MemorySize).toBe(FUNCTION_MEMORY_MB);
+      expect(p.Handler).toBe('index.handler');
+    }
+  });
+
+  it('lets no security group send to 0.0.0.0/0 or ::/0, and the functions only HTTPS into the VPC', () => {
+    // Prepare
+    const groups = s.template.findResources('AWS::EC2::SecurityGroup');
+    const group = resourceOf(s.stack.node.findChild('FunctionSecurityGroup') as never);
+
+    // Act
+    const egress = Object.values(groups).flatMap(
+      (g) => (g.Properties as { SecurityGroupEgress?: Record<string, unknown>[] }).SecurityGroupEgress ?? [],
+    );
+
+    // Assess
+    for (const rule of egress) {
+      expect(rule.CidrIp).not.toBe('0.0.0.0/0');
+      expect(rule.CidrIpv6).not.toBe('::/0');
+    }
+    expect(group.Properties.SecurityGroupEgress).toEqual([
+      {
+        CidrIp: s.context.vpcCidr,
+        Description: 'HTTPS to the interface endpoints in the VPC',
+        FromPort: 443,
+        IpProtocol: 'tcp',
+        ToPort: 443,
+      },
+    ]);
+    expect(s.template.findResources('AWS::EC2::SecurityGroupEgress')).toEqual({});
+  });
+
+  it('retries async invocations twice, then sends them to the KMS-encrypted dead-letter queue', () => {
+    // Prepare
+    const queueArn = `arn:aws:sqs:${s.context.region}:${s.context.account}:${NAMES.deadLetterQueue}`;
+
+    // Act & Assess
+    for (const fn of s.stack.remediationFunctions.values()) {
+      s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: resourceOf(fn.fn).id },
+        MaximumRetryAttempts: ASYNC_RETRIES,
+        MaximumEventAgeInSeconds: MAX_EVENT_AGE.toSeconds(),
+        DestinationConfig: { OnFailure: { Destination: queueArn } },
+      });
+    }
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: NAMES.deadLetterQueue,
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+    });
+  });
+
+  it('gives each function only environment variables that the settings loader reads, and they parse', () => {
+    for (const [id, fn] of s.stack.remediationFunctions) {
+      // Prepare
+      const env = (resourceOf(fn.fn).Properties.Environment as { Variables: Record<string, string> })
+        .Variables;
+
+      // Act
+      const settings = parseSettings(settingsFromEnv(env), 'environment');
+
+      // Assess
+      expect(settings.mode).toBe('dry-run');
+      expect(settings.table).toBe(NAMES.table);
+      expect(settings.audit.bucket).toBe(`airlock-audit-${s.context.account}-${s.context.region}`);
+      expect(settings.parameter).toBe(NAMES.settingsParameter);
+      expect(settings.exemptions.parameter).toBe(NAMES.exemptionsParameter);
+      expect(settings.allowedAccounts).toEqual([s.context.account]);
+      const remediation = s.registries.remediations.find((r) => r.id === id)!;
+      expect(() => remediation.settingsSchema.parse(settings.remediations[id]?.settings ?? {})).not.toThrow();
+      const airlockKeys = Object.keys(env).filter((k) => k.startsWith('AIRLOCK_'));
+      expect(airlockKeys).toEqual(expect.arrayContaining(['AIRLOCK_MODE', 'AIRLOCK_REMEDIATIONS']));
+    }
+  });
+});
+
+describe('Function: AirlockStack (EventBridge rules)', () => {
+  const ruleOf = (id: string) => {
+    const rule = s.stack.eventRules.get(id)!;
+    return resourceOf(rule).Properties as { EventPattern: unknown; Targets: { Arn: unknown }[] };
+  };
+
+  it('targets each remediation function with its own rule', () => {
+    for (const [id, fn] of s.stack.remediationFunctions) {
+      // Act
+      const rule = ruleOf(id);
+
+      // Assess
+      expect(rule.Targets.map((t) => t.Arn)).toEqual([{ 'Fn::GetAtt': [resourceOf(fn.fn).id, 'Arn'] }]);
+    }
+  });
+
+  it('matches a real NON_COMPLIANT event of each of its rules, and not the COMPLIANT one', () => {
+    for (const remediation of s.registries.remediations) {
+      // Prepare
+      const pattern = ruleOf(remediation.id).EventPattern;
+      const resourceId = SAMPLE_IDS[remediation.resourceType]!;
+
+      for (const rule of remediation.configRuleNames) {
+        // Act
+        const real = matchesPattern(pattern, realEventFor(rule, remediation.resourceType, resourceId));
+        const built = matchesPattern(
+          pattern,
+          complianceEvent({ resourceType: remediation.resourceType, resourceId, rule }),
+        );
+        const compliant = matchesPattern(
+          pattern,
+          realEventFor(rule, remediation.resourceType, resourceId, 'COMPLIANT'),
+        );
+
+        // Assess
+        expect({ rule, real, built, compliant }).toEqual({ rule, real: true, built: true, compliant: false });
+      }
+    }
+  });
+
+  it("does not match another remediation's events, nor any real fixture of other rules", () => {
+    // Prepare
+    const fixtures = listRealWorld(COMPLIANCE_FOLDER).map((f) => loadRealWorld(`${COMPLIANCE_FOLDER}/${f}`));
+
+    for (const remediation of s.registries.remediations) {
+      const pattern = ruleOf(remediation.id).EventPattern;
+      for (const other of s.registries.remediations.filter((r) => r.id !== remediation.id)) {
+        for (const rule of other.configRuleNames) {
+          // Act
+          const matched = matchesPattern(
+            pattern,
+            realEventFor(rule, other.resourceType, SAMPLE_IDS[other.resourceType]!),
+          );
+
+          // Assess
+          expect({ remediation: remediation.id, rule, matched }).toEqual({
+            remediation: remediation.id,
+            rule,
+            matched: false,
+          });
+        }
+      }
+      // Assess
+      expect(fixtures.filter((f) => matchesPattern(pattern, f))).toEqual([]);
+    }
+  });
+
+  it('does not match a right rule name on the wrong resource type, nor the manual source', () => {
+    for (const remediation of s.registries.remediations) {
+      // Prepare
+      const pattern = ruleOf(remediation.id).EventPattern;
+      const rule = remediation.configRuleNames[0]!;
+      const wrongType = realEventFor(rule, 'AWS::IAM::User', 'AIDAEXAMPLE');
+      const manual = {
+        ...realEventFor(rule, remediation.resourceType, SAMPLE_IDS[remediation.resourceType]!),
+        source: 'airlock.manual',
+      };
+
+      // Act & Assess
+      expect(matchesPattern(pattern, wrongType)).toBe(false);
+      expect(matchesPattern(pattern, manual)).toBe(false);
+    }
+  });
+});
+
+describe('Function: AirlockStack (storage)', () => {
+  it('keeps the audit trail under Object Lock in compliance mode, versioned, KMS-encrypted, private, logged', () => {
+    // Act & Assess
+    s.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: `airlock-audit-${s.context.account}-${s.context.region}`,
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: s.context.auditRetentionDays } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'audit-trail/' },
+    });
+  });
+
+  it('denies every request to the audit trail that is not over TLS', () => {
+    // Act & Assess
+    s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it("keys the table on 'id', expires on 'expiration', with point-in-time recovery and the airlock key", () => {
+    // Act & Assess
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: NAMES.table,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+    });
+  });
+
+  it('creates the settings parameter in the context mode and an empty exemption register', () => {
+    // Act & Assess
+    s.template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: NAMES.settingsParameter,
+      Type: 'String',
+      Value: JSON.stringify({ mode: 'dry-run' }),
+    });
+    s.template.hasResourceProperties('AWS::SSM::Parameter', { Name: NAMES.exemptionsParameter, Value: '[]' });
+  });
+
+  it('points the Athena table at the layout the S3 sink writes', () => {
+    // Prepare
+    const table = Object.values(s.template.findResources('AWS::Glue::Table'))[0]!.Properties as {
+      TableInput: { Parameters: Record<string, string>; PartitionKeys: { Name: string }[] };
+    };
+    const record = sealRecord({
+      schema: 'airlock.audit/v1',
+      id: '0190f3a2-7b1c-7def-8abc-0123456789ab',
+      time: '2026-11-20T10:00:06.000Z',
+      startedAt: '2026-11-20T10:00:05.000Z',
+      durationMs: 1000,
+      actor: { type: 'function', name: 'airlock-revoke-open-ssh', version: '0.1.0' },
+      trigger: 'config',
+      event: {},
+      remediation: 'revoke-open-ssh',
+      account: s.context.account,
+      region: s.context.region,
+      resource: {},
+      mode: 'dry-run',
+      outcome: 'PLANNED',
+      reason: 'test',
+      steps: [],
+      notes: [],
+    });
+
+    // Act
+    const key = recordKey(record, NAMES.auditPrefix);
+    const location = table.TableInput.Parameters['storage.location.template']!.replace(
+      /\$\{(dt|account|region)\}/g,
+      (_, name: string) =>
+        ({ dt: '2026-11-20', account: s.context.account, region: s.context.region })[name] ?? '',
+    );
+
+    // Assess
+    expect(`s3://airlock-audit-${s.context.account}-${s.context.region}/${key}`).toBe(
+      `${location}${record.id}.json`,
+    );
+    expect(table.TableInput.PartitionKeys.map((k) => k.Name)).toEqual(['dt', 'account', 'region']);
+    expect(table.TableInput.Parameters['projection.enabled']).toBe('true');
+  });
+});
+
+describe('Function: AirlockStack (Config, SSM, network, alarms)', () => {
+  it('deploys each managed rule under a name its remediation listens to', () => {
+    // Prepare
+    const managed = s.stack.plannedRules.filter((p) => p.source.kind === 'managed');
+
+    // Act & Assess
+    expect(managed.length).toBeGreaterThanOrEqual(1);
+    for (const planned of managed) {
+      const remediation = s.registries.remediations.find((r) => r.id === planned.remediationId)!;
+      expect(remediation.configRuleNames).toContain(planned.name);
+      if (planned.source.kind !== 'managed') continue;
+      expect(MANAGED_RULES[planned.source.identifier]).toBeDefined();
+      s.template.hasResourceProperties('AWS::Config::ConfigRule', {
+        ConfigRuleName: planned.name,
+        Source: { Owner: 'AWS', SourceIdentifier: planned.source.identifier },
+      });
+    }
+  });
+
+  it('deploys restricted-ssh as INCOMING_SSH_DISABLED scoped to security groups', () => {
+    // Act & Assess
+    s.template.hasResourceProperties('AWS::Config::ConfigRule', {
+      ConfigRuleName: 'airlock-restricted-ssh',
+      Source: { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED' },
+      Scope: { ComplianceResourceTypes: ['AWS::EC2::SecurityGroup'] },
+    });
+  });
+
+  it('deploys each SSM document as committed and wires a manual Config remediation to it', () => {
+    for (const remediation of s.registries.remediations) {
+      // Prepare
+      const content = parse(
+        readFileSync(join(import.meta.dirname, '..', 'ssm-documents', `${remediation.id}.yaml`), 'utf8'),
+      );
+
+      // Act & Assess
+      s.template.hasResourceProperties('AWS::SSM::Document', {
+        Name: `airlock-${remediation.id}`,
+        DocumentType: 'Automation',
+        Content: content,
+      });
+      for (const planned of s.stack.plannedRules.filter((p) => p.remediationId === remediation.id)) {
+        s.template.hasResourceProperties('AWS::Config::RemediationConfiguration', {
+          ConfigRuleName: planned.name,
+          TargetType: 'SSM_DOCUMENT',
+          TargetId: `airlock-${remediation.id}`,
+          Automatic: false,
+          Parameters: Match.objectLike({
+            ResourceId: { ResourceValue: { Value: 'RESOURCE_ID' } },
+            ConfigRuleName: { StaticValue: { Values: [planned.name] } },
+          }),
+        });
+      }
+    }
+  });
+
+  it('creates the interface and gateway endpoints the functions need', () => {
+    // Prepare
+    const endpoints = Object.values(s.template.findResources('AWS::EC2::VPCEndpoint')).map(
+      (e) => e.Properties as { ServiceName: unknown; VpcEndpointType: string; PrivateDnsEnabled?: boolean },
+    );
+
+    // Act
+    const services = endpoints.map((e) => JSON.stringify(e.ServiceName));
+
+    // Assess
+    expect(endpoints.length).toBe(Object.keys(INTERFACE_ENDPOINTS).length + 2);
+    for (const name of [...Object.keys(INTERFACE_ENDPOINTS), 's3', 'dynamodb']) {
+      const suffix = name === 'logs' ? '.logs' : `.${name}`;
+      expect(services.some((sv) => sv.includes(suffix))).toBe(true);
+    }
+    expect(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').length).toBe(2);
+    expect(endpoints.filter((e) => e.VpcEndpointType === 'Interface').every((e) => e.PrivateDnsEnabled)).toBe(
+      true,
+    );
+  });
+
+  it('alarms on dead letters, errors, throttles and suppressed writes, to the encrypted topic', () => {
+    // Act & Assess
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'airlock-dead-letters',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+    for (const id of s.stack.remediationFunctions.keys()) {
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `airlock-${id}-errors`,
+        MetricName: 'Errors',
+      });
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `airlock-${id}-throttles`,
+        MetricName: 'Throttles',
+      });
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `airlock-${id}-suppressed`,
+        Namespace: 'airlock',
+        MetricName: 'Suppressed',
+        Dimensions: [{ Name: 'remediation', Value: id }],
+      });
+      s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterName: `airlock-${id}-suppressed`,
+        FilterPattern: '{ $.audit.outcome = "SUPPRESSED" }',
+        MetricTransformations: [
+          Match.objectLike({ MetricNamespace: 'airlock', MetricName: 'Suppressed', MetricValue: '1' }),
+        ],
+      });
+    }
+    s.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('runs the sweep on a schedule', () => {
+    // Act & Assess
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'airlock-sweep',
+      ScheduleExpression: Schedule.rate(Duration.minutes(s.context.sweepEveryMinutes)).expressionString,
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [resourceOf(s.stack.sweep.fn).id, 'Arn'] } })],
+    });
+  });
+});
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Every policy statement attached to a function's role, from the template. */
+function statementsOf(fn: AirlockFunction): Statement[] {
+  const roleId = resourceOf(fn.role).id;
+  const role = resources[roleId]!.Properties;
+  expect(role.Policies).toBeUndefined();
+  expect(role.ManagedPolicyArns).toBeUndefined();
+  const attached = Object.values(resources).filter(
+    (r) =>
+      (r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Policy') &&
+      JSON.stringify((r.Properties as { Roles?: unknown }).Roles ?? []).includes(`"${roleId}"`),
+  );
+  expect(attached.length).toBe(1);
+  return (attached[0]!.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement;
+}
+
+const actionsOf = (statements: Statement[]) =>
+  [...new Set(statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])))].sort();
+
+const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
+
+describe('Function: AirlockStack (least privilege)', () => {
+  it("grants each remediation exactly its descriptor's read + write and the pipeline's fixed set", () => {
+    for (const remediation of s.registries.remediations) {
+      // Prepare
+      const fn = s.stack.remediationFunctions.get(remediation.id)!;
+      const expected = unique([
+        ...remediation.permissions.read,
+        ...remediation.permissions.write,
+        ...REMEDIATION_FIXED_ACTIONS,
+      ]);
+
+      // Act
+      const actions = actionsOf(statementsOf(fn));
+
+      // Assess
+      expect({ id: remediation.id, actions }).toEqual({ id: remediation.id, actions: expected });
+    }
+  });
+
+  it('grants each evaluator exactly its declared permissions and the runtime set', () => {
+    // Prepare
+    expect(s.registries.evaluators.length).toBeGreaterThanOrEqual(1);
+
+    for (const evaluator of s.registries.evaluators) {
+      const fn = s.stack.evaluatorFunctions.get(evaluator.id)!;
+
+      // Act
+      const actions = actionsOf(statementsOf(fn));
+
+      // Assess
+      expect({ id: evaluator.id, actions }).toEqual({
+        id: evaluator.id,
+        actions: unique([...evaluator.permissions, ...EVALUATOR_FIXED_ACTIONS]),
+      });
+    }
+  });
+
+  it('grants the sweep only the queue, the key, the remediation functions and the rules', () => {
+    // Act
+    const statements = statementsOf(s.stack.sweep);
+
+    // Assess
+    expect(actionsOf(statements)).toEqual(
+      unique([
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:SendMessage',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'lambda:InvokeFunction',
+        'config:StartConfigRulesEvaluation',
+        'config:GetComplianceDetailsByConfigRule',
+        ...EVALUATOR_FIXED_ACTIONS,
+      ]),
+    );
+    const invoke = statements.find((st) => st.Action === 'lambda:InvokeFunction')!;
+    expect(invoke.Resource).toEqual(
+      [...s.stack.remediationFunctions.values()].map(
+        (f) => `arn:aws:lambda:${s.context.region}:${s.context.account}:function:${f.functionName}`,
+      ),
+    );
+  });
+
+  it('uses no wildcard action, and "*" resources only for actions AWS documents as "*"-only', () => {
+    // Prepare
+    const functions = [
+      ...s.stack.remediationFunctions.values(),
+      ...s.stack.evaluatorFunctions.values(),
+      s.stack.sweep,
+    ];
+
+    for (const fn of functions) {
+      // Act
+      const statements = statementsOf(fn);
+
+      // Assess
+      for (const st of statements) {
+        const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+        expect(st.Effect).toBe('Allow');
+        expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+        const res = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
+        if (res.includes('*')) {
+          expect(res).toEqual(['*']);
+          expect(actions.filter((a) => !STAR_ONLY_ACTIONS.has(a))).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('scopes writes to resource types in this account and region, and S3 to this account', () => {
+    // Prepare
+    const ssh = s.stack.remediationFunctions.get('revoke-open-ssh')!;
+
+    // Act
+    const revoke = statementsOf(ssh).find((st) =>
+      (Array.isArray(st.Action) ? st.Action : [st.Action]).includes('ec2:RevokeSecurityGroupIngress'),
+    )!;
+
+    // Assess
+    expect(revoke.Resource).toEqual([
+      `arn:aws:ec2:${s.context.region}:${s.context.account}:security-group/*`,
+      `arn:aws:ec2:${s.context.region}:${s.context.account}:security-group-rule/*`,
+    ]);
+    const s3 = s.stack.remediationFunctions.get('block-public-s3');
+    if (s3) {
+      const put = statementsOf(s3).find((st) =>
+        (Array.isArray(st.Action) ? st.Action : [st.Action]).includes('s3:PutBucketPublicAccessBlock'),
+      )!;
+      expect(put.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': s.context.account } });
+    }
+  });
+
+  it('lets each automation role invoke its own function and nothing else', () => {
+    for (const id of s.stack.remediationFunctions.keys()) {
+      // Act & Assess
+      s.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        ManagedPolicyName: `airlock-${id}-automation`,
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: `arn:aws:lambda:${s.context.region}:${s.context.account}:function:airlock-${id}`,
+            },
+          ],
+        },
+      });
+    }
+  });
+});
+
+describe('Function: AirlockStack (custom rules)', () => {
+  it('deploys one custom rule per evaluator, triggered on change and periodically, invoking its function', () => {
+    for (const evaluator of s.registries.evaluators) {
+      // Prepare
+      const fn = s.stack.evaluatorFunctions.get(evaluator.id)!;
+      const fnId = resourceOf(fn.fn).id;
+
+      // Act & Assess
+      s.template.hasResourceProperties('AWS::Config::ConfigRule', {
+        ConfigRuleName: evaluator.ruleName,
+        Source: {
+          Owner: 'CUSTOM_LAMBDA',
+          SourceIdentifier: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          SourceDetails: Match.arrayWith([
+            { EventSource: 'aws.config', MessageType: 'ConfigurationItemChangeNotification' },
+            Match.objectLike({ EventSource: 'aws.config', MessageType: 'ScheduledNotification' }),
+          ]),
+        },
+        Scope: { ComplianceResourceTypes: [evaluator.resourceType] },
+      });
+      s.template.hasResourceProperties('AWS::Lambda::Permission', {
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        Principal: 'config.amazonaws.com',
+        SourceAccount: s.context.account,
+      });
+    }
+  });
+});
+
+describe('Function: AirlockStack (cdk-nag)', () => {
+  it('has no unacknowledged AwsSolutions, NIST 800-53 R5 or PCI DSS 3.2.1 finding', () => {
+    // Act
+    const reports = nagPacks(s.app).map((pack) => ({
+      pack: pack.readPackName,
+      report: pack.validateScope(s.app),
+    }));
+
+    // Assess
+    const findings = reports.flatMap(({ pack, report }) =>
+      report.violations.map(
+        (v) => `${pack} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+    );
+    expect(findings).toEqual([]);
+    expect(reports.map((r) => r.pack)).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321']);
+  });
+
+  it('gives every acknowledged finding a reason', () => {
+    // Prepare
+    const acknowledged = s.app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'))
+      .flatMap((m) => Object.entries(m.data as Record<string, unknown>));
+
+    // Assess
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledged) {
+      expect({ id, reason: typeof reason === 'string' && reason.length >= 20 }).toEqual({ id, reason: true });
+    }
+  });
+});
