@@ -92,6 +92,8 @@ export interface SimOptions {
   readonly defaultAccount?: string;
   /** Region of clients whose scope names none (default: the first region of the default account, else us-east-1). */
   readonly defaultRegion?: string;
+  /** Overrides the state's `settings.eksUpdateDelayMs` (how long a cluster stays UPDATING). */
+  readonly eksUpdateDelayMs?: number;
   /** Start the DynamoDB (dynalite) server (default true). false: tables stay in the state, unserved. */
   readonly dynamodb?: boolean;
 }
@@ -196,6 +198,7 @@ export class SimulatedCloud {
       typeof state === 'string'
         ? loadSimState(state)
         : parseSimState(structuredClone(state ?? EMPTY_STATE), 'state');
+    if (options.eksUpdateDelayMs !== undefined) parsed.settings.eksUpdateDelayMs = options.eksUpdateDelayMs;
     const now = (options.now ?? Date.now)();
     for (const account of Object.values(parsed.accounts)) {
       for (const bucket of Object.values(account.buckets)) {

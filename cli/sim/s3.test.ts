@@ -166,6 +166,31 @@ describe('Function: simulated S3', () => {
       expect(text).toBe('first');
     });
 
+    it('lets exactly one of several concurrent If-None-Match puts of one key succeed', async () => {
+      // Prepare
+      const { sim, s3 } = await s3With({ data: { region: REGION } });
+
+      // Act
+      const results = await Promise.allSettled(
+        [1, 2, 3, 4, 5].map((n) =>
+          s3.send(
+            new PutObjectCommand({ Bucket: 'data', Key: 'once', Body: `writer ${n}`, IfNoneMatch: '*' }),
+          ),
+        ),
+      );
+      await sim.close();
+
+      // Assess
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const reasons = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).name] : []));
+      expect(reasons).toEqual([
+        'PreconditionFailed',
+        'PreconditionFailed',
+        'PreconditionFailed',
+        'PreconditionFailed',
+      ]);
+    });
+
     it('gives new objects the bucket default retention and never overwrites or deletes a locked object', async () => {
       // Prepare
       const { sim, s3 } = await s3With({ audit: LOCKED });

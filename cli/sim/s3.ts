@@ -135,6 +135,9 @@ function deletePublicAccessBlock(ctx: SimCallContext, input: Input) {
 }
 
 async function putObject(ctx: SimCallContext, input: Input) {
+  // read the body first: every check and the write below then happen without yielding, so
+  // concurrent puts of one key cannot both pass If-None-Match
+  const body = await bodyBytes(input.Body);
   const { bucket } = findBucket(ctx.state, input.Bucket);
   const key = String(input.Key ?? '');
   if (!key) throw new SimApiError('InvalidArgument', 'Key is required', 400);
@@ -159,7 +162,6 @@ async function putObject(ctx: SimCallContext, input: Input) {
     }
   }
   if (existing && locked(existing, ctx.now)) throw accessDeniedLocked();
-  const body = await bodyBytes(input.Body);
   const checksum = createHash('sha256').update(body).digest('base64');
   if (input.ChecksumSHA256 && input.ChecksumSHA256 !== checksum) {
     throw new SimApiError(
@@ -325,7 +327,8 @@ function deleteObject(ctx: SimCallContext, input: Input) {
   const { bucket } = findBucket(ctx.state, input.Bucket);
   const o = findObject(bucket, input.Key);
   if (!o) return {};
-  if (locked(o, ctx.now)) throw accessDeniedLocked();
+  const bypass = o.Retention?.Mode === 'GOVERNANCE' && input.BypassGovernanceRetention === true;
+  if (locked(o, ctx.now) && !bypass) throw accessDeniedLocked();
   bucket.objects = bucket.objects.filter((x) => x !== o);
   return {};
 }
