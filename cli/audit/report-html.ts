@@ -30,7 +30,8 @@ td.mono, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, mon
 .chart .grid { stroke: #e7eaee; stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 11px; }
 .empty { color: var(--muted); font-style: italic; }
-.outcome { font-weight: 600; }
+.outcome { font-weight: 600; white-space: nowrap; }
+td.time { white-space: nowrap; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
 `;
 
@@ -47,7 +48,7 @@ function countTable(id: string, title: string, rows: readonly [string, number][]
 }
 
 function recordRow(r: AuditRecord): string {
-  return `<tr data-record="${h(r.id)}"><td class="mono">${h(r.time)}</td><td>${outcomeCell(r.outcome)}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.account ?? '')} ${h(r.region ?? '')}</td><td>${h(r.reason)}</td><td class="mono">${h(r.id)}</td></tr>`;
+  return `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td>${outcomeCell(r.outcome)}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.account ?? '')} ${h(r.region ?? '')}</td><td>${h(r.reason)}</td><td class="mono">${h(r.id)}</td></tr>`;
 }
 
 function fmtDuration(ms: number): string {
@@ -119,7 +120,7 @@ ${stats.byDay.length ? stackedBarChart(stats.byDay) : '<p class="empty">No recor
 <p>Record time minus the evaluation time of the event${stats.latencyMedianMs === undefined ? '' : `; median <strong id="latency-median">${fmtDuration(stats.latencyMedianMs)}</strong>`} (rollbacks and rejected events without an evaluation are left out).</p>
 ${histogram(stats.latency)}
 </section>
-<section id="failures"><h2>Latest failures and suppressions</h2>
+<section id="failures"><h2>Latest failures, suppressions and rejected events</h2>
 ${latestRows ? `<table id="table-failures"><thead><tr><th>Time</th><th>Outcome</th><th>Remediation</th><th>Resource</th><th>Account / region</th><th>Reason</th><th>Record</th></tr></thead><tbody>${latestRows}</tbody></table>` : '<p class="empty">None.</p>'}
 </section>
 <section id="exemptions"><h2>Exemptions expiring within ${EXPIRY_WINDOW_DAYS} days</h2>

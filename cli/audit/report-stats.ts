@@ -36,6 +36,7 @@ export interface ReportStats {
   /** Time from the Config evaluation to the record (remediations that acted or tried to). */
   readonly latency: readonly { label: string; count: number }[];
   readonly latencyMedianMs?: number;
+  /** The latest FAILED, SUPPRESSED and REJECTED records (hostile input shows up as REJECTED), newest first. */
   readonly latest: readonly AuditRecord[];
   readonly expiringSoon: readonly { record: AuditRecord; daysLeft: number }[];
   readonly expired: readonly { record: AuditRecord; note: string }[];
@@ -120,7 +121,7 @@ export function computeReportStats(
     latency,
     ...(durations.length ? { latencyMedianMs: durations[Math.floor((durations.length - 1) / 2)] } : {}),
     latest: sorted
-      .filter((r) => r.outcome === 'FAILED' || r.outcome === 'SUPPRESSED')
+      .filter((r) => r.outcome === 'FAILED' || r.outcome === 'SUPPRESSED' || r.outcome === 'REJECTED')
       .slice(-latestCount)
       .reverse(),
     expiringSoon,

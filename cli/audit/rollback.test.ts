@@ -141,16 +141,14 @@ describe('Function: planRollback + runRollback', () => {
 
   it('records FAILED with the error when an undo step fails', async () => {
     // Prepare
-    ec2
-      .on(AuthorizeSecurityGroupIngressCommand)
-      .rejects(
-        new EC2ServiceException({
-          name: 'RulesPerSecurityGroupLimitExceeded',
-          $fault: 'client',
-          $metadata: {},
-          message: 'limit',
-        }),
-      );
+    ec2.on(AuthorizeSecurityGroupIngressCommand).rejects(
+      new EC2ServiceException({
+        name: 'RulesPerSecurityGroupLimitExceeded',
+        $fault: 'client',
+        $metadata: {},
+        message: 'limit',
+      }),
+    );
 
     // Act
     const result = await runRollback(await planRollback(applied, target()), {
@@ -168,16 +166,14 @@ describe('Function: planRollback + runRollback', () => {
   it('refuses when the resource is gone, and writes nothing', async () => {
     // Prepare
     ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
-    ec2
-      .on(DescribeSecurityGroupsCommand)
-      .rejects(
-        new EC2ServiceException({
-          name: 'InvalidGroup.NotFound',
-          $fault: 'client',
-          $metadata: {},
-          message: 'gone',
-        }),
-      );
+    ec2.on(DescribeSecurityGroupsCommand).rejects(
+      new EC2ServiceException({
+        name: 'InvalidGroup.NotFound',
+        $fault: 'client',
+        $metadata: {},
+        message: 'gone',
+      }),
+    );
     ec2.resetHistory();
 
     // Act

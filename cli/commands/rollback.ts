@@ -12,7 +12,7 @@ import { runRollback } from '../audit/rollback-run.js';
 import { loadRecords, resolveSource, type SourceFlags, sinkFor } from '../audit/source.js';
 import { wantsColour } from '../audit/terminal-text.js';
 import { CliError, ExitCode } from '../errors.js';
-import { SimulatedCloud } from '../sim/cloud.js';
+import type { SimulatedCloud } from '../sim/cloud.js';
 
 interface RollbackFlags extends SourceFlags {
   readonly mode: 'plan' | 'apply';
@@ -110,8 +110,14 @@ Examples:
 }
 
 async function openSim(path: string): Promise<SimulatedCloud> {
+  // loaded only when asked for: the simulator pulls in every service model and a local DynamoDB
+  const { SimulatedCloud } = await import('../sim/cloud.js');
   try {
-    return await SimulatedCloud.create(path);
+    // no local DynamoDB unless the state has tables: a rollback never needs one
+    return await SimulatedCloud.create(path, { dynamodb: false }).catch((error: unknown) => {
+      if (/dynamodb: false/.test(describeError(error).message)) return SimulatedCloud.create(path);
+      throw error;
+    });
   } catch (error) {
     throw new CliError(
       `cannot load the simulated account ${path}: ${describeError(error).message}`,

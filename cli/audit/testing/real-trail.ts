@@ -112,13 +112,18 @@ export function tempDir(): string {
 export async function runOnce(
   trail: string,
   event: unknown,
-  options: { mode?: 'enforce' | 'dry-run'; now?: () => number } = {},
+  options: { mode?: 'enforce' | 'dry-run'; now?: () => number; exemptionsParameter?: string } = {},
 ): Promise<AuditRecord> {
   const records: AuditRecord[] = [];
   const deps = createDeps('revoke-open-ssh', {
-    env: {},
+    env: options.exemptionsParameter ? { AWS_REGION: 'eu-west-2' } : {},
     clients: createClientFactory({ credentials: CREDENTIALS, maxAttempts: 1 }),
-    settings: { mode: options.mode ?? 'enforce', allowedAccounts: ['*'], audit: { file: trail } },
+    settings: {
+      mode: options.mode ?? 'enforce',
+      allowedAccounts: ['*'],
+      audit: { file: trail },
+      ...(options.exemptionsParameter ? { exemptions: { parameter: options.exemptionsParameter } } : {}),
+    },
     onRecord: (r) => records.push(r),
     ...(options.now ? { now: options.now } : {}),
   });
