@@ -146,6 +146,18 @@ describe('Function: simulated EC2', () => {
       expect(one.SecurityGroupRules?.every((r) => r.GroupId === busiest.GroupId)).toBe(true);
     });
 
+    it('refuses a MaxResults outside 5 to 1000 like EC2', async () => {
+      // Prepare
+      const { sim, ec2 } = await ec2With({});
+
+      // Act
+      const error = await errorOf(ec2.send(new DescribeSecurityGroupRulesCommand({ MaxResults: 2 })));
+      await sim.close();
+
+      // Assess
+      expect(error?.name).toBe('InvalidParameterValue');
+    });
+
     it('fails with InvalidGroup.NotFound for a group that does not exist', async () => {
       // Prepare
       const { sim, ec2 } = await ec2With({});
@@ -366,6 +378,44 @@ describe('Function: simulated EC2', () => {
       // Assess
       expect(again?.name).toBe('InvalidRoute.NotFound');
       expect(after.RouteTables?.[0]?.Routes).toHaveLength(withPl.Routes!.length - 1);
+    });
+
+    it('deletes an IPv6 route by DestinationIpv6CidrBlock', async () => {
+      // Prepare
+      const id = 'rtb-0ipv6000000000001';
+      const { sim, ec2 } = await ec2With({
+        routeTables: [
+          {
+            RouteTableId: id,
+            Routes: [
+              {
+                DestinationCidrBlock: '10.0.0.0/16',
+                GatewayId: 'local',
+                Origin: 'CreateRouteTable',
+                State: 'active',
+              },
+              {
+                DestinationIpv6CidrBlock: '::/0',
+                EgressOnlyInternetGatewayId: 'eigw-0123456789abcdef0',
+                Origin: 'CreateRoute',
+                State: 'active',
+              },
+            ],
+          },
+        ] as never,
+      });
+
+      // Act
+      const wrongFamily = await errorOf(
+        ec2.send(new DeleteRouteCommand({ RouteTableId: id, DestinationCidrBlock: '0.0.0.0/0' })),
+      );
+      await ec2.send(new DeleteRouteCommand({ RouteTableId: id, DestinationIpv6CidrBlock: '::/0' }));
+      const after = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [id] }));
+      await sim.close();
+
+      // Assess
+      expect(wrongFamily?.name).toBe('InvalidRoute.NotFound');
+      expect(after.RouteTables?.[0]?.Routes?.map((r) => r.GatewayId)).toEqual(['local']);
     });
 
     it('never deletes the local route, and fails for an unknown table', async () => {
