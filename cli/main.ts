@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../shared/version.js';
 import { registerAudit } from './commands/audit.js';
+import { registerBreaker } from './commands/breaker.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvents } from './commands/events.js';
 import { registerReplay } from './commands/replay.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerRollback(program);
   registerSim(program);
+  registerBreaker(program);
   return program;
 }
 

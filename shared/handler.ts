@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { type BuiltDeps, createDeps, type DepsOptions } from './deps.js';
+import { createMetrics, recordMetrics } from './metrics.js';
 import { type PipelineResult, runPipeline } from './pipeline.js';
 import type { AnyRemediation } from './remediation.js';
 
@@ -19,7 +20,18 @@ export function createHandler(
 ): (event: unknown, context?: Context) => Promise<PipelineResult> {
   let deps: BuiltDeps | undefined;
   return async (event, context) => {
-    deps ??= createDeps(remediation.id, options);
+    if (!deps) {
+      // SUPPRESSED records raise the blast-radius alarm's metric (EMF on stdout)
+      const emit = recordMetrics(createMetrics(remediation.id));
+      const onRecord = options.onRecord;
+      deps = createDeps(remediation.id, {
+        ...options,
+        onRecord: (record) => {
+          emit(record);
+          onRecord?.(record);
+        },
+      });
+    }
     if (context) {
       deps.registerContext(context);
       deps.logger.addContext(context);
