@@ -102,13 +102,13 @@ export function sampleSimState(): SimState {
             ],
             routeTables: [
               {
-                RouteTableId: 'rtb-0private000000001',
+                RouteTableId: 'rtb-0abcdef0123456789',
                 VpcId: 'vpc-0123456789abcdef0',
                 OwnerId: account,
                 Associations: [
                   {
                     RouteTableAssociationId: 'rtbassoc-0000000000000001',
-                    RouteTableId: 'rtb-0private000000001',
+                    RouteTableId: 'rtb-0abcdef0123456789',
                     SubnetId: 'subnet-0private00000001',
                     Main: false,
                   },
