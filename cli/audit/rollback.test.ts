@@ -10,16 +10,20 @@ import {
   RevokeSecurityGroupIngressCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { revokeOpenSsh } from '../../functions/revoke-open-ssh/index.js';
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { verifyRecordDigest } from '../../shared/audit-record.js';
-import { fileSink } from '../../shared/audit-sinks.js';
+import { fileSink, s3Sink, writeToSinks } from '../../shared/audit-sinks.js';
 import { createClientFactory } from '../../shared/clients.js';
 import type { AnyRemediation } from '../../shared/remediation.js';
+import { findRecord } from './find-record.js';
 import { planRollback } from './rollback-plan.js';
 import { runRollback } from './rollback-run.js';
+import { sinkFor } from './source.js';
+import { fakeObjectLockBucket } from './testing/fake-bucket.js';
 import {
   GROUP,
   OPEN_RULE,
@@ -31,6 +35,7 @@ import {
 } from './testing/real-trail.js';
 import { readTrailFile } from './trail-file.js';
 import { verifyChain } from './verify-chain.js';
+import { verifyS3Trail } from './verify-s3.js';
 
 const ec2 = mockClient(EC2Client);
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
@@ -249,5 +254,33 @@ describe('Function: planRollback + runRollback', () => {
       `the record was already rolled back by ${first.record.id} at ${first.record.time}`,
     );
     expect(readFileSync(trail, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reads the record from the S3 trail and writes the rollback record there too', async () => {
+    // Prepare
+    fakeObjectLockBucket();
+    const s3 = new S3Client({ region: 'eu-west-2' });
+    await s3Sink(s3, 'acme-airlock-audit').write(applied);
+    const source = {
+      kind: 's3' as const,
+      trail: { s3, bucket: 'acme-airlock-audit', prefix: 'audit/' },
+      clients: target().clients,
+    };
+
+    // Act
+    const record = await findRecord(source, applied.id);
+    const result = await runRollback(await planRollback(record, target()), {
+      mode: 'apply',
+      force: false,
+      operator: 'alice',
+    });
+    const failures = await writeToSinks([sinkFor(source)], result.record);
+    const report = await verifyS3Trail(source.trail, {}, Date.now());
+
+    // Assess
+    expect(record).toEqual(applied);
+    expect(result.outcome).toBe('APPLIED');
+    expect(failures).toEqual([]);
+    expect(report).toEqual({ objects: 2, problems: [] });
   });
 });

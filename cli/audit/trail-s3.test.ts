@@ -6,6 +6,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { newRecordId, recordKey, sealRecord } from '../../shared/audit-record.js';
 import { s3Sink } from '../../shared/audit-sinks.js';
+import { createClientFactory } from '../../shared/clients.js';
+import { findRecord } from './find-record.js';
 import { fakeObjectLockBucket } from './testing/fake-bucket.js';
 import { buildRealTrail, tempDir } from './testing/real-trail.js';
 import { listTrailKeys, loadS3Records } from './trail-s3.js';
@@ -103,6 +105,31 @@ describe('Function: loadS3Records', () => {
     expect(String(error.message)).toContain(
       `s3://${BUCKET}/audit/dt=2026-11-21/account=111122223333/region=eu-west-2/junk.json: body is not valid JSON`,
     );
+  });
+});
+
+describe('Function: findRecord (S3)', () => {
+  it('reads only the partitions of the day the id was made and the next', async () => {
+    // Prepare
+    const wanted = records[2]!;
+
+    // Act
+    const found = await findRecord({ kind: 's3', trail: trail(), clients: createClientFactory() }, wanted.id);
+
+    // Assess
+    expect(found).toEqual(wanted);
+    expect(listedPrefixes()).toEqual(['audit/dt=2026-11-20/', 'audit/dt=2026-11-21/']);
+  });
+
+  it('says the record is not in the bucket', async () => {
+    // Act
+    const error = await findRecord(
+      { kind: 's3', trail: trail(), clients: createClientFactory() },
+      newRecordId(Date.parse('2026-11-10T00:00:00Z')),
+    ).catch((e: Error) => e);
+
+    // Assess
+    expect((error as Error).message).toMatch(/^no record .* in s3:\/\/acme-airlock-audit\/audit\/$/);
   });
 });
 

@@ -86,7 +86,7 @@ export function registerAudit(program: Command): void {
       `
 Examples:
   airlock audit list --file audit.ndjson --since 24h --outcome FAILED,SUPPRESSED
-  airlock audit list --bucket acme-airlock-audit --region eu-west-2 --since 7d --output csv > week.csv
+  airlock audit list --bucket acme-airlock-audit --bucket-region eu-west-2 --since 7d --output csv > week.csv
   airlock audit list --file audit.ndjson --output ocsf > ocsf.ndjson   # OCSF 1.3 Remediation Activity (7001)`,
     )
     .action(async (o: Flags) => {
@@ -142,7 +142,7 @@ Examples:
       `
 Examples:
   airlock audit verify --file audit.ndjson
-  airlock audit verify --bucket acme-airlock-audit --region eu-west-2 --since 30d`,
+  airlock audit verify --bucket acme-airlock-audit --bucket-region eu-west-2 --since 30d`,
     )
     .action(async (o: Flags) => {
       const now = Date.now();
