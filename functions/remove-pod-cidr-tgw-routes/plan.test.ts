@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cidrWithin, parseCidr } from '../../shared/cidr.js';
 import { GONE } from '../../shared/remediation.js';
 import { loadRealWorld } from '../../test/helpers/fixtures.js';
+import { removePodCidrTgwRoutes } from './index.js';
 import {
   planRemovePodCidrTgwRoutes,
   type RemovePodCidrTgwRoutesSettings,
@@ -425,11 +426,14 @@ describe('Function: planRemovePodCidrTgwRoutes', () => {
       );
     });
 
-    it('undoes any plan back to the original routes', () => {
+    it('undoes any plan back to the original routes, with declared write actions only', () => {
       fc.assert(
         fc.property(anyState, (s) => {
           const plan = planRemovePodCidrTgwRoutes(s, settings);
           if (plan.kind !== 'steps') return;
+          for (const step of [...plan.steps, ...plan.steps.flatMap(undoTgwRouteStep)]) {
+            expect(removePodCidrTgwRoutes.permissions.write).toContain(step.action);
+          }
           const undone = applyPlan(
             applyPlan(s, plan.steps),
             [...plan.steps].reverse().flatMap(undoTgwRouteStep),

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GONE } from '../../shared/remediation.js';
 import { loadPlacebo, loadRealWorld } from '../../test/helpers/fixtures.js';
+import { stripInternetRoutes } from './index.js';
 import {
   findInternetRoutes,
   planStripInternetRoutes,
@@ -495,11 +496,14 @@ describe('Function: planStripInternetRoutes', () => {
       );
     });
 
-    it('undoes any plan back to the original routes', () => {
+    it('undoes any plan back to the original routes, with declared write actions only', () => {
       fc.assert(
         fc.property(anyTable, anySettings, (t, settings) => {
           const plan = planStripInternetRoutes(t, settings);
           if (plan.kind !== 'steps') return;
+          for (const step of [...plan.steps, ...plan.steps.flatMap(undoRouteStep)]) {
+            expect(stripInternetRoutes.permissions.write).toContain(step.action);
+          }
           const undone = applyPlan(
             applyPlan(t, plan.steps),
             [...plan.steps].reverse().flatMap(undoRouteStep),
