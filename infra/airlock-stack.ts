@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { CfnConfigRule, CfnRemediationConfiguration } from 'aws-cdk-lib/aws-config';
@@ -299,7 +299,16 @@ export class AirlockStack extends Stack {
     const { rules, unmatched } = planConfigRules(props.registries.remediations, props.registries.evaluators);
     this.plannedRules = rules;
     if (unmatched.length) {
-      this.node.addMetadata('airlock:unmatched-rules', unmatched);
+      Annotations.of(this).addWarningV2(
+        'airlock:unmatched-rules',
+        `no Config rule deployed for ${unmatched.join('; ')}: their events must come from rules the platform runs`,
+      );
+    }
+    if (c.createVpcEndpoints && (!c.s3PrefixListId || !c.dynamodbPrefixListId)) {
+      Annotations.of(this).addWarningV2(
+        'airlock:prefix-lists',
+        'S3 and DynamoDB are reached through gateway endpoints: set the s3PrefixListId and dynamodbPrefixListId context keys so that the functions may send to them',
+      );
     }
     for (const remediation of props.registries.remediations) {
       const grants = new Grants();
@@ -574,6 +583,8 @@ export class AirlockStack extends Stack {
   /** The SSM document of a remediation, its automation role, and the Config remediation of its rules. */
   private manualPath(remediation: AnyRemediation, documentsDir: string, c: AirlockContext): void {
     const fileName = join(documentsDir, `${remediation.id}.yaml`);
+    // CloudFormation takes the content as an object: the committed YAML, parsed (its header comment
+    // is for readers of the file; the document's description says what it does)
     let content: unknown;
     try {
       content = parse(readFileSync(fileName, 'utf8'));
@@ -584,7 +595,7 @@ export class AirlockStack extends Stack {
     const document = new CfnDocument(this, `${remediation.id}-Document`, {
       name,
       documentType: 'Automation',
-      documentFormat: 'YAML',
+      documentFormat: 'JSON',
       content,
       updateMethod: 'NewVersion',
     });

@@ -406,9 +406,11 @@ describe('Function: AirlockStack (Config, SSM, network, alarms)', () => {
   it('deploys each SSM document as committed and wires a manual Config remediation to it', () => {
     for (const remediation of s.registries.remediations) {
       // Prepare
-      const content = parse(
-        readFileSync(join(import.meta.dirname, '..', 'ssm-documents', `${remediation.id}.yaml`), 'utf8'),
+      const content = readFileSync(
+        join(import.meta.dirname, '..', 'ssm-documents', `${remediation.id}.yaml`),
+        'utf8',
       );
+      expect(() => parse(content)).not.toThrow();
 
       // Act & Assess
       s.template.hasResourceProperties('AWS::SSM::Document', {
