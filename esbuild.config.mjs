@@ -55,6 +55,8 @@ for (const id of ids) {
     format: 'esm',
     mainFields: ['module', 'main'],
     treeShaking: true,
+    // error class names (EventRejectedError...) appear in audit records and logs: keep them
+    keepNames: true,
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
