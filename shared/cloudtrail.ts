@@ -163,6 +163,27 @@ export function cloudTrailEventPattern(trigger: CloudTrailTrigger): {
   };
 }
 
+/**
+ * True when `event` looks like an "AWS API Call via CloudTrail" event for one of the trigger's calls
+ * (detail-type, eventSource and eventName only: for routing, e.g. the harness choosing the remediation
+ * of a recorded call; the pipeline still validates everything).
+ *
+ * @example
+ * ```ts
+ * REMEDIATIONS.find((r) => r.cloudTrail && matchesCloudTrailTrigger(r.cloudTrail, event));
+ * ```
+ */
+export function matchesCloudTrailTrigger(trigger: CloudTrailTrigger, event: unknown): boolean {
+  if (!event || typeof event !== 'object') return false;
+  const e = event as { 'detail-type'?: unknown; detail?: { eventSource?: unknown; eventName?: unknown } };
+  return (
+    e['detail-type'] === API_CALL &&
+    e.detail?.eventSource === trigger.eventSource &&
+    typeof e.detail?.eventName === 'string' &&
+    trigger.eventNames.includes(e.detail.eventName)
+  );
+}
+
 /** Types a trigger without widening it. */
 export function defineCloudTrailTrigger(trigger: CloudTrailTrigger): CloudTrailTrigger {
   return trigger;

@@ -18,6 +18,7 @@ import {
   cloudTrailEventPattern,
   idsAt,
   isOwnPrincipal,
+  matchesCloudTrailTrigger,
   parseCloudTrailEvent,
   stringsAt,
 } from '../shared/cloudtrail.js';
@@ -459,6 +460,9 @@ describe('Function: CloudTrail triggers', () => {
 
     // Assess
     expect(matching).toEqual([trigger]);
+    expect(TRIGGERS.filter(([, t]) => matchesCloudTrailTrigger(t, event)).map(([, t]) => t)).toEqual([
+      trigger,
+    ]);
   });
 
   it('matches the pattern of no trigger for a call none lists, or a Config event', () => {
@@ -472,6 +476,7 @@ describe('Function: CloudTrail triggers', () => {
     ];
     for (const event of others) {
       expect(TRIGGERS.some(([, t]) => matchesPattern(cloudTrailEventPattern(t), event))).toBe(false);
+      expect(TRIGGERS.some(([, t]) => matchesCloudTrailTrigger(t, event))).toBe(false);
     }
   });
 
