@@ -19,7 +19,7 @@ interface DocumentedAttribute {
 function documentedAttributes(): DocumentedAttribute[] {
   const text = readFileSync(join(import.meta.dirname, 'OCSF.md'), 'utf8');
   const section = text.slice(text.indexOf('## Attributes'));
-  const rows = section.split('\n').filter((l) => /^\| `[a-z_.]+` \|/.test(l));
+  const rows = section.split('\n').filter((l) => /^\|\s*`[a-z_.]+`\s*\|/.test(l));
   return rows.map((row) => {
     const cells = row.split('|').map((c) => c.trim());
     const values = [...(cells[4] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
@@ -82,6 +82,7 @@ describe('Function: toOcsf', () => {
       .map((a) => a.path);
 
     // Assess
+    expect(documentedAttributes().length).toBeGreaterThan(30);
     expect(required).toEqual(
       expect.arrayContaining([
         'class_uid',
