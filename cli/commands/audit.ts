@@ -72,6 +72,14 @@ export function registerAudit(program: Command): void {
     .command('audit')
     .description(
       'Read, filter, export, verify and report on the audit trail (local NDJSON file or the S3 bucket).',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  airlock audit list --file audit.ndjson --since 24h
+  airlock audit verify --bucket acme-airlock-audit --bucket-region eu-west-2 --since 7d
+  airlock audit report --file audit.ndjson --html report.html`,
     );
 
   filterOptions(sourceOptions(audit.command('list')), 'records')
