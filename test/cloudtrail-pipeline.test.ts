@@ -6,11 +6,20 @@ import {
   RevokeSecurityGroupIngressCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { blockPublicS3CloudTrail } from '../functions/block-public-s3/cloudtrail.js';
+import { blockPublicS3 } from '../functions/block-public-s3/index.js';
+import { privatizeEksEndpointCloudTrail } from '../functions/privatize-eks-endpoint/cloudtrail.js';
+import { privatizeEksEndpoint } from '../functions/privatize-eks-endpoint/index.js';
+import { removePodCidrTgwRoutesCloudTrail } from '../functions/remove-pod-cidr-tgw-routes/cloudtrail.js';
+import { removePodCidrTgwRoutes } from '../functions/remove-pod-cidr-tgw-routes/index.js';
 import { revokeOpenSsh } from '../functions/revoke-open-ssh/index.js';
+import { stripInternetRoutesCloudTrail } from '../functions/strip-internet-routes/cloudtrail.js';
+import { stripInternetRoutes } from '../functions/strip-internet-routes/index.js';
 import type { AuditRecord } from '../shared/audit-record.js';
 import { verifyRecordDigest } from '../shared/audit-record.js';
 import { createClientFactory } from '../shared/clients.js';
@@ -44,7 +53,8 @@ const authorize = () => fixture('ec2__AuthorizeSecurityGroupIngress.json');
 const ec2 = mockClient(EC2Client);
 const s3 = mockClient(S3Client);
 const ssm = mockClient(SSMClient);
-const totalCalls = () => ec2.calls().length + s3.calls().length + ssm.calls().length;
+const eks = mockClient(EKSClient);
+const totalCalls = () => ec2.calls().length + s3.calls().length + ssm.calls().length + eks.calls().length;
 
 /** EC2 behaving like the real thing for one group: revoking removes the rule. */
 function statefulGroup(initial: SecurityGroupRule[]) {
@@ -80,6 +90,7 @@ beforeEach(() => {
   ec2.reset();
   s3.reset();
   ssm.reset();
+  eks.reset();
 });
 
 describe('Function: runPipeline on CloudTrail events (the fast path)', () => {
@@ -266,6 +277,37 @@ describe('Function: runPipeline on CloudTrail events (the fast path)', () => {
     });
     expect(totalCalls()).toBe(0);
   });
+
+  it.each([
+    [blockPublicS3, blockPublicS3CloudTrail, 's3__DeleteBucketPublicAccessBlock.json'],
+    [privatizeEksEndpoint, privatizeEksEndpointCloudTrail, 'eks__UpdateClusterConfig.json'],
+    [stripInternetRoutes, stripInternetRoutesCloudTrail, 'ec2__CreateRoute.json'],
+    [removePodCidrTgwRoutes, removePodCidrTgwRoutesCloudTrail, 'ec2__CreateTransitGatewayRoute.json'],
+  ] as const)(
+    'ends a failed call NOOP with zero AWS calls for %s too',
+    async (remediation, trigger, file) => {
+      // Prepare
+      const event = fixture(file);
+      event.detail.errorCode = 'AccessDenied';
+      event.detail.errorMessage = 'Access Denied';
+      const records: AuditRecord[] = [];
+
+      // Act
+      const result = await runPipeline(event, { ...remediation, cloudTrail: trigger }, deps(records));
+
+      // Assess
+      expect(result).toMatchObject({
+        outcome: 'NOOP',
+        reason: 'the call failed (AccessDenied): nothing changed',
+      });
+      expect(records[0]).toMatchObject({
+        trigger: 'cloudtrail',
+        resource: { type: remediation.resourceType },
+      });
+      expect(records[0]?.resource.id).toBeDefined();
+      expect(totalCalls()).toBe(0);
+    },
+  );
 
   describe('hostile CloudTrail events', () => {
     const withRequest = (requestParameters: unknown, responseElements: unknown = null) => {
