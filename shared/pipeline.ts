@@ -459,14 +459,9 @@ function auditApiCall(call: ApiCall): Omit<ApiCall, 'resourceIds'> {
 function otherResources(call: ApiCall, handled: string): string[] {
   const others = call.resourceIds.filter((id) => id !== handled);
   if (others.length === 0) return [];
-  return [
-    `the call also named ${others
-      .slice(0, 10)
-      .map((id) => quote(id, 128))
-      .join(
-        ', ',
-      )}${others.length > 10 ? ` and ${others.length - 10} more` : ''}: this event acts on ${quote(handled, 128)} only`,
-  ];
+  const named = others.slice(0, 10).map((id) => quote(id, 128));
+  const more = others.length > 10 ? ` and ${others.length - 10} more` : '';
+  return [`the call also named ${named.join(', ')}${more}: this event acts on ${quote(handled, 128)} only`];
 }
 
 /** The remediation's own settings, validated by its schema (defaults applied). */
