@@ -9,6 +9,7 @@ import type { AnyRemediation, RemediationContext } from '../../shared/remediatio
 import { complianceEvent } from '../../test/helpers/events.js';
 import { SimulatedCloud } from '../sim/cloud.js';
 import { sampleSimState } from '../sim/sample.js';
+import type { SimState } from '../sim/state.js';
 import { planRollback } from './rollback-plan.js';
 import { runRollback } from './rollback-run.js';
 import { tempDir } from './testing/real-trail.js';
@@ -16,7 +17,6 @@ import { tempDir } from './testing/real-trail.js';
 /** The violating resource of each kind in the sample simulated account. */
 const SAMPLE_RESOURCE: Readonly<Record<string, string>> = {
   'AWS::EC2::SecurityGroup': 'sg-0a1b2c3d4e5f60718',
-  'AWS::EC2::RouteTable': 'rtb-0abcdef0123456789',
   'AWS::EC2::TransitGatewayRouteTable': 'tgw-rtb-0123456789abcdef0',
   'AWS::S3::Bucket': 'airlock-sample-public-bucket',
   'AWS::EKS::Cluster': 'platform',
@@ -43,14 +43,29 @@ function comparable(value: unknown): unknown {
   return value;
 }
 
+const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+
 /**
- * The sample account, with its private route table renamed to a well-formed id (the sample's
- * `rtb-0private000000001` is not hex, so the pipeline rightly rejects events naming it).
+ * The sample account, with any route table id that is not well-formed (the sample's
+ * `rtb-0private000000001` is not hex, so the pipeline rightly rejects events naming it) renamed to
+ * `rtb-0abcdef0123456789`.
  */
-function sampleState() {
-  return JSON.parse(
-    JSON.stringify(sampleSimState()).replaceAll('rtb-0private000000001', 'rtb-0abcdef0123456789'),
-  );
+function sampleState(): SimState {
+  let text = JSON.stringify(sampleSimState());
+  const tables = sampleSimState().accounts[ACCOUNT]!.regions[REGION]!.routeTables;
+  for (const t of tables) {
+    if (t.RouteTableId && !ROUTE_TABLE_ID.test(t.RouteTableId)) {
+      text = text.replaceAll(t.RouteTableId, 'rtb-0abcdef0123456789');
+    }
+  }
+  return JSON.parse(text) as SimState;
+}
+
+/** The sample's violating route table: the one with a route to a NAT or internet gateway. */
+function privateRouteTableId(state: SimState): string | undefined {
+  return state.accounts[ACCOUNT]!.regions[REGION]!.routeTables.find((t) =>
+    (t.Routes ?? []).some((r) => r.NatGatewayId || r.GatewayId?.startsWith('igw-')),
+  )?.RouteTableId;
 }
 
 let sim: SimulatedCloud | undefined;
@@ -75,9 +90,13 @@ describe('Function: rollback on the simulated account', () => {
     'restores the state %s changed: apply, roll back, state equals the original',
     async (_id, remediation) => {
       // Prepare
-      const resourceId = SAMPLE_RESOURCE[remediation.resourceType];
+      const state = sampleState();
+      const resourceId =
+        remediation.resourceType === 'AWS::EC2::RouteTable'
+          ? privateRouteTableId(state)
+          : SAMPLE_RESOURCE[remediation.resourceType];
       expect(resourceId, `the sample account has no ${remediation.resourceType}`).toBeDefined();
-      sim = await SimulatedCloud.create(sampleState(), { dynamodb: false });
+      sim = await SimulatedCloud.create(state, { dynamodb: false });
       const original = comparable(await describeNow(remediation, sim, resourceId!));
       const records: AuditRecord[] = [];
       const deps = createDeps(remediation.id, {
