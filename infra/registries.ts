@@ -24,11 +24,11 @@ export interface Registries {
 
 const EVALUATOR_REGISTRY = '../functions/evaluator-registry.js';
 
+/** True when the registry module itself is missing (not a module it imports). */
 function isModuleMissing(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    (e?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url/.test(e?.message ?? '')) &&
-    /evaluator-registry/.test(e?.message ?? '')
+  const message = (error as { message?: string })?.message ?? '';
+  return /(Cannot find module|Failed to load url) ['"]?[^'"\s]*evaluator-registry(\.[jt]s)?['"]?(\s|$)/.test(
+    message,
   );
 }
 
