@@ -31,6 +31,8 @@ export interface BundleFigures {
   readonly id: string;
   readonly bytes: number;
   readonly gzipBytes: number;
+  /** True when the bundle holds the EC2 client (its size target is larger). */
+  readonly ec2: boolean;
   /** Absent for functions that are not remediations (the sweep): see the README. */
   readonly cold?: {
     /** Wall time of the process above a bare `node -e 0` of the same run, ms. */
@@ -225,6 +227,7 @@ export async function measureColdStarts(runs: number): Promise<ColdStartResult> 
         id,
         bytes: statSync(join(dir, id, 'index.mjs')).size,
         gzipBytes: gzipSync(bytes).length,
+        ec2: bytes.includes('com.amazonaws.ec2'),
       };
       if (!s) return figures;
       const bundledMs = spread(s.b.map((x) => x - base.median));

@@ -1,6 +1,6 @@
-// npm run bench [-- --events N --runs N --fuzz N --only cold,warm,burst,fuzz --concurrency N]
+// npm run bench [-- --events N --runs N --fuzz N --only cold,warm,burst,fuzz --concurrency N --merge a.json,b.json]
 // Figures on the simulated account (no network); writes bench/results.json and prints a table.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,8 @@ const { values } = parseArgs({
     fuzz: { type: 'string', default: '100000' },
     only: { type: 'string', default: 'cold,warm,burst,fuzz' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+    /** Sections measured by earlier runs (their --out files), merged instead of measured again. */
+    merge: { type: 'string' },
   },
 });
 const only = new Set((values.only ?? '').split(','));
@@ -53,6 +55,17 @@ const results: {
 const KB = 1024;
 let failed = false;
 
+for (const file of values.merge ? values.merge.split(',') : []) {
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as typeof results;
+  for (const k of ['cold', 'warm', 'burst', 'latencyProbe', 'fuzz'] as const) {
+    if (earlier[k]) (results as Record<string, unknown>)[k] = earlier[k];
+  }
+  if (earlier.burst?.checks.some((c) => !c.ok) || earlier.latencyProbe?.checks.some((c) => !c.ok))
+    failed = true;
+  if (earlier.fuzz?.failures.length) failed = true;
+  only.clear();
+}
+
 if (only.has('cold')) {
   say(`cold starts: building dist/, ${runs} run(s) per bundle...`);
   results.cold = await measureColdStarts(runs);
@@ -82,12 +95,9 @@ if (only.has('fuzz')) {
 
 // ---- targets ----
 const targets: { name: string; figure: string; ok: boolean }[] = [];
-const EC2 = /^AWS::EC2::/;
 if (results.cold) {
-  const { REMEDIATIONS } = await import('../functions/registry.js');
   for (const f of results.cold.functions) {
-    const rem = REMEDIATIONS.find((r) => r.id === f.id);
-    const ec2 = rem ? EC2.test(rem.resourceType) : false;
+    const ec2 = f.ec2;
     const limit = ec2 ? 1000 * KB : 450 * KB;
     targets.push({
       name: `bundle ${f.id} <= ${ec2 ? '1.0 MB' : '450 KB'}`,
