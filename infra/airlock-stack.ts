@@ -32,6 +32,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnDocument, ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { parse } from 'yaml';
+import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
 import { COMPLIANCE_CHANGE, ComplianceType, EVENT_SOURCES } from '../shared/event.js';
 import type { AnyRemediation } from '../shared/remediation.js';
 import type { ENV } from '../shared/settings.js';
@@ -90,6 +91,8 @@ export class AirlockStack extends Stack {
   readonly remediationFunctions = new Map<string, AirlockFunction>();
   readonly evaluatorFunctions = new Map<string, AirlockFunction>();
   readonly eventRules = new Map<string, Rule>();
+  /** The fast path's rules ("AWS API Call via CloudTrail"), for remediations that declare the calls. */
+  readonly apiCallRules = new Map<string, Rule>();
   readonly configRules = new Map<string, CfnConfigRule>();
   readonly sweep: AirlockFunction;
   readonly plannedRules: readonly PlannedRule[];
@@ -365,6 +368,23 @@ export class AirlockStack extends Stack {
       });
       eventRule.addTarget(new LambdaTarget(fn.fn, { retryAttempts: 4, maxEventAge: Duration.hours(2) }));
       this.eventRules.set(remediation.id, eventRule);
+
+      // the fast path: the API calls that can cause the drift, as CloudTrail delivers them (needs a trail)
+      if (remediation.cloudTrail) {
+        const pattern = cloudTrailEventPattern(remediation.cloudTrail);
+        const apiCalls = new Rule(this, `${remediation.id}-ApiCalls`, {
+          ruleName: `airlock-${remediation.id}-api-calls`,
+          description:
+            `${pattern.detail.eventName.join(', ')} (CloudTrail) -> airlock-${remediation.id}`.slice(0, 512),
+          eventPattern: {
+            source: pattern.source,
+            detailType: pattern['detail-type'],
+            detail: pattern.detail,
+          },
+        });
+        apiCalls.addTarget(new LambdaTarget(fn.fn, { retryAttempts: 4, maxEventAge: Duration.hours(2) }));
+        this.apiCallRules.set(remediation.id, apiCalls);
+      }
 
       new MetricFilter(this, `${remediation.id}-Suppressed`, {
         logGroup: fn.logGroup,

@@ -270,6 +270,52 @@ describe('Function: AirlockStack (EventBridge rules)', () => {
   });
 });
 
+describe('Function: AirlockStack (CloudTrail fast path)', () => {
+  it('routes the API calls a remediation declares to its function, and nothing else', () => {
+    const withCalls = s.registries.remediations.filter((r) => r.cloudTrail);
+    expect(withCalls.length).toBeGreaterThanOrEqual(1);
+    for (const remediation of withCalls) {
+      // Prepare
+      const rule = resourceOf(s.stack.apiCallRules.get(remediation.id)!).Properties as {
+        EventPattern: unknown;
+        Targets: { Arn: unknown }[];
+      };
+      const trail = remediation.cloudTrail!;
+      const call = (eventName: string) => ({
+        version: '0',
+        id: 'c2f1c1a0-0000-4000-8000-000000000001',
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: `aws.${trail.eventSource.split('.')[0]}`,
+        account: s.context.account,
+        region: s.context.region,
+        detail: { eventSource: trail.eventSource, eventName },
+      });
+
+      // Act
+      const matched = trail.eventNames.map((name) => matchesPattern(rule.EventPattern, call(name)));
+      const other = matchesPattern(rule.EventPattern, call('DescribeEverything'));
+      const compliance = matchesPattern(
+        rule.EventPattern,
+        complianceEvent({
+          resourceType: remediation.resourceType,
+          resourceId: SAMPLE_IDS[remediation.resourceType]!,
+          rule: remediation.configRuleNames[0]!,
+        }),
+      );
+
+      // Assess
+      expect({ id: remediation.id, matched, other, compliance }).toEqual({
+        id: remediation.id,
+        matched: trail.eventNames.map(() => true),
+        other: false,
+        compliance: false,
+      });
+      const fn = s.stack.remediationFunctions.get(remediation.id)!;
+      expect(rule.Targets.map((t) => t.Arn)).toEqual([{ 'Fn::GetAtt': [resourceOf(fn.fn).id, 'Arn'] }]);
+    }
+  });
+});
+
 describe('Function: AirlockStack (storage)', () => {
   it('keeps the audit trail under Object Lock in compliance mode, versioned, KMS-encrypted, private, logged', () => {
     // Act & Assess
