@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { findRemediation } from '../../functions/registry.js';
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { verifyRecordDigest } from '../../shared/audit-record.js';
@@ -12,10 +13,11 @@ import { mergeSettings, parseSettings } from '../../shared/settings.js';
 import { sampleEvent } from '../events/sample.js';
 import { type ReplayResult, replayEvents } from '../replay/replay.js';
 import { simTarget } from '../replay/sim-target.js';
-import type { SimState } from '../sim/index.js';
+import { cloudTrailEventFor, type SimState } from '../sim/index.js';
 import { cell } from '../table.js';
 import {
   DEMO_ACCOUNT,
+  DEMO_FAST_PATH_GROUP,
   DEMO_LOOK_ALIKES,
   DEMO_REGION,
   DEMO_SETTINGS,
@@ -140,6 +142,83 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
       );
       if (!fixed) problems.push(`${v.resourceId} is not compliant after the demo`);
     }
+
+    // the fast path: an operator opens SSH by hand; CloudTrail records the call, EventBridge delivers it
+    out.write('\nFast path (the API call itself, not Config minutes later):\n');
+    out.write(
+      `  alice (role PlatformAdmin) opens tcp 22 to 0.0.0.0/0 on "build-agents" ${DEMO_FAST_PATH_GROUP}\n`,
+    );
+    const ec2 = target.clients.get(EC2Client, { region: DEMO_REGION, account: DEMO_ACCOUNT });
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: DEMO_FAST_PATH_GROUP,
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+            IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'quick fix' }],
+          },
+        ],
+      }),
+    );
+    const change = target.sim
+      .changes()
+      .filter((c) => c.api === 'ec2:AuthorizeSecurityGroupIngress')
+      .at(-1);
+    const call = change
+      ? cloudTrailEventFor(change, {
+          roleArn: `arn:aws:iam::${DEMO_ACCOUNT}:role/PlatformAdmin`,
+          sessionName: 'alice',
+          sourceIp: '198.51.100.24',
+        })
+      : undefined;
+    if (!call) {
+      problems.push('the simulated account recorded no AuthorizeSecurityGroupIngress call');
+    } else {
+      writeFileSync(
+        join(dir, 'events', 'cloudtrail-authorize-ssh.json'),
+        `${JSON.stringify(call, null, 2)}\n`,
+      );
+      const t0 = performance.now();
+      const [fast] = await replayEvents([{ origin: 'cloudtrail', event: call }], {
+        mode: 'apply',
+        clients: target.clients,
+        settings: settingsRaw,
+        concurrency: 1,
+        ...(target.homeRegion ? { homeRegion: target.homeRegion } : {}),
+      });
+      const ms = performance.now() - t0;
+      const fixed = fast?.outcome === 'APPLIED';
+      out.write(
+        `  ${tick(fixed)} revoke-open-ssh (trigger cloudtrail) ${fast?.outcome ?? '?'} ${ms.toFixed(0)} ms after the event arrived: ${cell(fast?.reason, 60)}\n`,
+      );
+      if (!fixed) problems.push(`the fast path ended ${fast?.outcome}: ${fast?.reason}`);
+      // Config's own evaluation arrives minutes later, for the same group: nothing left to do
+      const remediation = findRemediation('revoke-open-ssh');
+      if (remediation) {
+        const later = sampleEvent(remediation, {
+          resourceId: DEMO_FAST_PATH_GROUP,
+          account: DEMO_ACCOUNT,
+          region: DEMO_REGION,
+          compliance: 'NON_COMPLIANT',
+          now: new Date(Date.now() + 6 * 60_000),
+        });
+        const [cfg] = await replayEvents([{ origin: 'config', event: later }], {
+          mode: 'apply',
+          clients: target.clients,
+          settings: settingsRaw,
+          concurrency: 1,
+          ...(target.homeRegion ? { homeRegion: target.homeRegion } : {}),
+        });
+        const noop = cfg?.outcome === 'NOOP';
+        out.write(
+          `  ${tick(noop)} the Config evaluation that follows minutes later: ${cfg?.outcome ?? '?'} (${cell(cfg?.reason, 60)})\n`,
+        );
+        if (!noop) problems.push(`the later Config event ended ${cfg?.outcome}, expected NOOP`);
+        results.push(...[fast, cfg].filter((r): r is ReplayResult => r !== undefined));
+      }
+    }
     after = await target.sim.snapshot();
   } finally {
     await target.close(true);
@@ -158,9 +237,9 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
   const audit = readTrail(trail);
   problems.push(...audit.problems);
   const applied = audit.records.filter((r) => r.outcome === 'APPLIED').length;
-  const countOk = audit.records.length === events.length;
+  const countOk = audit.records.length === results.length;
   if (!countOk)
-    problems.push(`audit trail holds ${audit.records.length} records for ${events.length} events`);
+    problems.push(`audit trail holds ${audit.records.length} records for ${results.length} events`);
   out.write(
     `\nAudit trail: ${show(trail)}\n  ${tick(countOk && audit.problems.length === 0)} ${audit.records.length} records (${applied} APPLIED), every digest and the hash chain verified\n`,
   );
@@ -170,7 +249,7 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
     out.write(`✘ demo FAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
   } else {
     out.write(
-      `✔ ${DEMO_VIOLATIONS.length} violations fixed, ${DEMO_LOOK_ALIKES.length} look-alikes untouched, audit trail intact.\n`,
+      `✔ ${DEMO_VIOLATIONS.length} violations fixed, one more caught on the API call itself, ${DEMO_LOOK_ALIKES.length} look-alikes untouched, audit trail intact.\n`,
     );
   }
   return { ok: problems.length === 0, results, problems, trail, state: statePath };

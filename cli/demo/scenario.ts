@@ -22,6 +22,9 @@ export interface DemoLookAlike {
 
 export const DEMO_PUBLIC_ROUTE_TABLE = 'rtb-0a0a0a0a0a0a0b002';
 
+/** The group the fast-path part of the demo opens through the API, as an operator would by hand. */
+export const DEMO_FAST_PATH_GROUP = 'sg-0a0a0a0a0a0a0a003';
+
 /** Settings the demo deploys with: enforce, the public tier named, the pod CIDR the default. */
 export const DEMO_SETTINGS = {
   mode: 'enforce',
@@ -218,6 +221,19 @@ export function demoState(): SimState {
                   sshRule('sgr-0a0a0a0a0a0a0a023', {
                     GroupId: 'sg-0a0a0a0a0a0a0a002',
                     ReferencedGroupInfo: { GroupId: 'sg-0a0a0a0a0a0a0a001', UserId: DEMO_ACCOUNT },
+                  }),
+                ],
+              },
+              {
+                GroupId: DEMO_FAST_PATH_GROUP,
+                GroupName: 'build-agents',
+                VpcId: VPC,
+                OwnerId: DEMO_ACCOUNT,
+                Rules: [
+                  sshRule('sgr-0a0a0a0a0a0a0a031', {
+                    GroupId: DEMO_FAST_PATH_GROUP,
+                    CidrIpv4: '10.20.0.0/16',
+                    Description: 'build network',
                   }),
                 ],
               },

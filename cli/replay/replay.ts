@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { remediationForResourceType } from '../../functions/registry.js';
+import { routeEvent } from '../../functions/registry.js';
 import type { AuditRecord, Outcome } from '../../shared/audit-record.js';
 import type { ClientFactory } from '../../shared/clients.js';
 import { type BuiltDeps, createDeps } from '../../shared/deps.js';
@@ -53,6 +53,7 @@ function peek(event: unknown): {
   account?: string;
   region?: string;
   id?: string;
+  eventName?: string;
 } {
   if (!event || typeof event !== 'object') return {};
   const e = event as Record<string, unknown>;
@@ -64,6 +65,7 @@ function peek(event: unknown): {
     account: s(e.account),
     region: s(e.region),
     id: s(e.id),
+    eventName: s(d.eventName),
   };
 }
 
@@ -125,14 +127,16 @@ export async function replayEvents(
       ...(p.account ? { account: p.account } : {}),
       ...(p.region ? { region: p.region } : {}),
     };
-    const remediation = p.resourceType ? remediationForResourceType(p.resourceType) : undefined;
+    const remediation = routeEvent(input.event);
     if (!remediation) {
       return {
         ...base,
         outcome: 'REJECTED',
         reason: p.resourceType
-          ? `no remediation handles resource type ${JSON.stringify(p.resourceType)}`
-          : 'not a Config compliance-change event (no detail.resourceType)',
+          ? `no remediation handles resource type ${JSON.stringify(p.resourceType.slice(0, 100))}`
+          : p.eventName
+            ? `no remediation acts on the API call ${JSON.stringify(p.eventName.slice(0, 100))}`
+            : 'neither a Config compliance change (no detail.resourceType) nor an API call airlock acts on',
         steps: [],
         durationMs: performance.now() - started,
         duplicate: false,

@@ -1,4 +1,5 @@
 export { isWriteApi, type SimChange, type SimOptions, SimulatedCloud } from './cloud.js';
+export { cloudTrailEventFor, type SimCaller } from './cloudtrail.js';
 export { sampleSimState } from './sample.js';
 export {
   loadSimState,

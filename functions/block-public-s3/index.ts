@@ -1,5 +1,6 @@
 import { defineRemediation } from '../../shared/remediation.js';
 import { applyS3BlockStep } from './apply.js';
+import { blockPublicS3CloudTrail } from './cloudtrail.js';
 import { describeBucketPublicAccessBlock } from './describe.js';
 import {
   type BlockPublicS3Settings,
@@ -22,6 +23,7 @@ import {
  */
 export const blockPublicS3 = defineRemediation<BucketState, BlockPublicS3Settings, S3BlockStep>({
   id: 'block-public-s3',
+  cloudTrail: blockPublicS3CloudTrail,
   title: "Turn on all four settings of an S3 bucket's public access block",
   resourceType: 'AWS::S3::Bucket',
   ruleIdentifiers: [

@@ -1,5 +1,6 @@
 import { defineRemediation } from '../../shared/remediation.js';
 import { applyEksStep, isAlreadyAtDesiredConfiguration } from './apply.js';
+import { privatizeEksEndpointCloudTrail } from './cloudtrail.js';
 import { describeEksCluster } from './describe.js';
 import {
   type ClusterState,
@@ -22,6 +23,7 @@ import {
  */
 export const privatizeEksEndpoint = defineRemediation<ClusterState, PrivatizeEksEndpointSettings, EksStep>({
   id: 'privatize-eks-endpoint',
+  cloudTrail: privatizeEksEndpointCloudTrail,
   title: "Make an EKS cluster's API endpoint private only",
   resourceType: 'AWS::EKS::Cluster',
   ruleIdentifiers: ['EKS_ENDPOINT_NO_PUBLIC_ACCESS'],

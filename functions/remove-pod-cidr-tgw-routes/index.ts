@@ -1,5 +1,6 @@
 import { defineRemediation } from '../../shared/remediation.js';
 import { applyTgwRouteStep } from './apply.js';
+import { removePodCidrTgwRoutesCloudTrail } from './cloudtrail.js';
 import { describeTgwRouteTable } from './describe.js';
 import {
   planRemovePodCidrTgwRoutes,
@@ -26,6 +27,7 @@ export const removePodCidrTgwRoutes = defineRemediation<
   TgwRouteStep
 >({
   id: 'remove-pod-cidr-tgw-routes',
+  cloudTrail: removePodCidrTgwRoutesCloudTrail,
   title: 'Remove transit gateway routes that make the pod CIDR reachable',
   resourceType: 'AWS::EC2::TransitGatewayRouteTable',
   ruleIdentifiers: ['AIRLOCK_TGW_NO_POD_CIDR_ROUTE'],

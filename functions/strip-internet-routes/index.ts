@@ -1,5 +1,6 @@
 import { defineRemediation } from '../../shared/remediation.js';
 import { applyRouteStep } from './apply.js';
+import { stripInternetRoutesCloudTrail } from './cloudtrail.js';
 import { describeRouteTable } from './describe.js';
 import {
   planStripInternetRoutes,
@@ -23,6 +24,7 @@ import {
 export const stripInternetRoutes = defineRemediation<RouteTableState, StripInternetRoutesSettings, RouteStep>(
   {
     id: 'strip-internet-routes',
+    cloudTrail: stripInternetRoutesCloudTrail,
     title: 'Delete routes to internet, NAT and egress-only internet gateways from private route tables',
     resourceType: 'AWS::EC2::RouteTable',
     ruleIdentifiers: ['AIRLOCK_PRIVATE_ROUTE_TABLE_NO_INTERNET_ROUTE'],

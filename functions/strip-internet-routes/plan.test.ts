@@ -302,7 +302,7 @@ describe('Function: planStripInternetRoutes', () => {
     expect(planStripInternetRoutes(table([LOCAL, route]), DEFAULTS).kind).toBe('noop');
   });
 
-  it('never touches a public-tier table, by id or by tag, and says why', () => {
+  it('never touches a public-tier table, by id or by a tag when one is set, and says why', () => {
     // Prepare
     const igw: Route = {
       DestinationCidrBlock: '0.0.0.0/0',
@@ -314,12 +314,15 @@ describe('Function: planStripInternetRoutes', () => {
     const listed = table([LOCAL, igw]);
 
     // Act
-    const byTag = planStripInternetRoutes(tagged, DEFAULTS);
-    const byId = planStripInternetRoutes(listed, { ...DEFAULTS, publicRouteTableIds: [TABLE] });
-    const tagOff = planStripInternetRoutes(
+    const byTag = planStripInternetRoutes(
       tagged,
-      StripInternetRoutesSettingsSchema.parse({ publicRouteTableTag: null }),
+      StripInternetRoutesSettingsSchema.parse({
+        publicRouteTableTag: { key: 'airlock:tier', value: 'public' },
+      }),
     );
+    const byId = planStripInternetRoutes(listed, { ...DEFAULTS, publicRouteTableIds: [TABLE] });
+    // by default a tag counts for nothing: the table's owner could write it
+    const tagOff = planStripInternetRoutes(tagged, DEFAULTS);
 
     // Assess
     expect(byTag).toMatchObject({ kind: 'noop', reason: expect.stringContaining('airlock:tier=public') });
@@ -361,10 +364,7 @@ describe('Function: planStripInternetRoutes', () => {
   it('rejects unknown settings and malformed route table ids', () => {
     expect(() => StripInternetRoutesSettingsSchema.parse({ publicRouteTables: [] })).toThrow();
     expect(() => StripInternetRoutesSettingsSchema.parse({ publicRouteTableIds: ['rtb-../x'] })).toThrow();
-    expect(DEFAULTS).toEqual({
-      publicRouteTableIds: [],
-      publicRouteTableTag: { key: 'airlock:tier', value: 'public' },
-    });
+    expect(DEFAULTS).toEqual({ publicRouteTableIds: [], publicRouteTableTag: undefined });
   });
 
   it('undoes a deletion by re-creating the route to its original target, and flags a route that came back', () => {

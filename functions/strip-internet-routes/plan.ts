@@ -18,14 +18,13 @@ const RouteTableIdSchema = z
     z.regex(/^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'must be a route table id (rtb- and 8 or 17 hex digits)'),
   );
 
-const DEFAULT_PUBLIC_TAG = { key: 'airlock:tier', value: 'public' };
-
 export const StripInternetRoutesSettingsSchema = z.strictObject({
   /** Route tables of the public tier: their internet routes are legitimate and never touched. */
   publicRouteTableIds: z._default(z.array(RouteTableIdSchema).check(z.maxLength(1000)), []),
   /**
-   * A tag that marks a public-tier route table (default `airlock:tier=public`); `null` turns the tag
-   * check off so that only `publicRouteTableIds` counts.
+   * A tag that marks a public-tier route table, e.g. `{ key: 'airlock:tier', value: 'public' }`. Off
+   * (`null`) by default: whoever owns a route table can usually write its tags, so a tag would let the
+   * owner of a drifted private table exempt it; only `publicRouteTableIds` counts unless this is set.
    */
   publicRouteTableTag: z.pipe(
     z._default(
@@ -35,7 +34,7 @@ export const StripInternetRoutesSettingsSchema = z.strictObject({
           value: z.string().check(z.maxLength(256)),
         }),
       ),
-      DEFAULT_PUBLIC_TAG,
+      null,
     ),
     z.transform((tag) => tag ?? undefined),
   ),
