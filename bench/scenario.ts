@@ -45,6 +45,8 @@ export const BENCH_SETTINGS = {
   allowedAccounts: [BENCH_ACCOUNT],
   remediations: {
     'remove-pod-cidr-tgw-routes': { settings: { podCidrs: ['100.64.0.0/10'] } },
+    // the public tier is named by a tag here (no tag counts unless configured)
+    'strip-internet-routes': { settings: { publicRouteTableTag: { key: 'airlock:tier', value: 'public' } } },
   },
 };
 
