@@ -18,7 +18,8 @@ import { remediationSettings } from './pipeline.js';
 import type { Gone, Plan, Remediation, RemediationContext, Step } from './remediation.js';
 import { GONE } from './remediation.js';
 import { ACCOUNT_ID, REGION, validateResourceId } from './resource-id.js';
-import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
+import { parseSettings, type Settings, settingsFromEnv } from './settings.js';
+import { settingsLoader } from './settings-loader.js';
 import { firstIssue } from './zod.js';
 
 /** The IAM actions every evaluator calls on AWS Config (reporting, previous results, oversized items). */
@@ -483,22 +484,10 @@ export function createEvaluatorDeps(serviceName: string, options: EvaluatorOptio
   const logger = options.logger ?? new Logger({ serviceName });
   const home = { region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' };
   let provider: SSMProvider | undefined;
-  const settings = async (): Promise<Settings> => {
-    if (!staticSettings.parameter) return staticSettings;
+  const settings = settingsLoader(raw, staticSettings, () => {
     provider ??= new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) });
-    const override = await provider.get(staticSettings.parameter, {
-      maxAge: staticSettings.parameterMaxAgeSeconds,
-      transform: 'json',
-    });
-    if (override === undefined) return staticSettings;
-    if (typeof override !== 'object' || override === null || Array.isArray(override)) {
-      throw new SettingsError(`parameter ${staticSettings.parameter} must hold a JSON object`);
-    }
-    return parseSettings(
-      mergeSettings(raw, override as Record<string, unknown>),
-      `parameter ${staticSettings.parameter}`,
-    );
-  };
+    return provider;
+  });
   return { clients, logger, settings };
 }
 

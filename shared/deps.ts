@@ -14,6 +14,7 @@ import { SettingsError } from './errors.js';
 import type { ExemptionSource } from './exemptions.js';
 import type { IdempotencyGuard, PipelineDeps, PipelineResult } from './pipeline.js';
 import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
+import { settingsLoader } from './settings-loader.js';
 
 export interface DepsOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -74,21 +75,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     return provider;
   };
 
-  const settings = async (): Promise<Settings> => {
-    if (!staticSettings.parameter) return staticSettings;
-    const override = await ssm().get(staticSettings.parameter, {
-      maxAge: staticSettings.parameterMaxAgeSeconds,
-      transform: 'json',
-    });
-    if (override === undefined) return staticSettings;
-    if (typeof override !== 'object' || override === null || Array.isArray(override)) {
-      throw new SettingsError(`parameter ${staticSettings.parameter} must hold a JSON object`);
-    }
-    return parseSettings(
-      mergeSettings(raw, override as Record<string, unknown>),
-      `parameter ${staticSettings.parameter}`,
-    );
-  };
+  const settings = settingsLoader(raw, staticSettings, ssm);
 
   const exemptions: ExemptionSource | undefined = staticSettings.exemptions.parameter
     ? {

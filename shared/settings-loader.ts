@@ -1,0 +1,35 @@
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { SettingsError } from './errors.js';
+import { mergeSettings, parseSettings, type Settings } from './settings.js';
+
+/**
+ * The current settings: the environment's (`raw`, already valid as `base`), overridden by the JSON
+ * document in Parameter Store that `base.parameter` names, cached `parameterMaxAgeSeconds`.
+ *
+ * @example
+ * ```ts
+ * const settings = settingsLoader(raw, parseSettings(raw), () => new SSMProvider({ awsSdkV3Client: ssm }));
+ * (await settings()).mode; // 'dry-run' after an operator flipped the kill switch
+ * ```
+ */
+export function settingsLoader(
+  raw: Record<string, unknown>,
+  base: Settings,
+  provider: () => SSMProvider,
+): () => Promise<Settings> {
+  return async () => {
+    if (!base.parameter) return base;
+    const override = await provider().get(base.parameter, {
+      maxAge: base.parameterMaxAgeSeconds,
+      transform: 'json',
+    });
+    if (override === undefined) return base;
+    if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+      throw new SettingsError(`parameter ${base.parameter} must hold a JSON object`);
+    }
+    return parseSettings(
+      mergeSettings(raw, override as Record<string, unknown>),
+      `parameter ${base.parameter}`,
+    );
+  };
+}
