@@ -1,6 +1,7 @@
 // Type declarations for dynalite (a DynamoDB implementation on leveldb/memory), which ships none.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
+
   interface DynaliteOptions {
     path?: string;
     createTableMs?: number;
