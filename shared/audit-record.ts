@@ -58,6 +58,8 @@ export interface AuditRecord {
   readonly remediation: string;
   readonly account?: string;
   readonly region?: string;
+  /** The member role airlock assumed to act in `account` (absent when it acted with its own credentials). */
+  readonly assumedRole?: string;
   readonly resource: { readonly type?: string; readonly id?: string };
   readonly mode: 'enforce' | 'dry-run' | 'plan';
   readonly outcome: Outcome;

@@ -5,6 +5,7 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import type { AuditSink } from './audit-sinks.js';
 import { fileSink, logSink, s3Sink } from './audit-sinks.js';
@@ -12,6 +13,7 @@ import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
 import { type ClientFactory, createClientFactory } from './clients.js';
 import { SettingsError } from './errors.js';
 import type { ExemptionSource } from './exemptions.js';
+import { memberCredentials, partitionOf } from './member-roles.js';
 import type { IdempotencyGuard, PipelineDeps, PipelineResult } from './pipeline.js';
 import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
 import { settingsLoader } from './settings-loader.js';
@@ -41,6 +43,25 @@ export interface BuiltDeps extends PipelineDeps {
 }
 
 /**
+ * The client factory of a deployment: with a member role set, clients for another account than the
+ * home account act with that account's member role (assumed through STS in the home region, the
+ * credentials cached per account).
+ */
+function homeClients(settings: Settings, home: { region: string }): ClientFactory {
+  const role = settings.memberRole;
+  if (!role) return createClientFactory();
+  const factory: ClientFactory = createClientFactory({
+    credentialsFor: memberCredentials(() => factory.get(STSClient, home), {
+      roleName: role.name,
+      ...(role.externalId ? { externalId: role.externalId } : {}),
+      ...(settings.homeAccount ? { homeAccount: settings.homeAccount } : {}),
+      partition: partitionOf(home.region),
+    }),
+  });
+  return factory;
+}
+
+/**
  * Builds the pipeline's dependencies once per container from the environment: fails at start-up,
  * naming the setting, when a setting is invalid.
  *
@@ -66,7 +87,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     );
   }
   const home = { region: homeRegion ?? 'us-east-1' };
-  const clients = options.clients ?? createClientFactory();
+  const clients = options.clients ?? homeClients(staticSettings, home);
   const logger = options.logger ?? new Logger({ serviceName });
 
   let provider: SSMProvider | undefined;

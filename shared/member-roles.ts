@@ -15,6 +15,20 @@ export interface MemberRoleOptions {
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
+/**
+ * The partition of a region (`aws`, `aws-cn`, `aws-us-gov`).
+ *
+ * @example
+ * ```ts
+ * partitionOf('cn-north-1'); // 'aws-cn'
+ * ```
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
 /** The ARN of the member role in `account`. */
 export function memberRoleArn(account: string, o: Pick<MemberRoleOptions, 'roleName' | 'partition'>): string {
   if (!ACCOUNT_ID.test(account))

@@ -17,6 +17,7 @@ import {
 import type { ApiCall, ParsedEvent, Trigger } from './event.js';
 import { summarizeRejectedEvent } from './event.js';
 import { type ExemptionSource, findExemption } from './exemptions.js';
+import { memberRoleArn, partitionOf } from './member-roles.js';
 import { parseEvent } from './parse-event.js';
 import type { AnyRemediation, Plan, RemediationContext, Step } from './remediation.js';
 import { apiName, GONE } from './remediation.js';
@@ -168,6 +169,7 @@ export async function runPipeline(
       rule: event.rule,
       account: event.account,
       region: event.region,
+      ...assumedRoleOf(event, settings),
       resource: {
         type: event.resourceType,
         // a failed or own call is not validated further: keep its id only when it is a valid one
@@ -493,4 +495,13 @@ function stripMetadata(output: unknown): unknown {
     return Object.keys(rest).length ? rest : undefined;
   }
   return output;
+}
+
+/** The member role airlock acts with in the event's account, when it is not the home account. */
+function assumedRoleOf(event: ParsedEvent, settings: Settings): { assumedRole?: string } {
+  const role = settings.memberRole;
+  if (!role || event.account === settings.homeAccount) return {};
+  return {
+    assumedRole: memberRoleArn(event.account, { roleName: role.name, partition: partitionOf(event.region) }),
+  };
 }

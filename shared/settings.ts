@@ -88,6 +88,20 @@ export const SettingsSchema = z.strictObject({
       .check(z.maxLength(100)),
     [],
   ),
+  /**
+   * The role airlock assumes in member accounts (the member stack's `airlock-member`). Unset: airlock
+   * acts with its own credentials in every account.
+   */
+  memberRole: z.optional(
+    z.strictObject({
+      name: z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')),
+      externalId: z.optional(
+        z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be an STS external id (2-1224 characters)')),
+      ),
+    }),
+  ),
+  /** The account airlock runs in (the security account): events from it are handled without a member role. */
+  homeAccount: z.optional(z.string().check(z.regex(ACCOUNT_ID, 'must be a 12-digit account id'))),
   /** Parameter Store name of the JSON override document, and how long it is cached. */
   parameter: z.optional(str(1, 2048)),
   parameterMaxAgeSeconds: z._default(z.number().check(z.int(), z.nonnegative()), 60),
@@ -110,6 +124,9 @@ export const ENV = {
   AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: 'blastRadius.windowSeconds',
   AIRLOCK_REMEDIATIONS: 'remediations (JSON object: id -> { mode, configRuleNames, settings })',
   AIRLOCK_OWN_PRINCIPALS: 'ownPrincipals (comma-separated role ARNs or role names of airlock itself)',
+  AIRLOCK_MEMBER_ROLE_NAME: 'memberRole.name (the role assumed in member accounts)',
+  AIRLOCK_MEMBER_EXTERNAL_ID: 'memberRole.externalId',
+  AIRLOCK_HOME_ACCOUNT: 'homeAccount (the account airlock runs in)',
 } as const;
 
 const list = (value: string) =>
@@ -135,6 +152,13 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
   if (env.AIRLOCK_ALLOWED_REGIONS) out.allowedRegions = list(env.AIRLOCK_ALLOWED_REGIONS);
   if (env.AIRLOCK_TABLE) out.table = env.AIRLOCK_TABLE;
   if (env.AIRLOCK_OWN_PRINCIPALS) out.ownPrincipals = list(env.AIRLOCK_OWN_PRINCIPALS);
+  if (env.AIRLOCK_MEMBER_ROLE_NAME) {
+    out.memberRole = {
+      name: env.AIRLOCK_MEMBER_ROLE_NAME,
+      ...(env.AIRLOCK_MEMBER_EXTERNAL_ID ? { externalId: env.AIRLOCK_MEMBER_EXTERNAL_ID } : {}),
+    };
+  }
+  if (env.AIRLOCK_HOME_ACCOUNT) out.homeAccount = env.AIRLOCK_HOME_ACCOUNT;
   if (env.AIRLOCK_SETTINGS_PARAMETER) out.parameter = env.AIRLOCK_SETTINGS_PARAMETER;
   if (env.AIRLOCK_AUDIT_BUCKET) audit.bucket = env.AIRLOCK_AUDIT_BUCKET;
   if (env.AIRLOCK_AUDIT_PREFIX) audit.prefix = env.AIRLOCK_AUDIT_PREFIX;
