@@ -21,9 +21,22 @@ import { type Spread, spread } from './stats.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 
-/** The Node binary the figures use: the official Node 22 from npm (node_modules/node), as Lambda's runtime. */
+/** The Node 22 release the figures use: the official binary from the npm registry, as Lambda's runtime. */
+export const LAMBDA_NODE = 'node@22.23.3';
+
+/**
+ * The Node binary the figures use. Installed on first use into bench/.node22 (not a project
+ * dependency: a `node` package in node_modules would put Node 22 in front of every npm script, and
+ * the project must keep running on Node 20).
+ */
 export function lambdaNode(): string {
-  const bin = join(ROOT, 'node_modules', 'node', 'bin', 'node');
+  const prefix = join(ROOT, 'bench', '.node22');
+  const bin = join(prefix, 'node_modules', 'node', 'bin', 'node');
+  if (!existsSync(bin)) {
+    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, LAMBDA_NODE], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
   return existsSync(bin) ? bin : process.execPath;
 }
 
