@@ -33,9 +33,13 @@ export function lambdaNode(): string {
   const prefix = join(ROOT, 'bench', '.node22');
   const bin = join(prefix, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(bin)) {
-    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, LAMBDA_NODE], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, LAMBDA_NODE],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   }
   return existsSync(bin) ? bin : process.execPath;
 }
