@@ -1,4 +1,4 @@
-// npm run bench [-- --events N --runs N --fuzz N --only cold,warm,burst,fuzz --concurrency N --merge a.json,b.json]
+// npm run bench [-- --events N --runs N --fuzz N --only cold,warm,triggers,burst,fuzz --concurrency N --merge a.json,b.json]
 // Figures on the simulated account (no network); writes bench/results.json and prints a table.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -8,6 +8,7 @@ import { type BurstResult, runBurst } from './burst.js';
 import { type ColdStartResult, measureColdStarts, ROOT } from './cold-start.js';
 import { type FuzzResult, runFuzz } from './fuzz.js';
 import { showSpread, textTable } from './stats.js';
+import { measureTriggers, type TriggerResult } from './triggers.js';
 import { measureWarm, type WarmResult } from './warm.js';
 
 const { values } = parseArgs({
@@ -17,7 +18,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     warm: { type: 'string', default: '100' },
     fuzz: { type: 'string', default: '100000' },
-    only: { type: 'string', default: 'cold,warm,burst,fuzz' },
+    only: { type: 'string', default: 'cold,warm,triggers,burst,fuzz' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
     /** Sections measured by earlier runs (their --out files), merged instead of measured again. */
     merge: { type: 'string' },
@@ -46,6 +47,7 @@ const results: {
   machine: { cpus: number; loadavgAtStart: number[]; node: string };
   cold?: ColdStartResult;
   warm?: WarmResult;
+  triggers?: TriggerResult;
   burst?: BurstResult;
   latencyProbe?: BurstResult;
   fuzz?: FuzzResult;
@@ -57,7 +59,7 @@ let failed = false;
 
 for (const file of values.merge ? values.merge.split(',') : []) {
   const earlier = JSON.parse(readFileSync(file, 'utf8')) as typeof results;
-  for (const k of ['cold', 'warm', 'burst', 'latencyProbe', 'fuzz'] as const) {
+  for (const k of ['cold', 'warm', 'triggers', 'burst', 'latencyProbe', 'fuzz'] as const) {
     if (earlier[k]) (results as Record<string, unknown>)[k] = earlier[k];
   }
   if (earlier.burst?.checks.some((c) => !c.ok) || earlier.latencyProbe?.checks.some((c) => !c.ok))
@@ -73,6 +75,10 @@ if (only.has('cold')) {
 if (only.has('warm')) {
   say(`warm overhead and calls per event: ${warmN} events per remediation and mode...`);
   results.warm = await measureWarm(warmN);
+}
+if (only.has('triggers')) {
+  say(`time from a violating change to verified compliance, both triggers: ${runs} run(s)...`);
+  results.triggers = await measureTriggers(runs);
 }
 if (only.has('burst')) {
   say(`burst: ${events} events x2 deliveries, concurrency ${concurrency}, faults injected...`);
@@ -223,6 +229,37 @@ for (const [label, b] of [
     `  ${b.eventsPerSecond.toFixed(1)} deliveries/s over ${(b.wallMs / 1000).toFixed(1)} s; receipt → verified compliance p50 ${b.toCompliantMs.p50.toFixed(0)} ms, p99 ${b.toCompliantMs.p99.toFixed(0)} ms, max ${b.toCompliantMs.max.toFixed(0)} ms (${b.toCompliantMs.n} events)`,
     `  outcomes ${JSON.stringify(b.outcomes)}; Lambda retries ${b.lambdaRetries}; dead letters ${b.deadLetters}; faults injected ${JSON.stringify(b.injected)}; ${b.apiCalls} API attempts`,
     ...b.checks.map((c) => `  [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`),
+  );
+}
+if (results.triggers) {
+  const t = results.triggers;
+  const a = t.assumptionsS;
+  out.push(
+    '',
+    'CHANGE → VERIFIED COMPLIANCE — tcp 22 opened through the simulated EC2 API, 20–50 ms per call; delivery delays are assumptions (not measured)',
+    textTable(
+      ['trigger', 'delivery (assumed)', 'airlock: event → verified (measured)', 'total'],
+      [
+        [
+          'CloudTrail API call',
+          `${a.cloudtrail} s`,
+          `${showSpread(t.cloudtrailMs, 0)} ms`,
+          `≈ ${t.totalS.cloudtrail.toFixed(1)} s`,
+        ],
+        [
+          'Config, change-triggered rule',
+          `${a.configChange} s`,
+          `${showSpread(t.configMs, 0)} ms`,
+          `≈ ${t.totalS.configChange.toFixed(1)} s`,
+        ],
+        [
+          'Config, periodic rule (EKS endpoint)',
+          `up to ${a.configPeriodic / 3600} h`,
+          `${showSpread(t.configMs, 0)} ms`,
+          `up to ≈ ${(t.totalS.configPeriodic / 3600).toFixed(1)} h`,
+        ],
+      ],
+    ),
   );
 }
 if (results.fuzz) {
