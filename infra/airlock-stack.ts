@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { CfnConfigRule, CfnRemediationConfiguration } from 'aws-cdk-lib/aws-config';
@@ -13,10 +14,17 @@ import {
   SecurityGroup,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type EventPattern, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
-import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  AnyPrincipal,
+  Effect,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -40,6 +48,7 @@ import { AirlockFunction, type Shared } from './airlock-function.js';
 import { PERIODIC_FREQUENCY, type PlannedRule, planConfigRules } from './config-rules.js';
 import type { AirlockContext } from './context.js';
 import { Grants } from './grants.js';
+import { centralRoleNames, type MemberStackProps, memberTemplateBody } from './member-stack.js';
 import { acknowledge } from './nag.js';
 import { PIPELINE_ACTIONS, resourcesFor, type Scope } from './permissions.js';
 import type { EvaluatorDescriptor, Registries } from './registries.js';
@@ -94,6 +103,14 @@ export class AirlockStack extends Stack {
   /** The fast path's rules ("AWS API Call via CloudTrail"), for remediations that declare the calls. */
   readonly apiCallRules = new Map<string, Rule>();
   readonly configRules = new Map<string, CfnConfigRule>();
+  /** Many accounts: the central bus, its rules (per remediation) and the member StackSet. */
+  readonly bus?: EventBus;
+  readonly busRules = new Map<string, Rule>();
+  readonly busApiCallRules = new Map<string, Rule>();
+  readonly memberStackSet?: CfnStackSet;
+  /** What the StackSet deploys in each member account and region. */
+  readonly memberProps?: MemberStackProps;
+  private readonly patterns = new Map<string, EventPattern>();
   readonly sweep: AirlockFunction;
   readonly plannedRules: readonly PlannedRule[];
 
@@ -334,6 +351,14 @@ export class AirlockStack extends Stack {
         )
         .add(PIPELINE_ACTIONS.key, [key.keyArn], 'key')
         .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue');
+      if (c.organization) {
+        grants.add(
+          ['sts:AssumeRole'],
+          [`arn:${c.partition}:iam::*:role/${c.organization.memberRoleName}`],
+          'the member role has one name in every account of the organization (the StackSet creates it in accounts that join later); aws:ResourceOrgID keeps it inside the organization',
+          { StringEquals: { 'aws:ResourceOrgID': c.organization.organizationId } },
+        );
+      }
       const fn = new AirlockFunction(this, {
         id: remediation.id,
         description: `airlock ${remediation.id}: ${remediation.title}`.slice(0, 256),
@@ -356,7 +381,7 @@ export class AirlockStack extends Stack {
             0,
             512,
           ),
-        eventPattern: {
+        eventPattern: this.remember(remediation.id, 'compliance', {
           source: [EVENT_SOURCES.config],
           detailType: [COMPLIANCE_CHANGE],
           detail: {
@@ -364,7 +389,7 @@ export class AirlockStack extends Stack {
             newEvaluationResult: { complianceType: [ComplianceType.NON_COMPLIANT] },
             resourceType: [remediation.resourceType],
           },
-        },
+        }),
       });
       eventRule.addTarget(new LambdaTarget(fn.fn, { retryAttempts: 4, maxEventAge: Duration.hours(2) }));
       this.eventRules.set(remediation.id, eventRule);
@@ -376,11 +401,11 @@ export class AirlockStack extends Stack {
           ruleName: `airlock-${remediation.id}-api-calls`,
           description:
             `${pattern.detail.eventName.join(', ')} (CloudTrail) -> airlock-${remediation.id}`.slice(0, 512),
-          eventPattern: {
+          eventPattern: this.remember(remediation.id, 'apiCalls', {
             source: pattern.source,
             detailType: pattern['detail-type'],
             detail: pattern.detail,
-          },
+          }),
         });
         apiCalls.addTarget(new LambdaTarget(fn.fn, { retryAttempts: 4, maxEventAge: Duration.hours(2) }));
         this.apiCallRules.set(remediation.id, apiCalls);
@@ -410,6 +435,89 @@ export class AirlockStack extends Stack {
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(new SnsAction(alarmTopic));
+    }
+
+    // ---- many accounts: the central bus, the same rules on it, the member StackSet -------------------
+    if (c.organization) {
+      const org = c.organization;
+      this.bus = new EventBus(this, 'CentralBus', {
+        eventBusName: org.busName,
+        description:
+          'airlock: Config and CloudTrail events forwarded by the member accounts of the organization',
+      });
+      this.bus.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'MembersOfTheOrganizationOnly',
+          principals: [new AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+          conditions: { StringEquals: { 'aws:PrincipalOrgID': org.organizationId } },
+        }),
+      );
+      // forwarded events keep their own account and region: the functions act there (member role)
+      for (const remediation of props.registries.remediations) {
+        const fn = this.remediationFunctions.get(remediation.id);
+        const compliance = this.eventRules.get(remediation.id);
+        if (!fn || !compliance) continue;
+        const target = () => new LambdaTarget(fn.fn, { retryAttempts: 4, maxEventAge: Duration.hours(2) });
+        const onBus = new Rule(this, `${remediation.id}-BusEvents`, {
+          eventBus: this.bus,
+          ruleName: `airlock-${remediation.id}`,
+          description: `member accounts: ${remediation.resourceType} NON_COMPLIANT -> airlock-${remediation.id}`,
+          eventPattern: this.patterns.get(`${remediation.id}|compliance`)!,
+        });
+        onBus.addTarget(target());
+        this.busRules.set(remediation.id, onBus);
+        const apiCalls = this.apiCallRules.get(remediation.id);
+        if (apiCalls) {
+          const onBusCalls = new Rule(this, `${remediation.id}-BusApiCalls`, {
+            eventBus: this.bus,
+            ruleName: `airlock-${remediation.id}-api-calls`,
+            description: `member accounts: CloudTrail calls -> airlock-${remediation.id}`,
+            eventPattern: this.patterns.get(`${remediation.id}|apiCalls`)!,
+          });
+          onBusCalls.addTarget(target());
+          this.busApiCallRules.set(remediation.id, onBusCalls);
+        }
+      }
+      this.memberProps = {
+        remediations: props.registries.remediations,
+        organizationId: org.organizationId,
+        externalId: org.externalId,
+        roleName: org.memberRoleName,
+        centralAccount: c.account,
+        centralRegion: c.region,
+        centralPartition: c.partition,
+        busName: org.busName,
+        centralRoleNames: centralRoleNames(props.registries.remediations),
+        memberRegions: org.memberRegions,
+        roleRegion: org.memberRoleRegion,
+      };
+      // the member template rides inline (TemplateBody): synthesized here, offline, no asset bucket
+      // that every member account would have to read
+      this.memberStackSet = new CfnStackSet(this, 'MemberStackSet', {
+        stackSetName: 'airlock-member',
+        description: 'airlock member role and event forwarding, in every account of the member OUs',
+        permissionModel: 'SERVICE_MANAGED',
+        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+        callAs: org.stackSetCallAs,
+        capabilities: ['CAPABILITY_NAMED_IAM'],
+        managedExecution: { Active: true },
+        operationPreferences: {
+          regionConcurrencyType: 'PARALLEL',
+          maxConcurrentPercentage: 25,
+          failureTolerancePercentage: 10,
+        },
+        stackInstancesGroup: [
+          {
+            deploymentTargets: { organizationalUnitIds: [...org.memberOrganizationalUnitIds] },
+            regions: [...org.memberRegions],
+          },
+        ],
+        templateBody: memberTemplateBody(this.memberProps),
+      });
+      // the member role trusts the functions' roles by ARN: they must exist first
+      for (const fn of this.remediationFunctions.values()) this.memberStackSet.node.addDependency(fn.role);
     }
 
     // ---- evaluators of the custom rules -----------------------------------------------------------
@@ -505,6 +613,12 @@ export class AirlockStack extends Stack {
     this.suppressFindings(accessLogs, audit, table, deadLetters);
   }
 
+  /** Keeps a rule's pattern: the central bus gets the same rules as the default bus. */
+  private remember(id: string, kind: 'compliance' | 'apiCalls', pattern: EventPattern): EventPattern {
+    this.patterns.set(`${id}|${kind}`, pattern);
+    return pattern;
+  }
+
   /** The descriptor's actions, each on the narrowest resources its API allows. */
   private addDescriptorGrants(grants: Grants, actions: readonly string[], where: Scope): void {
     for (const action of actions) {
@@ -535,6 +649,15 @@ export class AirlockStack extends Stack {
       ...(c.blastRadiusMaxWrites ? { AIRLOCK_BLAST_RADIUS_MAX_WRITES: String(c.blastRadiusMaxWrites) } : {}),
       ...(c.blastRadiusWindowSeconds
         ? { AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: String(c.blastRadiusWindowSeconds) }
+        : {}),
+      ...(c.organization
+        ? {
+            AIRLOCK_MEMBER_ROLE_NAME: c.organization.memberRoleName,
+            AIRLOCK_MEMBER_EXTERNAL_ID: c.organization.externalId,
+            AIRLOCK_HOME_ACCOUNT: c.account,
+            // its own writes in a member account come back as CloudTrail calls of the member role
+            AIRLOCK_OWN_PRINCIPALS: c.organization.memberRoleName,
+          }
         : {}),
     };
     return env as Record<string, string>;
@@ -748,6 +871,7 @@ export class AirlockStack extends Stack {
             { name: 'notes', type: 'array<string>' },
             { name: 'error', type: struct({ name: 'string', message: 'string', retryable: 'boolean' }) },
             { name: 'links', type: struct({ rollbackof: 'string' }) },
+            { name: 'assumedrole', type: 'string' },
             { name: 'digest', type: struct({ algorithm: 'string', value: 'string' }) },
           ],
         },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AirlockStack } from './airlock-stack.js';
 import { readContext } from './context.js';
+import { MemberStack } from './member-stack.js';
 import { nagPacks } from './nag.js';
 import { loadRegistries } from './registries.js';
 
@@ -16,13 +17,16 @@ const app = new App(
 );
 const context = readContext((key) => app.node.tryGetContext(key));
 const registries = await loadRegistries();
-new AirlockStack(app, 'Airlock', {
+const central = new AirlockStack(app, 'Airlock', {
   context,
   registries,
   // the bundles: dist/ (npm run build), or a folder a pipeline built them into
   distDir: process.env.AIRLOCK_DIST_DIR ?? join(root, 'dist'),
   documentsDir: join(root, 'ssm-documents'),
 });
+// many accounts: the member template on its own too (cdk.out/AirlockMember.template.json), the same
+// one the StackSet carries inline
+if (central.memberProps) new MemberStack(app, 'AirlockMember', central.memberProps);
 Validations.of(app).addPlugins(...nagPacks(app));
 app.synth();
 

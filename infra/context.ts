@@ -32,6 +32,28 @@ export interface AirlockContext {
   readonly sweepGraceMinutes: number;
   readonly blastRadiusMaxWrites?: number;
   readonly blastRadiusWindowSeconds?: number;
+  /** Many accounts: set when `organizationId` is given (the central bus, the member role, the StackSet). */
+  readonly organization?: OrganizationContext;
+}
+
+/** The organization airlock covers from this (security) account. */
+export interface OrganizationContext {
+  /** `o-…`: the only principals the central bus and the member role admit. */
+  readonly organizationId: string;
+  /** `sts:ExternalId` the member role requires (not a secret: it guards against a confused deputy). */
+  readonly externalId: string;
+  /** Name of the role in every member account (`airlock-member`). */
+  readonly memberRoleName: string;
+  /** OUs the StackSet deploys the member stack to (new accounts in them get it: auto-deployment). */
+  readonly memberOrganizationalUnitIds: readonly string[];
+  /** Regions the member stack is deployed to (its forwarding rules; Config and CloudTrail events are regional). */
+  readonly memberRegions: readonly string[];
+  /** The one region where the member role (IAM is global) is created in each account. */
+  readonly memberRoleRegion: string;
+  /** Name of the central event bus. */
+  readonly busName: string;
+  /** `DELEGATED_ADMIN` when this account is a delegated StackSets administrator, `SELF` in the management account. */
+  readonly stackSetCallAs: 'SELF' | 'DELEGATED_ADMIN';
 }
 
 export const CONTEXT_DEFAULTS = {
@@ -159,6 +181,7 @@ export function readContext(get: Get, env: NodeJS.ProcessEnv = process.env): Air
   const dynamodbPrefixListId = optional(get, 'dynamodbPrefixListId');
   const blastRadiusMaxWrites = optionalInt(get, 'blastRadiusMaxWrites', 1, 10_000);
   const blastRadiusWindowSeconds = optionalInt(get, 'blastRadiusWindowSeconds', 1, 86_400);
+  const organization = readOrganization(get, region);
   return {
     account,
     region,
@@ -173,8 +196,13 @@ export function readContext(get: Get, env: NodeJS.ProcessEnv = process.env): Air
     podCidrs: list(get, 'podCidrs', ['100.64.0.0/16']),
     publicRouteTableIds: list(get, 'publicRouteTableIds', []),
     mode,
-    allowedAccounts: list(get, 'allowedAccounts', [account]),
-    allowedRegions: list(get, 'allowedRegions', [region]),
+    // with an organization, the bus admits only its accounts: any of them, in the member regions
+    allowedAccounts: list(get, 'allowedAccounts', organization ? ['*'] : [account]),
+    allowedRegions: list(
+      get,
+      'allowedRegions',
+      organization ? [...new Set([region, ...organization.memberRegions])] : [region],
+    ),
     remediations: object(get, 'remediations'),
     createVpcEndpoints: bool(get, 'createVpcEndpoints', true),
     auditRetentionDays: int(get, 'auditRetentionDays', CONTEXT_DEFAULTS.auditRetentionDays, 1, 36_500),
@@ -184,5 +212,66 @@ export function readContext(get: Get, env: NodeJS.ProcessEnv = process.env): Air
     sweepGraceMinutes: int(get, 'sweepGraceMinutes', CONTEXT_DEFAULTS.sweepGraceMinutes, 1, 1440),
     ...(blastRadiusMaxWrites ? { blastRadiusMaxWrites } : {}),
     ...(blastRadiusWindowSeconds ? { blastRadiusWindowSeconds } : {}),
+    ...(organization ? { organization } : {}),
+  };
+}
+
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** The organization keys; none of them unless `organizationId` is set (one account, as before). */
+function readOrganization(get: Get, region: string): OrganizationContext | undefined {
+  const organizationId = optional(get, 'organizationId');
+  if (!organizationId) return undefined;
+  if (!/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
+    throw new Error(`context organizationId must be an organization id (o-…), got ${organizationId}`);
+  }
+  const externalId = optional(get, 'externalId');
+  if (!externalId || !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
+    throw new Error(
+      'context externalId must be set (2-1224 characters of [\\w+=,.@:/-]) with organizationId',
+    );
+  }
+  const memberRoleName = str(get, 'memberRoleName', 'airlock-member');
+  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) {
+    throw new Error(`context memberRoleName is not an IAM role name: ${memberRoleName}`);
+  }
+  const memberOrganizationalUnitIds = list(get, 'memberOrganizationalUnitIds', []);
+  if (
+    memberOrganizationalUnitIds.length === 0 ||
+    !memberOrganizationalUnitIds.every((ou) =>
+      /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/.test(ou),
+    )
+  ) {
+    throw new Error('context memberOrganizationalUnitIds must list OU ids (ou-…) or the root (r-…)');
+  }
+  const memberRegions = list(get, 'memberRegions', [region]);
+  const memberRoleRegion = str(
+    get,
+    'memberRoleRegion',
+    memberRegions.includes(region) ? region : memberRegions[0]!,
+  );
+  for (const r of [...memberRegions, memberRoleRegion]) {
+    if (!REGION_NAME.test(r)) throw new Error(`context memberRegions holds ${r}, not a region`);
+  }
+  if (!memberRegions.includes(memberRoleRegion)) {
+    throw new Error('context memberRoleRegion must be one of memberRegions');
+  }
+  const stackSetCallAs = str(get, 'stackSetCallAs', 'DELEGATED_ADMIN');
+  if (stackSetCallAs !== 'SELF' && stackSetCallAs !== 'DELEGATED_ADMIN') {
+    throw new Error(`context stackSetCallAs must be SELF or DELEGATED_ADMIN, got ${stackSetCallAs}`);
+  }
+  const busName = str(get, 'busName', 'airlock');
+  if (!/^[\w.-]{1,256}$/.test(busName) || busName === 'default') {
+    throw new Error(`context busName is not a custom event bus name: ${busName}`);
+  }
+  return {
+    organizationId,
+    externalId,
+    memberRoleName,
+    memberOrganizationalUnitIds,
+    memberRegions,
+    memberRoleRegion,
+    busName,
+    stackSetCallAs,
   };
 }

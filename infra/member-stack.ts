@@ -1,0 +1,196 @@
+import {
+  App,
+  Aws,
+  BootstraplessSynthesizer,
+  CfnCondition,
+  type CfnResource,
+  Fn,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import { type IRuleTarget, Rule } from 'aws-cdk-lib/aws-events';
+import {
+  ArnPrincipal,
+  CompositePrincipal,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
+import { COMPLIANCE_CHANGE, ComplianceType, EVENT_SOURCES } from '../shared/event.js';
+import type { AnyRemediation } from '../shared/remediation.js';
+import { Grants } from './grants.js';
+import { acknowledge } from './nag.js';
+import { resourcesFor } from './permissions.js';
+
+export interface MemberStackProps extends StackProps {
+  readonly remediations: readonly AnyRemediation[];
+  readonly organizationId: string;
+  readonly externalId: string;
+  readonly roleName: string;
+  /** The security account: where the central functions and the bus are. */
+  readonly centralAccount: string;
+  readonly centralRegion: string;
+  readonly centralPartition: string;
+  readonly busName: string;
+  /** Names of the central functions' roles (`airlock-<id>`): the only principals the member role trusts. */
+  readonly centralRoleNames: readonly string[];
+  /** Regions the member stack is deployed to: the member role acts in each of them. */
+  readonly memberRegions: readonly string[];
+  /** The region whose stack instance creates the (global) member role. */
+  readonly roleRegion: string;
+}
+
+/** The union of the remediations' read + write actions: what the member role may do, nothing else. */
+export function memberActions(remediations: readonly AnyRemediation[]): string[] {
+  return [...new Set(remediations.flatMap((r) => [...r.permissions.read, ...r.permissions.write]))].sort();
+}
+
+/** The central bus's ARN. */
+export function centralBusArn(
+  p: Pick<MemberStackProps, 'centralPartition' | 'centralRegion' | 'centralAccount' | 'busName'>,
+): string {
+  return `arn:${p.centralPartition}:events:${p.centralRegion}:${p.centralAccount}:event-bus/${p.busName}`;
+}
+
+/**
+ * What airlock needs in each member account and region, rolled out by the central stack's StackSet:
+ * the role the central functions assume (only in the role region: IAM is global), and the rules that
+ * forward the account's Config compliance changes and the CloudTrail calls the remediations act on
+ * to the central bus. Account- and region-agnostic: one template for every stack instance.
+ */
+export class MemberStack extends Stack {
+  readonly role: Role;
+  readonly policy: ManagedPolicy;
+  readonly complianceRule: Rule;
+  readonly apiCallRules = new Map<string, Rule>();
+  readonly forwarderRole: Role;
+
+  constructor(scope: Construct, id: string, props: MemberStackProps) {
+    super(scope, id, {
+      ...props,
+      // deployed by StackSets into accounts that are not CDK-bootstrapped: no bootstrap version check
+      synthesizer: props.synthesizer ?? new BootstraplessSynthesizer(),
+      description: 'airlock member: the role the central airlock functions assume, and event forwarding',
+    });
+    const isRoleRegion = new CfnCondition(this, 'IsRoleRegion', {
+      expression: Fn.conditionEquals(Aws.REGION, props.roleRegion),
+    });
+
+    // ---- the member role ------------------------------------------------------------------------
+    const principals = props.centralRoleNames.map(
+      (name) => new ArnPrincipal(`arn:${props.centralPartition}:iam::${props.centralAccount}:role/${name}`),
+    );
+    this.role = new Role(this, 'MemberRole', {
+      roleName: props.roleName,
+      description: 'airlock: assumed by the central airlock functions of the security account',
+      assumedBy: new CompositePrincipal(...principals).withConditions({
+        StringEquals: { 'aws:PrincipalOrgID': props.organizationId, 'sts:ExternalId': props.externalId },
+      }),
+    });
+    const grants = new Grants();
+    for (const action of memberActions(props.remediations)) {
+      // the narrowest scope of each action, in this account, in every member region
+      const scoped = props.memberRegions.map((region) =>
+        resourcesFor(action, { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, region }),
+      );
+      const resources = [...new Set(scoped.flatMap((s) => s.resources))];
+      const why =
+        resources[0] === '*'
+          ? `${action} supports no resource-level permission (AWS documents "*" only)`
+          : `${action}: the resources are named by Config at run time; scoped to their type in this account and the member regions`;
+      grants.add([action], resources, why, scoped[0]?.condition);
+    }
+    this.policy = new ManagedPolicy(this, 'MemberPolicy', {
+      managedPolicyName: props.roleName,
+      description: "airlock member role: the union of the remediations' read + write actions",
+      statements: grants.statements(),
+      roles: [this.role],
+    });
+    // one role per account: only the role region's stack instance creates it
+    for (const resource of [this.role, this.policy]) {
+      (resource.node.defaultChild as CfnResource).cfnOptions.condition = isRoleRegion;
+    }
+    // the findings name the resources as cdk-nag prints them (pseudo parameters as <AWS::…>)
+    const printed = (resource: string) =>
+      resource.split(Aws.PARTITION).join('<AWS::Partition>').split(Aws.ACCOUNT_ID).join('<AWS::AccountId>');
+    acknowledge(
+      this.policy,
+      [...grants.wildcards].map(([resource, reason]) => ({
+        id: `AwsSolutions-IAM5[Resource::${printed(resource)}]`,
+        reason,
+      })),
+    );
+
+    // ---- forwarding to the central bus -----------------------------------------------------------
+    const busArn = centralBusArn(props);
+    this.forwarderRole = new Role(this, 'ForwarderRole', {
+      description: 'airlock: EventBridge forwards events of this account and region to the central bus',
+      assumedBy: new ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    });
+    new ManagedPolicy(this, 'ForwarderPolicy', {
+      description: 'airlock forwarder: put events on the central airlock bus, nothing else',
+      statements: [new PolicyStatement({ actions: ['events:PutEvents'], resources: [busArn] })],
+      roles: [this.forwarderRole],
+    });
+    const target = (): IRuleTarget => ({ bind: () => ({ arn: busArn, role: this.forwarderRole }) });
+    this.complianceRule = new Rule(this, 'ForwardCompliance', {
+      ruleName: 'airlock-forward-compliance',
+      description:
+        'airlock: NON_COMPLIANT Config evaluations of the remediated resource types -> central bus',
+      eventPattern: {
+        source: [EVENT_SOURCES.config],
+        detailType: [COMPLIANCE_CHANGE],
+        detail: {
+          newEvaluationResult: { complianceType: [ComplianceType.NON_COMPLIANT] },
+          resourceType: [...new Set(props.remediations.map((r) => r.resourceType))].sort(),
+        },
+      },
+      targets: [target()],
+    });
+    for (const remediation of props.remediations) {
+      if (!remediation.cloudTrail) continue;
+      const pattern = cloudTrailEventPattern(remediation.cloudTrail);
+      const rule = new Rule(this, `Forward-${remediation.id}-ApiCalls`, {
+        ruleName: `airlock-forward-${remediation.id}-api-calls`.slice(0, 64),
+        description: `airlock: ${pattern.detail.eventName.join(', ')} (CloudTrail) -> central bus`.slice(
+          0,
+          512,
+        ),
+        eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
+        targets: [target()],
+      });
+      this.apiCallRules.set(remediation.id, rule);
+    }
+  }
+}
+
+/**
+ * The member stack's template, synthesized on its own (offline, no assets): the StackSet's template body.
+ *
+ * @example
+ * ```ts
+ * const body = memberTemplateBody(props); // JSON string, under the 51,200-byte TemplateBody limit
+ * ```
+ */
+export function memberTemplateBody(props: MemberStackProps): string {
+  const app = new App({ context: { 'aws:cdk:disable-stack-trace': true } });
+  new MemberStack(app, 'AirlockMember', props);
+  const template = app.synth().getStackByName('AirlockMember').template as unknown;
+  const body = JSON.stringify(template);
+  if (Buffer.byteLength(body) > 51_200) {
+    throw new Error(
+      `the member template is ${Buffer.byteLength(body)} bytes: over the 51,200-byte TemplateBody limit`,
+    );
+  }
+  return body;
+}
+
+/** The central remediation functions' role names: the principals the member role trusts. */
+export function centralRoleNames(remediations: readonly AnyRemediation[]): string[] {
+  return remediations.map((r) => `airlock-${r.id}`);
+}
