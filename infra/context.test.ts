@@ -69,3 +69,48 @@ describe('Function: readContext', () => {
     expect(() => readContext(from({ remediations: '[]' }), {})).toThrow(/remediations/);
   });
 });
+
+describe('Function: readContext (organization)', () => {
+  const org = {
+    organizationId: 'o-a1b2c3d4e5',
+    externalId: 'airlock-o-a1b2c3d4e5',
+    memberOrganizationalUnitIds: 'ou-ab12-cdef3456',
+    memberRegions: 'eu-central-1,eu-west-2',
+  };
+
+  it('leaves the organization mode off without organizationId', () => {
+    // Act
+    const c = readContext(from({}), {});
+
+    // Assess
+    expect(c.organization).toBeUndefined();
+  });
+
+  it('reads the organization keys, with the member role in the central region and any org account allowed', () => {
+    // Act
+    const c = readContext(from(org), {});
+
+    // Assess
+    expect(c.organization).toEqual({
+      organizationId: 'o-a1b2c3d4e5',
+      externalId: 'airlock-o-a1b2c3d4e5',
+      memberRoleName: 'airlock-member',
+      memberOrganizationalUnitIds: ['ou-ab12-cdef3456'],
+      memberRegions: ['eu-central-1', 'eu-west-2'],
+      memberRoleRegion: 'eu-west-2',
+      busName: 'airlock',
+      stackSetCallAs: 'DELEGATED_ADMIN',
+    });
+    expect(c.allowedAccounts).toEqual(['*']);
+    expect(c.allowedRegions).toEqual(['eu-west-2', 'eu-central-1']);
+  });
+
+  it('refuses an organization without external id or OUs, or with a malformed id', () => {
+    // Act & Assess
+    expect(() => readContext(from({ ...org, externalId: undefined }), {})).toThrow(/externalId/);
+    expect(() => readContext(from({ ...org, memberOrganizationalUnitIds: undefined }), {})).toThrow(
+      /memberOrganizationalUnitIds/,
+    );
+    expect(() => readContext(from({ ...org, organizationId: 'org-1' }), {})).toThrow(/organizationId/);
+  });
+});
