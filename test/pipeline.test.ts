@@ -25,22 +25,8 @@ import { runPipeline } from '../shared/pipeline.js';
 import { FAKE_CREDENTIALS, startDynalite } from './helpers/dynalite.js';
 import { complianceEvent } from './helpers/events.js';
 import { listRealWorld, loadRealWorld } from './helpers/fixtures.js';
+import { GROUP, OPEN, PRIVATE, statefulGroup as statefulGroupOn } from './helpers/security-group.js';
 
-const GROUP = 'sg-0123456789abcdef0';
-const OPEN: SecurityGroupRule = {
-  SecurityGroupRuleId: 'sgr-0aaaaaaaaaaaaaaaa',
-  GroupId: GROUP,
-  IsEgress: false,
-  IpProtocol: 'tcp',
-  FromPort: 22,
-  ToPort: 22,
-  CidrIpv4: '0.0.0.0/0',
-};
-const PRIVATE: SecurityGroupRule = {
-  ...OPEN,
-  SecurityGroupRuleId: 'sgr-0bbbbbbbbbbbbbbbb',
-  CidrIpv4: '10.0.0.0/8',
-};
 const sshEvent = (overrides: Partial<Parameters<typeof complianceEvent>[0]> = {}) =>
   complianceEvent({
     resourceType: 'AWS::EC2::SecurityGroup',
@@ -53,26 +39,7 @@ const ec2 = mockClient(EC2Client);
 const s3 = mockClient(S3Client);
 const ssm = mockClient(SSMClient);
 
-/** EC2 behaving like the real thing for one group: revoking removes the rule. */
-function statefulGroup(initial: SecurityGroupRule[]) {
-  let rules = [...initial];
-  ec2.on(DescribeSecurityGroupRulesCommand).callsFake(async () => ({ SecurityGroupRules: rules }));
-  ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP }] });
-  ec2.on(RevokeSecurityGroupIngressCommand).callsFake(async (input: { SecurityGroupRuleIds?: string[] }) => {
-    const ids = input.SecurityGroupRuleIds ?? [];
-    if (!rules.some((r) => ids.includes(r.SecurityGroupRuleId!))) {
-      throw new EC2ServiceException({
-        name: 'InvalidPermission.NotFound',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-        message: 'not found',
-      });
-    }
-    rules = rules.filter((r) => !ids.includes(r.SecurityGroupRuleId!));
-    return { Return: true };
-  });
-  return { rules: () => rules };
-}
+const statefulGroup = (initial: SecurityGroupRule[]) => statefulGroupOn(ec2, initial);
 
 function deps(records: AuditRecord[], options: DepsOptions = {}) {
   return createDeps('revoke-open-ssh', {

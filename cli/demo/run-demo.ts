@@ -1,15 +1,14 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { findRemediation } from '../../functions/registry.js';
-import type { AuditRecord } from '../../shared/audit-record.js';
-import { verifyRecordDigest } from '../../shared/audit-record.js';
-import { CHAIN_GENESIS, chainLink } from '../../shared/audit-sinks.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { remediationSettings } from '../../shared/pipeline.js';
 import { GONE } from '../../shared/remediation.js';
 import { mergeSettings, parseSettings } from '../../shared/settings.js';
+import { readTrailFile } from '../audit/trail-file.js';
+import { verifyChain } from '../audit/verify-chain.js';
 import { sampleEvent } from '../events/sample.js';
 import { type ReplayResult, replayEvents } from '../replay/replay.js';
 import { simTarget } from '../replay/sim-target.js';
@@ -38,25 +37,6 @@ interface Out {
 }
 
 const tick = (ok: boolean) => (ok ? '✔' : '✘');
-
-function readTrail(path: string): { records: AuditRecord[]; problems: string[] } {
-  const problems: string[] = [];
-  const records: AuditRecord[] = [];
-  let previous = CHAIN_GENESIS;
-  const lines = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim());
-  for (const [i, line] of lines.entries()) {
-    const record = JSON.parse(line) as AuditRecord & { chain?: string };
-    if (!verifyRecordDigest(record))
-      problems.push(`audit trail line ${i + 1}: digest does not match the record`);
-    const expected = chainLink(previous, record.digest.value);
-    if (record.chain !== expected) problems.push(`audit trail line ${i + 1}: hash chain broken`);
-    previous = record.chain ?? expected;
-    records.push(record);
-  }
-  return { records, problems };
-}
 
 /**
  * The offline demo: a simulated account with one violation per remediation and compliant look-alikes
@@ -234,7 +214,13 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
     if (!same) problems.push(`look-alike changed: ${l.what}`);
   }
 
-  const audit = readTrail(trail);
+  // the same check as `airlock audit verify`: every digest and the hash chain
+  const parsed = await readTrailFile(trail);
+  const chain = verifyChain(parsed);
+  const audit = {
+    records: parsed.entries.map((e) => e.record),
+    problems: chain.problems.map((p) => p.message),
+  };
   problems.push(...audit.problems);
   const applied = audit.records.filter((r) => r.outcome === 'APPLIED').length;
   const countOk = audit.records.length === results.length;

@@ -6,6 +6,7 @@ import type { AuditRecord, Outcome } from '../../shared/audit-record.js';
 import type { ClientFactory } from '../../shared/clients.js';
 import { type BuiltDeps, createDeps } from '../../shared/deps.js';
 import { describeError, RemediationFailedError } from '../../shared/errors.js';
+import { summarizeRejectedEvent } from '../../shared/event.js';
 import type { PipelineDeps } from '../../shared/pipeline.js';
 import { runPipeline } from '../../shared/pipeline.js';
 import type { AnyRemediation } from '../../shared/remediation.js';
@@ -46,28 +47,6 @@ export interface ReplayOptions {
 
 /** Outside Lambda, an in-progress idempotency record expires after this long if the harness dies. */
 const HARNESS_IN_PROGRESS_MS = 60_000;
-
-function peek(event: unknown): {
-  resourceType?: string;
-  resourceId?: string;
-  account?: string;
-  region?: string;
-  id?: string;
-  eventName?: string;
-} {
-  if (!event || typeof event !== 'object') return {};
-  const e = event as Record<string, unknown>;
-  const d = (e.detail && typeof e.detail === 'object' ? e.detail : {}) as Record<string, unknown>;
-  const s = (v: unknown) => (typeof v === 'string' ? v.slice(0, 256) : undefined);
-  return {
-    resourceType: s(d.resourceType),
-    resourceId: s(d.resourceId),
-    account: s(e.account),
-    region: s(e.region),
-    id: s(e.id),
-    eventName: s(d.eventName),
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -119,7 +98,7 @@ export async function replayEvents(
 
   async function replayOne(input: InputEvent): Promise<ReplayResult> {
     const started = performance.now();
-    const p = peek(input.event);
+    const p = summarizeRejectedEvent(input.event);
     const base = {
       origin: input.origin,
       ...(p.id ? { eventId: p.id } : {}),
@@ -134,8 +113,8 @@ export async function replayEvents(
         outcome: 'REJECTED',
         reason: p.resourceType
           ? `no remediation handles resource type ${JSON.stringify(p.resourceType.slice(0, 100))}`
-          : p.eventName
-            ? `no remediation acts on the API call ${JSON.stringify(p.eventName.slice(0, 100))}`
+          : p.rule?.startsWith('cloudtrail:')
+            ? `no remediation acts on the API call ${JSON.stringify(p.rule.slice('cloudtrail:'.length, 100))}`
             : 'neither a Config compliance change (no detail.resourceType) nor an API call airlock acts on',
         steps: [],
         durationMs: performance.now() - started,
