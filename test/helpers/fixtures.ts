@@ -2,16 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The provided real-world fixtures (AWS docs, SDK examples, recordings), beside the project. */
-export const REAL_WORLD = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'real-world',
-);
+/**
+ * Real-world fixtures (AWS documentation, SDK and CLI examples, recordings of real calls), kept in
+ * the repository with their sources in `test/fixtures/real-world/SOURCES.md`.
+ */
+export const REAL_WORLD = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'real-world');
 
 /** Loads a real-world fixture by its path under `real-world/`. */
 export function loadRealWorld<T = unknown>(path: string): T {
