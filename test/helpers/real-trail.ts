@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EC2ClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-ec2';
-import { EC2ServiceException, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { revokeOpenSsh } from '../../functions/revoke-open-ssh/index.js';
 import type { AuditRecord } from '../../shared/audit-record.js';
@@ -10,7 +10,7 @@ import { createClientFactory } from '../../shared/clients.js';
 import { createDeps } from '../../shared/deps.js';
 import { runPipeline } from '../../shared/pipeline.js';
 import { complianceEvent } from './events.js';
-import { GROUP, OPEN, PRIVATE, statefulGroup } from './security-group.js';
+import { ec2Error, GROUP, OPEN, PRIVATE, statefulGroup } from './security-group.js';
 
 /** A real audit trail, made by running the pipeline (revoke-open-ssh) over events against a mocked EC2. */
 
@@ -69,14 +69,7 @@ export async function buildRealTrail(ec2: Ec2Mock, trail: string): Promise<Audit
   records.push(await runOnce(trail, sshEvent({ id: 'evt-noop' })));
   group.set([OPEN, PRIVATE]);
   records.push(await runOnce(trail, sshEvent({ id: 'evt-planned' }), { mode: 'dry-run' }));
-  ec2.on(RevokeSecurityGroupIngressCommand).rejects(
-    new EC2ServiceException({
-      name: 'UnauthorizedOperation',
-      $fault: 'client',
-      $metadata: { httpStatusCode: 400 },
-      message: 'UnauthorizedOperation',
-    }),
-  );
+  ec2.on(RevokeSecurityGroupIngressCommand).rejects(ec2Error('UnauthorizedOperation'));
   records.push(
     await runOnce(trail, sshEvent({ id: 'evt-failed', account: '444455556666', region: 'eu-central-1' })),
   );

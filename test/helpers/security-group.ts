@@ -29,7 +29,8 @@ export const PRIVATE: SecurityGroupRule = {
 // biome-ignore lint/suspicious/noExplicitAny: the stub's input and output types are the EC2 client's own
 type Ec2Stub = AwsStub<any, any, EC2ClientResolvedConfig>;
 
-const ec2Error = (name: string, message: string) =>
+/** An EC2 service error as the SDK raises it (`InvalidPermission.NotFound`, `UnauthorizedOperation`). */
+export const ec2Error = (name: string, message = name) =>
   new EC2ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });
 
 type Permission = {
@@ -63,7 +64,7 @@ export function statefulGroup(ec2: Ec2Stub, initial: SecurityGroupRule[], groupI
       for (const range of p.IpRanges ?? []) {
         const same = (r: SecurityGroupRule) =>
           !r.IsEgress && r.CidrIpv4 === range.CidrIp && r.FromPort === p.FromPort && r.ToPort === p.ToPort;
-        if (rules.some(same)) throw ec2Error('InvalidPermission.Duplicate', 'InvalidPermission.Duplicate');
+        if (rules.some(same)) throw ec2Error('InvalidPermission.Duplicate');
         rules.push({
           SecurityGroupRuleId: `sgr-0restored${String(++restored).padStart(7, '0')}`,
           GroupId: groupId,

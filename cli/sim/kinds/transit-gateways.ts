@@ -50,13 +50,7 @@ const tgwRouteTableSchema = z
   })
   .loose();
 
-const attachmentSchema = z
-  .object({
-    TransitGatewayAttachmentId: z.string(),
-    ResourceId: z.string().optional(),
-    ResourceType: z.string().optional(),
-  })
-  .loose();
+const attachmentSchema = routeAttachmentSchema.extend({ TransitGatewayAttachmentId: z.string() });
 
 /** SDK `TransitGatewayRouteTable` + `Routes` (a static route hides propagated ones for the same destination). */
 export type SimTransitGatewayRouteTable = z.output<typeof tgwRouteTableSchema>;
