@@ -1,4 +1,18 @@
-import type { SimState } from '../cli/sim/index.js';
+import { DEMO_ATTACHMENTS, DEMO_TARGETS, DEMO_VPC, demoTgwAttachments } from '../cli/demo/scenario.js';
+import {
+  bucket,
+  eksCluster,
+  localRoute,
+  placeResources,
+  route,
+  routeTable,
+  type SimFragment,
+  type SimState,
+  securityGroup,
+  simState,
+  tgwRoute,
+  tgwRouteTable,
+} from '../cli/sim/index.js';
 import { complianceEvent } from '../test/helpers/events.js';
 
 /**
@@ -11,9 +25,6 @@ import { complianceEvent } from '../test/helpers/events.js';
 
 export const BENCH_ACCOUNT = '111122223333';
 export const BENCH_REGION = 'eu-west-2';
-const VPC = 'vpc-0d3e4f5a6b7c8d9e0';
-const ATTACH = 'tgw-attach-0a1b2c3d4e5f6a7b8';
-const INSPECTION = 'tgw-attach-0f9e8d7c6b5a4f3e2';
 
 export const REMEDIATION_IDS = [
   'revoke-open-ssh',
@@ -84,29 +95,9 @@ export function resourceIdFor(remediation: RemediationId, i: number, lookAlike =
   }
 }
 
-const pab = (on: boolean) => ({
-  BlockPublicAcls: on,
-  IgnorePublicAcls: on,
-  BlockPublicPolicy: on,
-  RestrictPublicBuckets: on,
-});
-const rule = (groupId: string, n: number, fields: Record<string, unknown>) => ({
-  SecurityGroupRuleId: `sgr-${groupId.slice(3, 18)}${n.toString(16).padStart(2, '0')}`,
-  GroupId: groupId,
-  GroupOwnerId: BENCH_ACCOUNT,
-  IsEgress: false,
-  IpProtocol: 'tcp',
-  FromPort: 22,
-  ToPort: 22,
-  ...fields,
-});
-const attachment = (id: string) => [{ ResourceId: VPC, TransitGatewayAttachmentId: id, ResourceType: 'vpc' }];
-const localRoute = {
-  DestinationCidrBlock: '10.0.0.0/16',
-  GatewayId: 'local',
-  Origin: 'CreateRouteTable',
-  State: 'active',
-};
+/** The id of rule `n` of a benchmark group (`sgr-` + the group's hex + `n`). */
+const ruleId = (groupId: string, n: number) =>
+  `sgr-${groupId.slice(3, 18)}${n.toString(16).padStart(2, '0')}`;
 
 /**
  * Builds the scenario: `n` resources, round-robin over the remediations (or only `only`).
@@ -118,28 +109,16 @@ const localRoute = {
  * ```
  */
 export function buildScenario(n: number, only: readonly RemediationId[] = REMEDIATION_IDS): BenchScenario {
-  const region = {
-    securityGroups: [] as unknown[],
-    prefixLists: [],
-    routeTables: [] as unknown[],
-    transitGatewayRouteTables: [] as unknown[],
-    transitGatewayAttachments: [
-      { TransitGatewayAttachmentId: ATTACH, ResourceId: VPC, ResourceType: 'vpc' },
-      { TransitGatewayAttachmentId: INSPECTION, ResourceId: 'vpc-0f0f0f0f0f0f0f0f0', ResourceType: 'vpc' },
-    ],
-    eksClusters: [] as unknown[],
-    ssmParameters: [],
-    config: { rules: [], evaluations: [], configurationItems: [] },
-    dynamodbTables: {},
-  };
-  const buckets: Record<string, unknown> = {};
+  const where = { account: BENCH_ACCOUNT, region: BENCH_REGION };
+  const state = simState({ seed: 7, settings: { eksUpdateDelayMs: 0 } });
+  placeResources(state, where, demoTgwAttachments());
   const resources: BenchResource[] = [];
   for (let k = 0; k < n; k++) {
     const remediation = only[k % only.length]!;
     const i = Math.floor(k / only.length);
     const lookAlike = i % 5 === 4;
     const id = resourceIdFor(remediation, i, lookAlike);
-    addResource(remediation, id, !lookAlike, region, buckets);
+    placeResources(state, where, [resourceFor(remediation, id, !lookAlike)]);
     resources.push({
       remediation,
       resourceId: id,
@@ -155,14 +134,6 @@ export function buildScenario(n: number, only: readonly RemediationId[] = REMEDI
       }),
     });
   }
-  const state = {
-    version: 1,
-    seed: 7,
-    sequence: 0,
-    faults: [],
-    settings: { eksUpdateDelayMs: 0 },
-    accounts: { [BENCH_ACCOUNT]: { roles: [], buckets, regions: { [BENCH_REGION]: region } } },
-  } as unknown as SimState;
   return { state, resources };
 }
 
@@ -178,125 +149,69 @@ export function eventFor(remediation: RemediationId, resourceId: string, id?: st
   });
 }
 
-function addResource(
-  remediation: RemediationId,
-  id: string,
-  violation: boolean,
-  region: {
-    securityGroups: unknown[];
-    routeTables: unknown[];
-    transitGatewayRouteTables: unknown[];
-    eksClusters: unknown[];
-  },
-  buckets: Record<string, unknown>,
-): void {
+/** Resource `id` of a remediation: a violation, or a wholly compliant look-alike. */
+function resourceFor(remediation: RemediationId, id: string, violation: boolean): SimFragment {
   switch (remediation) {
     case 'revoke-open-ssh':
-      region.securityGroups.push({
-        GroupId: id,
-        GroupName: `bastion-${id}`,
-        VpcId: VPC,
-        OwnerId: BENCH_ACCOUNT,
-        Rules: [
+      return securityGroup({
+        id,
+        name: `bastion-${id}`,
+        vpc: DEMO_VPC,
+        rules: [
           ...(violation
-            ? [rule(id, 1, { CidrIpv4: '0.0.0.0/0', Description: 'temporary debug access' })]
+            ? [{ id: ruleId(id, 1), ports: 22, cidr: '0.0.0.0/0', description: 'temporary debug access' }]
             : []),
-          rule(id, 2, { CidrIpv4: '10.0.0.0/8', Description: 'corporate network' }),
-          rule(id, 3, { FromPort: 443, ToPort: 443, CidrIpv4: '0.0.0.0/0' }),
-          rule(id, 4, { FromPort: 2222, ToPort: 2222, CidrIpv4: '0.0.0.0/0' }),
-          rule(id, 5, { IsEgress: true, IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0' }),
+          { id: ruleId(id, 2), ports: 22, cidr: '10.0.0.0/8', description: 'corporate network' },
+          { id: ruleId(id, 3), ports: 443, cidr: '0.0.0.0/0' },
+          { id: ruleId(id, 4), ports: 2222, cidr: '0.0.0.0/0' },
+          { id: ruleId(id, 5), egress: true, protocol: '-1', cidr: '0.0.0.0/0' },
         ],
       });
-      return;
     case 'block-public-s3':
-      buckets[id] = { region: BENCH_REGION, publicAccessBlock: violation ? null : pab(true), objects: [] };
-      return;
+      return bucket(id, { publicAccessBlock: violation ? 'none' : 'all' });
     case 'privatize-eks-endpoint':
-      region.eksClusters.push({
+      return eksCluster({
         name: id,
-        arn: `arn:aws:eks:${BENCH_REGION}:${BENCH_ACCOUNT}:cluster/${id}`,
-        status: 'ACTIVE',
-        version: '1.31',
-        resourcesVpcConfig: {
-          vpcId: VPC,
-          endpointPublicAccess: violation,
-          endpointPrivateAccess: !violation,
-          publicAccessCidrs: violation ? ['0.0.0.0/0'] : [],
-        },
-        updates: [],
+        vpc: DEMO_VPC,
+        publicAccess: violation,
+        privateAccess: !violation,
+        publicAccessCidrs: violation ? ['0.0.0.0/0'] : [],
       });
-      return;
     case 'strip-internet-routes':
-      region.routeTables.push({
-        RouteTableId: id,
-        VpcId: VPC,
-        OwnerId: BENCH_ACCOUNT,
-        Associations: [],
-        Routes: violation
-          ? [
-              localRoute,
-              {
-                DestinationCidrBlock: '0.0.0.0/0',
-                NatGatewayId: 'nat-0a0a0a0a0a0a0e001',
-                Origin: 'CreateRoute',
-                State: 'active',
-              },
-              {
-                DestinationCidrBlock: '172.31.0.0/16',
-                VpcPeeringConnectionId: 'pcx-0a0a0a0a0a0a0a0a1',
-                Origin: 'CreateRoute',
-                State: 'active',
-              },
-            ]
-          : [
-              // a public-tier table (tagged): its IGW route is legitimate and stays
-              localRoute,
-              {
-                DestinationCidrBlock: '0.0.0.0/0',
-                GatewayId: 'igw-0a0a0a0a0a0a0a0a2',
-                Origin: 'CreateRoute',
-                State: 'active',
-              },
+      return violation
+        ? routeTable({
+            id,
+            vpc: DEMO_VPC,
+            routes: [
+              localRoute('10.0.0.0/16'),
+              route('0.0.0.0/0', { NatGatewayId: DEMO_TARGETS.nat }),
+              route('172.31.0.0/16', { VpcPeeringConnectionId: DEMO_TARGETS.peering }),
             ],
-        Tags: violation
-          ? [{ Key: 'Name', Value: 'private' }]
-          : [
+            tags: [{ Key: 'Name', Value: 'private' }],
+          })
+        : // a public-tier table (tagged): its IGW route is legitimate and stays
+          routeTable({
+            id,
+            vpc: DEMO_VPC,
+            routes: [
+              localRoute('10.0.0.0/16'),
+              route('0.0.0.0/0', { GatewayId: DEMO_TARGETS.internetGateway }),
+            ],
+            tags: [
               { Key: 'Name', Value: 'public-ingress' },
               { Key: 'airlock:tier', Value: 'public' },
             ],
-      });
-      return;
+          });
     case 'remove-pod-cidr-tgw-routes':
-      region.transitGatewayRouteTables.push({
-        TransitGatewayRouteTableId: id,
-        TransitGatewayId: 'tgw-0a0a0a0a0a0a0c0f0',
-        State: 'available',
-        Routes: [
-          ...(violation
-            ? [
-                {
-                  DestinationCidrBlock: '100.64.0.0/16',
-                  TransitGatewayAttachments: attachment(ATTACH),
-                  Type: 'static',
-                  State: 'active',
-                },
-              ]
-            : []),
-          {
-            DestinationCidrBlock: '10.0.0.0/16',
-            TransitGatewayAttachments: attachment(ATTACH),
-            Type: 'propagated',
-            State: 'active',
-          },
-          {
-            DestinationCidrBlock: '0.0.0.0/0',
-            TransitGatewayAttachments: attachment(INSPECTION),
-            Type: 'static',
-            State: 'active',
-          },
+      return tgwRouteTable({
+        id,
+        transitGateway: DEMO_TARGETS.transitGateway,
+        routes: [
+          ...(violation ? [tgwRoute('100.64.0.0/16', DEMO_ATTACHMENTS.attachment)] : []),
+          tgwRoute('10.0.0.0/16', DEMO_ATTACHMENTS.attachment, 'propagated'),
+          tgwRoute('0.0.0.0/0', DEMO_ATTACHMENTS.inspection),
         ],
       });
-      return;
   }
 }
 

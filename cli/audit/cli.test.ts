@@ -6,8 +6,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { buildRealTrail, tempDir } from '../../test/helpers/real-trail.js';
 import { main } from '../main.js';
-import { buildRealTrail, tempDir } from './testing/real-trail.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'airlock.mjs');

@@ -4,11 +4,11 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { buildRealTrail, tempDir } from '../../test/helpers/real-trail.js';
 import { CSV_COLUMNS, csvField, formatCsv } from './format-csv.js';
 import { formatShow } from './format-show.js';
 import { formatTable } from './format-table.js';
 import { safeText } from './terminal-text.js';
-import { buildRealTrail, tempDir } from './testing/real-trail.js';
 import { loadTrailRecords } from './trail-file.js';
 
 /** A small RFC 4180 reader, to prove the output parses back to the same values. */

@@ -5,8 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REMEDIATIONS } from '../../functions/registry.js';
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { buildRealTrail, tempDir } from '../../test/helpers/real-trail.js';
 import { type OcsfRemediationActivity, toOcsf } from './ocsf.js';
-import { buildRealTrail, tempDir } from './testing/real-trail.js';
 
 interface DocumentedAttribute {
   readonly path: string;

@@ -7,10 +7,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { runOnce, sshEvent, tempDir } from '../../test/helpers/real-trail.js';
+import {
+  OPEN as OPEN_RULE,
+  PRIVATE as PRIVATE_RULE,
+  statefulGroup,
+} from '../../test/helpers/security-group.js';
 import { escapeHtml } from './html-escape.js';
 import { renderReportHtml } from './report-html.js';
 import { computeReportStats } from './report-stats.js';
-import { OPEN_RULE, PRIVATE_RULE, runOnce, sshEvent, statefulGroup, tempDir } from './testing/real-trail.js';
 import { loadTrailRecords } from './trail-file.js';
 
 const CHROMIUM = '/usr/bin/chromium';

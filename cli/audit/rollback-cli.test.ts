@@ -8,9 +8,9 @@ import type { AuditRecord } from '../../shared/audit-record.js';
 import { createDeps } from '../../shared/deps.js';
 import { runPipeline } from '../../shared/pipeline.js';
 import { complianceEvent } from '../../test/helpers/events.js';
+import { tempDir } from '../../test/helpers/real-trail.js';
 import { SimulatedCloud } from '../sim/cloud.js';
 import { sampleSimState } from '../sim/sample.js';
-import { tempDir } from './testing/real-trail.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'airlock.mjs');

@@ -7,12 +7,12 @@ import { createDeps } from '../../shared/deps.js';
 import { runPipeline } from '../../shared/pipeline.js';
 import type { AnyRemediation, RemediationContext } from '../../shared/remediation.js';
 import { complianceEvent } from '../../test/helpers/events.js';
+import { tempDir } from '../../test/helpers/real-trail.js';
 import { SimulatedCloud } from '../sim/cloud.js';
 import { sampleSimState } from '../sim/sample.js';
 import type { SimState } from '../sim/state.js';
 import { planRollback } from './rollback-plan.js';
 import { runRollback } from './rollback-run.js';
-import { tempDir } from './testing/real-trail.js';
 
 /** The violating resource of each kind in the sample simulated account. */
 const SAMPLE_RESOURCE: Readonly<Record<string, string>> = {

@@ -10,7 +10,6 @@ import {
   RevokeSecurityGroupIngressCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { revokeOpenSsh } from '../../functions/revoke-open-ssh/index.js';
@@ -19,20 +18,18 @@ import { verifyRecordDigest } from '../../shared/audit-record.js';
 import { fileSink, s3Sink, writeToSinks } from '../../shared/audit-sinks.js';
 import { createClientFactory } from '../../shared/clients.js';
 import type { AnyRemediation } from '../../shared/remediation.js';
+import { runOnce, sshEvent, tempDir } from '../../test/helpers/real-trail.js';
+import {
+  GROUP,
+  OPEN as OPEN_RULE,
+  PRIVATE as PRIVATE_RULE,
+  statefulGroup,
+} from '../../test/helpers/security-group.js';
+import { simulatedBucket } from '../../test/helpers/simulated-bucket.js';
 import { findRecord } from './find-record.js';
 import { planRollback } from './rollback-plan.js';
 import { runRollback } from './rollback-run.js';
 import { sinkFor } from './source.js';
-import { fakeObjectLockBucket } from './testing/fake-bucket.js';
-import {
-  GROUP,
-  OPEN_RULE,
-  PRIVATE_RULE,
-  runOnce,
-  sshEvent,
-  statefulGroup,
-  tempDir,
-} from './testing/real-trail.js';
 import { readTrailFile } from './trail-file.js';
 import { verifyChain } from './verify-chain.js';
 import { verifyS3Trail } from './verify-s3.js';
@@ -258,9 +255,9 @@ describe('Function: planRollback + runRollback', () => {
 
   it('reads the record from the S3 trail and writes the rollback record there too', async () => {
     // Prepare
-    fakeObjectLockBucket();
-    const s3 = new S3Client({ region: 'eu-west-2' });
-    await s3Sink(s3, 'acme-airlock-audit').write(applied);
+    const bucket = await simulatedBucket('acme-airlock-audit');
+    const s3 = bucket.client();
+    await s3Sink(s3, bucket.name).write(applied);
     const source = {
       kind: 's3' as const,
       trail: { s3, bucket: 'acme-airlock-audit', prefix: 'audit/' },
@@ -276,6 +273,7 @@ describe('Function: planRollback + runRollback', () => {
     });
     const failures = await writeToSinks([sinkFor(source)], result.record);
     const report = await verifyS3Trail(source.trail, {}, Date.now());
+    await bucket.close();
 
     // Assess
     expect(record).toEqual(applied);

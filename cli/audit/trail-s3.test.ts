@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { newRecordId, recordKey, sealRecord } from '../../shared/audit-record.js';
 import { s3Sink } from '../../shared/audit-sinks.js';
 import { createClientFactory } from '../../shared/clients.js';
+import { buildRealTrail, tempDir } from '../../test/helpers/real-trail.js';
+import { type SimulatedBucket, simulatedBucket } from '../../test/helpers/simulated-bucket.js';
 import { findRecord } from './find-record.js';
-import { fakeObjectLockBucket } from './testing/fake-bucket.js';
-import { buildRealTrail, tempDir } from './testing/real-trail.js';
 import { listTrailKeys, loadS3Records } from './trail-s3.js';
 import { verifyS3Trail } from './verify-s3.js';
 
@@ -29,12 +29,12 @@ beforeAll(async () => {
   base = await buildRealTrail(ec2, join(tempDir(), 'trail.ndjson'));
 });
 
-let bucket: ReturnType<typeof fakeObjectLockBucket>;
+let bucket: SimulatedBucket;
 let records: AuditRecord[];
-const trail = () => ({ s3: new S3Client({ region: 'eu-west-2' }), bucket: BUCKET, prefix: 'audit/' });
+const trail = () => ({ s3: bucket.client(), bucket: BUCKET, prefix: 'audit/' });
 
 beforeEach(async () => {
-  bucket = fakeObjectLockBucket();
+  bucket = await simulatedBucket(BUCKET);
   records = [
     onDay(base[0]!, '2026-11-01'),
     onDay(base[1]!, '2026-11-19'),
@@ -42,11 +42,12 @@ beforeEach(async () => {
     onDay(base[3]!, '2026-11-21'),
     onDay(base[4]!, '2026-11-21'),
   ];
-  const sink = s3Sink(new S3Client({ region: 'eu-west-2' }), BUCKET, 'audit/');
+  const sink = s3Sink(bucket.client(), BUCKET, 'audit/');
   for (const r of records) await sink.write(r);
 });
+afterEach(() => bucket.close());
 
-const listedPrefixes = () => bucket.s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix);
+const listedPrefixes = () => bucket.inputsOf('ListObjectsV2').map((input) => input.Prefix);
 
 describe('Function: listTrailKeys', () => {
   it('lists only the day partitions a time range needs, one ListObjectsV2 per day', async () => {
@@ -91,10 +92,13 @@ describe('Function: loadS3Records', () => {
 
   it('names the object that is not a record', async () => {
     // Prepare
-    bucket.objects.set('audit/dt=2026-11-21/account=111122223333/region=eu-west-2/junk.json', {
-      body: 'not json',
-      metadata: {},
-    });
+    await bucket.client().send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'audit/dt=2026-11-21/account=111122223333/region=eu-west-2/junk.json',
+        Body: 'not json',
+      }),
+    );
 
     // Act
     const error = await loadS3Records(trail(), { since: Date.parse('2026-11-21T00:00:00Z') }, NOW).catch(
@@ -145,17 +149,18 @@ describe('Function: verifyS3Trail', () => {
   it('names each object whose body, metadata, key or retention is wrong', async () => {
     // Prepare
     const key = (i: number) => recordKey(records[i]!);
-    const o0 = bucket.objects.get(key(0))!;
-    o0.body = JSON.stringify({ ...records[0]!, outcome: 'NOOP' });
-    bucket.objects.get(key(1))!.metadata['airlock-digest'] = 'a'.repeat(64);
     const moved = key(2).replace('region=eu-west-2', 'region=us-east-1');
-    bucket.objects.set(moved, bucket.objects.get(key(2))!);
-    bucket.objects.delete(key(2));
-    bucket.objects.get(key(3))!.retention = {
-      Mode: 'GOVERNANCE',
-      RetainUntilDate: new Date(NOW + 86_400_000),
-    };
-    bucket.objects.get(key(4))!.retention = { Mode: 'COMPLIANCE', RetainUntilDate: new Date(NOW - 1000) };
+    await bucket.tamper((objects) => {
+      const at = (k: string) => objects.find((o) => o.Key === k)!;
+      at(key(0)).Body = JSON.stringify({ ...records[0]!, outcome: 'NOOP' });
+      at(key(1)).Metadata!['airlock-digest'] = 'a'.repeat(64);
+      at(key(2)).Key = moved;
+      at(key(3)).Retention = {
+        Mode: 'GOVERNANCE',
+        RetainUntilDate: new Date(NOW + 86_400_000).toISOString(),
+      };
+      at(key(4)).Retention = { Mode: 'COMPLIANCE', RetainUntilDate: new Date(NOW - 1000).toISOString() };
+    });
 
     // Act
     const report = await verifyS3Trail(trail(), {}, NOW);
@@ -172,7 +177,9 @@ describe('Function: verifyS3Trail', () => {
 
   it('names an object without Object Lock retention', async () => {
     // Prepare
-    delete bucket.objects.get(recordKey(records[0]!))!.retention;
+    await bucket.tamper((objects) => {
+      delete objects.find((o) => o.Key === recordKey(records[0]!))!.Retention;
+    });
 
     // Act
     const report = await verifyS3Trail(trail(), {}, NOW);

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { newRecordId, sealRecord } from '../../shared/audit-record.js';
 import { chainLink } from '../../shared/audit-sinks.js';
-import { buildRealTrail, tempDir } from './testing/real-trail.js';
+import { buildRealTrail, tempDir } from '../../test/helpers/real-trail.js';
 import { parseTrail } from './trail-file.js';
 import { verifyChain } from './verify-chain.js';
 

@@ -1,10 +1,36 @@
-import type { SimRegion, SimState } from '../sim/index.js';
+import {
+  bucket,
+  eksCluster,
+  localRoute,
+  placeResources,
+  route,
+  routeTable,
+  type SimFragment,
+  type SimRegion,
+  type SimState,
+  securityGroup,
+  simState,
+  tgwAttachment,
+  tgwRoute,
+  tgwRouteTable,
+} from '../sim/index.js';
 
 export const DEMO_ACCOUNT = '111122223333';
 export const DEMO_REGION = 'eu-west-2';
-const VPC = 'vpc-0d3e4f5a6b7c8d9e0';
-const ATTACH = 'tgw-attach-0a1b2c3d4e5f6a7b8';
-const INSPECTION = 'tgw-attach-0f9e8d7c6b5a4f3e2';
+/** The VPC of the demo's resources (the benchmark's follow it). */
+export const DEMO_VPC = 'vpc-0d3e4f5a6b7c8d9e0';
+/** The transit gateway attachments the demo's TGW routes go to: the workload VPC's and the inspection's. */
+export const DEMO_ATTACHMENTS = {
+  attachment: { id: 'tgw-attach-0a1b2c3d4e5f6a7b8', vpc: DEMO_VPC },
+  inspection: { id: 'tgw-attach-0f9e8d7c6b5a4f3e2', vpc: DEMO_VPC },
+} as const;
+/** Route targets of the demo's route tables. */
+export const DEMO_TARGETS = {
+  nat: 'nat-0a0a0a0a0a0a0e001',
+  peering: 'pcx-0a0a0a0a0a0a0a0a1',
+  internetGateway: 'igw-0a0a0a0a0a0a0a0a2',
+  transitGateway: 'tgw-0a0a0a0a0a0a0c0f0',
+} as const;
 
 /** One violation the demo plants, and the event AWS Config would send for it. */
 export interface DemoViolation {
@@ -65,13 +91,13 @@ export const DEMO_VIOLATIONS: readonly DemoViolation[] = [
 const group = (r: SimRegion, id: string) => r.securityGroups.find((g) => g.GroupId === id);
 const rule = (r: SimRegion, groupId: string, ruleId: string) =>
   group(r, groupId)?.Rules.find((x) => x.SecurityGroupRuleId === ruleId);
-const route = (r: SimRegion, table: string, dest: { cidr?: string; pl?: string }) =>
+const findRoute = (r: SimRegion, table: string, dest: { cidr?: string; pl?: string }) =>
   r.routeTables
     .find((t) => t.RouteTableId === table)
     ?.Routes?.find((x) =>
       dest.cidr ? x.DestinationCidrBlock === dest.cidr : x.DestinationPrefixListId === dest.pl,
     );
-const tgwRoute = (r: SimRegion, table: string, cidr: string) =>
+const findTgwRoute = (r: SimRegion, table: string, cidr: string) =>
   r.transitGatewayRouteTables
     .find((t) => t.TransitGatewayRouteTableId === table)
     ?.Routes.find((x) => x.DestinationCidrBlock === cidr);
@@ -111,20 +137,20 @@ export const DEMO_LOOK_ALIKES: readonly DemoLookAlike[] = [
     remediation: 'strip-internet-routes',
     what: 'local, S3 gateway-endpoint and peering routes of the private table',
     select: (r) => [
-      route(r, 'rtb-0a0a0a0a0a0a0b001', { cidr: '10.0.0.0/16' }),
-      route(r, 'rtb-0a0a0a0a0a0a0b001', { pl: 'pl-6da54004' }),
-      route(r, 'rtb-0a0a0a0a0a0a0b001', { cidr: '172.31.0.0/16' }),
+      findRoute(r, 'rtb-0a0a0a0a0a0a0b001', { cidr: '10.0.0.0/16' }),
+      findRoute(r, 'rtb-0a0a0a0a0a0a0b001', { pl: 'pl-6da54004' }),
+      findRoute(r, 'rtb-0a0a0a0a0a0a0b001', { cidr: '172.31.0.0/16' }),
     ],
   },
   {
     remediation: 'remove-pod-cidr-tgw-routes',
     what: 'TGW route to the node CIDR 10.0.0.0/16',
-    select: (r) => tgwRoute(r, 'tgw-rtb-0a0a0a0a0a0a0c001', '10.0.0.0/16'),
+    select: (r) => findTgwRoute(r, 'tgw-rtb-0a0a0a0a0a0a0c001', '10.0.0.0/16'),
   },
   {
     remediation: 'remove-pod-cidr-tgw-routes',
     what: 'TGW default route 0.0.0.0/0 to inspection',
-    select: (r) => tgwRoute(r, 'tgw-rtb-0a0a0a0a0a0a0c001', '0.0.0.0/0'),
+    select: (r) => findTgwRoute(r, 'tgw-rtb-0a0a0a0a0a0a0c001', '0.0.0.0/0'),
   },
   {
     remediation: 'remove-pod-cidr-tgw-routes',
@@ -134,269 +160,118 @@ export const DEMO_LOOK_ALIKES: readonly DemoLookAlike[] = [
   },
 ];
 
-const pab = (on: boolean) => ({
-  BlockPublicAcls: on,
-  IgnorePublicAcls: on,
-  BlockPublicPolicy: on,
-  RestrictPublicBuckets: on,
-});
-const sshRule = (id: string, fields: Record<string, unknown>) => ({
-  SecurityGroupRuleId: id,
-  GroupOwnerId: DEMO_ACCOUNT,
-  IsEgress: false,
-  IpProtocol: 'tcp',
-  FromPort: 22,
-  ToPort: 22,
-  ...fields,
-});
-const attachment = (id: string) => [{ ResourceId: VPC, TransitGatewayAttachmentId: id, ResourceType: 'vpc' }];
-
-/** The demo's simulated account: one violation per remediation, compliant look-alikes beside each. */
+/** The demo's account: one violation per remediation, compliant look-alikes beside each. */
 export function demoState(): SimState {
-  return {
-    version: 1,
-    seed: 7,
-    sequence: 0,
-    faults: [],
-    settings: { eksUpdateDelayMs: 0 },
-    accounts: {
-      [DEMO_ACCOUNT]: {
-        roles: [],
-        buckets: {
-          'airlock-demo-public-assets': { region: DEMO_REGION, publicAccessBlock: null, objects: [] },
-          'airlock-demo-private-data': { region: DEMO_REGION, publicAccessBlock: pab(true), objects: [] },
+  const state = simState({ seed: 7, settings: { eksUpdateDelayMs: 0 } });
+  return placeResources(state, { account: DEMO_ACCOUNT, region: DEMO_REGION }, [
+    bucket('airlock-demo-public-assets', { publicAccessBlock: 'none' }),
+    bucket('airlock-demo-private-data', { publicAccessBlock: 'all' }),
+    ...demoSecurityGroups(),
+    ...demoRouteTables(),
+    ...demoTransitGateway(),
+    eksCluster({
+      name: 'payments',
+      vpc: DEMO_VPC,
+      publicAccess: true,
+      privateAccess: false,
+      publicAccessCidrs: ['0.0.0.0/0'],
+    }),
+    eksCluster({
+      name: 'ledger',
+      vpc: DEMO_VPC,
+      publicAccess: false,
+      privateAccess: true,
+      publicAccessCidrs: [],
+    }),
+  ]);
+}
+
+function demoSecurityGroups(): SimFragment[] {
+  return [
+    securityGroup({
+      id: 'sg-0a0a0a0a0a0a0a001',
+      name: 'bastion',
+      vpc: DEMO_VPC,
+      rules: [
+        { id: 'sgr-0a0a0a0a0a0a0a011', ports: 22, cidr: '0.0.0.0/0', description: 'temporary debug access' },
+        { id: 'sgr-0a0a0a0a0a0a0a012', ports: 22, cidr: '10.0.0.0/8', description: 'corporate network' },
+        { id: 'sgr-0a0a0a0a0a0a0a013', ports: 443, cidr: '0.0.0.0/0' },
+        { id: 'sgr-0a0a0a0a0a0a0a014', egress: true, protocol: '-1', cidr: '0.0.0.0/0' },
+      ],
+    }),
+    securityGroup({
+      id: 'sg-0a0a0a0a0a0a0a002',
+      name: 'edge',
+      vpc: DEMO_VPC,
+      rules: [
+        { id: 'sgr-0a0a0a0a0a0a0a021', ports: 2222, cidr: '0.0.0.0/0' },
+        { id: 'sgr-0a0a0a0a0a0a0a022', protocol: 'udp', ports: 22, cidr: '0.0.0.0/0' },
+        {
+          id: 'sgr-0a0a0a0a0a0a0a023',
+          ports: 22,
+          group: { GroupId: 'sg-0a0a0a0a0a0a0a001', UserId: DEMO_ACCOUNT },
         },
-        regions: {
-          [DEMO_REGION]: {
-            securityGroups: [
-              {
-                GroupId: 'sg-0a0a0a0a0a0a0a001',
-                GroupName: 'bastion',
-                VpcId: VPC,
-                OwnerId: DEMO_ACCOUNT,
-                Rules: [
-                  sshRule('sgr-0a0a0a0a0a0a0a011', {
-                    GroupId: 'sg-0a0a0a0a0a0a0a001',
-                    CidrIpv4: '0.0.0.0/0',
-                    Description: 'temporary debug access',
-                  }),
-                  sshRule('sgr-0a0a0a0a0a0a0a012', {
-                    GroupId: 'sg-0a0a0a0a0a0a0a001',
-                    CidrIpv4: '10.0.0.0/8',
-                    Description: 'corporate network',
-                  }),
-                  sshRule('sgr-0a0a0a0a0a0a0a013', {
-                    GroupId: 'sg-0a0a0a0a0a0a0a001',
-                    FromPort: 443,
-                    ToPort: 443,
-                    CidrIpv4: '0.0.0.0/0',
-                  }),
-                  sshRule('sgr-0a0a0a0a0a0a0a014', {
-                    GroupId: 'sg-0a0a0a0a0a0a0a001',
-                    IsEgress: true,
-                    IpProtocol: '-1',
-                    FromPort: -1,
-                    ToPort: -1,
-                    CidrIpv4: '0.0.0.0/0',
-                  }),
-                ],
-              },
-              {
-                GroupId: 'sg-0a0a0a0a0a0a0a002',
-                GroupName: 'edge',
-                VpcId: VPC,
-                OwnerId: DEMO_ACCOUNT,
-                Rules: [
-                  sshRule('sgr-0a0a0a0a0a0a0a021', {
-                    GroupId: 'sg-0a0a0a0a0a0a0a002',
-                    FromPort: 2222,
-                    ToPort: 2222,
-                    CidrIpv4: '0.0.0.0/0',
-                  }),
-                  sshRule('sgr-0a0a0a0a0a0a0a022', {
-                    GroupId: 'sg-0a0a0a0a0a0a0a002',
-                    IpProtocol: 'udp',
-                    CidrIpv4: '0.0.0.0/0',
-                  }),
-                  sshRule('sgr-0a0a0a0a0a0a0a023', {
-                    GroupId: 'sg-0a0a0a0a0a0a0a002',
-                    ReferencedGroupInfo: { GroupId: 'sg-0a0a0a0a0a0a0a001', UserId: DEMO_ACCOUNT },
-                  }),
-                ],
-              },
-              {
-                GroupId: DEMO_FAST_PATH_GROUP,
-                GroupName: 'build-agents',
-                VpcId: VPC,
-                OwnerId: DEMO_ACCOUNT,
-                Rules: [
-                  sshRule('sgr-0a0a0a0a0a0a0a031', {
-                    GroupId: DEMO_FAST_PATH_GROUP,
-                    CidrIpv4: '10.20.0.0/16',
-                    Description: 'build network',
-                  }),
-                ],
-              },
-            ],
-            prefixLists: [],
-            routeTables: [
-              {
-                RouteTableId: 'rtb-0a0a0a0a0a0a0b001',
-                VpcId: VPC,
-                OwnerId: DEMO_ACCOUNT,
-                Associations: [
-                  {
-                    RouteTableAssociationId: 'rtbassoc-0a0a0a0a0a0a0b011',
-                    RouteTableId: 'rtb-0a0a0a0a0a0a0b001',
-                    SubnetId: 'subnet-0a0a0a0a0a0a0d001',
-                    Main: false,
-                  },
-                ],
-                Routes: [
-                  {
-                    DestinationCidrBlock: '10.0.0.0/16',
-                    GatewayId: 'local',
-                    Origin: 'CreateRouteTable',
-                    State: 'active',
-                  },
-                  {
-                    DestinationCidrBlock: '0.0.0.0/0',
-                    NatGatewayId: 'nat-0a0a0a0a0a0a0e001',
-                    Origin: 'CreateRoute',
-                    State: 'active',
-                  },
-                  {
-                    DestinationPrefixListId: 'pl-6da54004',
-                    GatewayId: 'vpce-0a0a0a0a0a0a0f001',
-                    Origin: 'CreateRoute',
-                    State: 'active',
-                  },
-                  {
-                    DestinationCidrBlock: '172.31.0.0/16',
-                    VpcPeeringConnectionId: 'pcx-0a0a0a0a0a0a0a0a1',
-                    Origin: 'CreateRoute',
-                    State: 'active',
-                  },
-                ],
-                Tags: [{ Key: 'Name', Value: 'private-a' }],
-              },
-              {
-                RouteTableId: DEMO_PUBLIC_ROUTE_TABLE,
-                VpcId: VPC,
-                OwnerId: DEMO_ACCOUNT,
-                Associations: [
-                  {
-                    RouteTableAssociationId: 'rtbassoc-0a0a0a0a0a0a0b021',
-                    RouteTableId: DEMO_PUBLIC_ROUTE_TABLE,
-                    SubnetId: 'subnet-0a0a0a0a0a0a0d002',
-                    Main: false,
-                  },
-                ],
-                Routes: [
-                  {
-                    DestinationCidrBlock: '10.0.0.0/16',
-                    GatewayId: 'local',
-                    Origin: 'CreateRouteTable',
-                    State: 'active',
-                  },
-                  {
-                    DestinationCidrBlock: '0.0.0.0/0',
-                    GatewayId: 'igw-0a0a0a0a0a0a0a0a2',
-                    Origin: 'CreateRoute',
-                    State: 'active',
-                  },
-                ],
-                Tags: [{ Key: 'Name', Value: 'public-ingress' }],
-              },
-            ],
-            transitGatewayRouteTables: [
-              {
-                TransitGatewayRouteTableId: 'tgw-rtb-0a0a0a0a0a0a0c001',
-                TransitGatewayId: 'tgw-0a0a0a0a0a0a0c0f0',
-                State: 'available',
-                Routes: [
-                  {
-                    DestinationCidrBlock: '100.64.0.0/16',
-                    TransitGatewayAttachments: attachment(ATTACH),
-                    Type: 'static',
-                    State: 'active',
-                  },
-                  {
-                    DestinationCidrBlock: '100.65.0.0/16',
-                    TransitGatewayAttachments: attachment(ATTACH),
-                    Type: 'propagated',
-                    State: 'active',
-                  },
-                  {
-                    DestinationCidrBlock: '10.0.0.0/16',
-                    TransitGatewayAttachments: attachment(ATTACH),
-                    Type: 'propagated',
-                    State: 'active',
-                  },
-                  {
-                    DestinationCidrBlock: '0.0.0.0/0',
-                    TransitGatewayAttachments: attachment(INSPECTION),
-                    Type: 'static',
-                    State: 'active',
-                  },
-                ],
-              },
-              {
-                TransitGatewayRouteTableId: 'tgw-rtb-0a0a0a0a0a0a0c002',
-                TransitGatewayId: 'tgw-0a0a0a0a0a0a0c0f0',
-                State: 'available',
-                Routes: [
-                  {
-                    DestinationCidrBlock: '10.1.0.0/16',
-                    TransitGatewayAttachments: attachment(INSPECTION),
-                    Type: 'propagated',
-                    State: 'active',
-                  },
-                ],
-              },
-            ],
-            transitGatewayAttachments: [
-              { TransitGatewayAttachmentId: ATTACH, ResourceId: VPC, ResourceType: 'vpc' },
-              {
-                TransitGatewayAttachmentId: INSPECTION,
-                ResourceId: 'vpc-0f0f0f0f0f0f0f0f0',
-                ResourceType: 'vpc',
-              },
-            ],
-            eksClusters: [
-              {
-                name: 'payments',
-                arn: `arn:aws:eks:${DEMO_REGION}:${DEMO_ACCOUNT}:cluster/payments`,
-                status: 'ACTIVE',
-                version: '1.31',
-                resourcesVpcConfig: {
-                  vpcId: VPC,
-                  endpointPublicAccess: true,
-                  endpointPrivateAccess: false,
-                  publicAccessCidrs: ['0.0.0.0/0'],
-                },
-                updates: [],
-              },
-              {
-                name: 'ledger',
-                arn: `arn:aws:eks:${DEMO_REGION}:${DEMO_ACCOUNT}:cluster/ledger`,
-                status: 'ACTIVE',
-                version: '1.31',
-                resourcesVpcConfig: {
-                  vpcId: VPC,
-                  endpointPublicAccess: false,
-                  endpointPrivateAccess: true,
-                  publicAccessCidrs: [],
-                },
-                updates: [],
-              },
-            ],
-            ssmParameters: [],
-            config: { rules: [], evaluations: [], configurationItems: [] },
-            dynamodbTables: {},
-          },
-        },
-      },
-    },
-  } as unknown as SimState;
+      ],
+    }),
+    securityGroup({
+      id: DEMO_FAST_PATH_GROUP,
+      name: 'build-agents',
+      vpc: DEMO_VPC,
+      rules: [{ id: 'sgr-0a0a0a0a0a0a0a031', ports: 22, cidr: '10.20.0.0/16', description: 'build network' }],
+    }),
+  ];
+}
+
+function demoRouteTables(): SimFragment[] {
+  return [
+    routeTable({
+      id: 'rtb-0a0a0a0a0a0a0b001',
+      vpc: DEMO_VPC,
+      associations: [{ id: 'rtbassoc-0a0a0a0a0a0a0b011', subnet: 'subnet-0a0a0a0a0a0a0d001' }],
+      routes: [
+        localRoute('10.0.0.0/16'),
+        route('0.0.0.0/0', { NatGatewayId: DEMO_TARGETS.nat }),
+        route('pl-6da54004', { GatewayId: 'vpce-0a0a0a0a0a0a0f001' }),
+        route('172.31.0.0/16', { VpcPeeringConnectionId: DEMO_TARGETS.peering }),
+      ],
+      tags: [{ Key: 'Name', Value: 'private-a' }],
+    }),
+    routeTable({
+      id: DEMO_PUBLIC_ROUTE_TABLE,
+      vpc: DEMO_VPC,
+      associations: [{ id: 'rtbassoc-0a0a0a0a0a0a0b021', subnet: 'subnet-0a0a0a0a0a0a0d002' }],
+      routes: [localRoute('10.0.0.0/16'), route('0.0.0.0/0', { GatewayId: DEMO_TARGETS.internetGateway })],
+      tags: [{ Key: 'Name', Value: 'public-ingress' }],
+    }),
+  ];
+}
+
+function demoTransitGateway(): SimFragment[] {
+  const { attachment, inspection } = DEMO_ATTACHMENTS;
+  return [
+    tgwRouteTable({
+      id: 'tgw-rtb-0a0a0a0a0a0a0c001',
+      transitGateway: DEMO_TARGETS.transitGateway,
+      routes: [
+        tgwRoute('100.64.0.0/16', attachment),
+        tgwRoute('100.65.0.0/16', attachment, 'propagated'),
+        tgwRoute('10.0.0.0/16', attachment, 'propagated'),
+        tgwRoute('0.0.0.0/0', inspection),
+      ],
+    }),
+    tgwRouteTable({
+      id: 'tgw-rtb-0a0a0a0a0a0a0c002',
+      transitGateway: DEMO_TARGETS.transitGateway,
+      routes: [tgwRoute('10.1.0.0/16', inspection, 'propagated')],
+    }),
+    ...demoTgwAttachments(),
+  ];
+}
+
+/** The attachments TGW routes may target: the workload VPC's, and the inspection VPC's own (routes name it with the workload VPC). */
+export function demoTgwAttachments(): SimFragment[] {
+  return [
+    tgwAttachment(DEMO_ATTACHMENTS.attachment),
+    tgwAttachment({ id: DEMO_ATTACHMENTS.inspection.id, vpc: 'vpc-0f0f0f0f0f0f0f0f0' }),
+  ];
 }

@@ -6,11 +6,8 @@ import {
   type ClientScope,
   createClientFactory,
 } from '../../shared/clients.js';
-import { CONFIG_APIS, ruleOfToken } from './config.js';
 import { accountOf, makeIdSource, peekRegion, regionOf, type SimCallContext } from './context.js';
-import { LocalDynamo, SIM_CREDENTIALS } from './dynamo.js';
-import { EC2_APIS, normalizeSecurityGroup } from './ec2.js';
-import { EKS_APIS, settleEksUpdates } from './eks.js';
+import { SIM_CREDENTIALS } from './credentials.js';
 import {
   nextRequestId,
   SimApiError,
@@ -18,31 +15,44 @@ import {
   throttleFor,
   timeoutError,
   toSdkError,
+  unknownApiCodeFor,
 } from './errors.js';
-import { normalizeObject, S3_APIS } from './s3.js';
-import { SSM_APIS } from './ssm.js';
+import { type SimApi, type SimKind, type SimServer, viewsOf } from './kind.js';
+import { SIM_KINDS } from './kinds/index.js';
 import {
   loadSimState,
   parseSimState,
   type SimFault,
   SimFaultsSchema,
+  type SimSettings,
   type SimState,
   SimStateError,
   type SimStateInput,
 } from './state.js';
-import { STS_APIS } from './sts.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: command inputs arrive untyped from the middleware
-type Api = (ctx: SimCallContext, input: Record<string, any>) => unknown;
+const KINDS = SIM_KINDS as readonly SimKind[];
 
-const APIS: Record<string, Record<string, Api>> = {
-  ec2: EC2_APIS,
-  s3: S3_APIS,
-  eks: EKS_APIS,
-  config: CONFIG_APIS,
-  ssm: SSM_APIS,
-  sts: STS_APIS,
-};
+/** `service:Api` -> the kind that answers it and its handler, from every registered kind. */
+const APIS: ReadonlyMap<string, { kind: SimKind; fn: SimApi }> = (() => {
+  const table = new Map<string, { kind: SimKind; fn: SimApi }>();
+  for (const kind of KINDS) {
+    for (const [service, apis] of Object.entries(kind.apis ?? {})) {
+      for (const [api, fn] of Object.entries(apis)) {
+        const key = `${service}:${api}`;
+        const other = table.get(key);
+        if (other)
+          throw new Error(`simulated account: ${key} is answered by ${other.kind.name} and ${kind.name}`);
+        table.set(key, { kind, fn });
+      }
+    }
+  }
+  return table;
+})();
+
+/** Services a real server answers (DynamoDB tables: dynalite) -> the kind that runs it. */
+const SERVED: ReadonlyMap<string, SimKind> = new Map(
+  KINDS.filter((k) => k.server).map((k) => [k.server!.service, k] as const),
+);
 
 /** SDK client class name -> the service prefix of its IAM actions. */
 const SERVICES: Record<string, string> = {
@@ -92,9 +102,9 @@ export interface SimOptions {
   readonly defaultAccount?: string;
   /** Region of clients whose scope names none (default: the first region of the default account, else us-east-1). */
   readonly defaultRegion?: string;
-  /** Overrides the state's `settings.eksUpdateDelayMs` (how long a cluster stays UPDATING). */
-  readonly eksUpdateDelayMs?: number;
-  /** Start the DynamoDB (dynalite) server (default true). false: tables stay in the state, unserved. */
+  /** Overrides some of the state's `settings` (`{ eksUpdateDelayMs: 60_000 }`). */
+  readonly settings?: Partial<SimSettings>;
+  /** Start the servers kinds run on (default true): DynamoDB tables on dynalite. false: tables stay in the state, unserved. */
   readonly dynamodb?: boolean;
 }
 
@@ -128,21 +138,19 @@ function jsonSafe(input: unknown): Record<string, unknown> {
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-function resourceIdOf(service: string, input: Record<string, unknown>): string {
-  if (service === 's3') return input.Key ? `${input.Bucket}/${input.Key}` : String(input.Bucket ?? '');
-  if (service === 'config' && input.ResultToken) return ruleOfToken(input.ResultToken);
-  for (const k of [
-    'GroupId',
-    'RouteTableId',
-    'TransitGatewayRouteTableId',
-    'name',
-    'Name',
-    'TableName',
-    'GroupName',
-  ]) {
-    if (typeof input[k] === 'string') return input[k] as string;
+/** Starts the server of every kind that has one, with the state's content (stops them all if one fails). */
+async function startServers(state: SimState): Promise<Map<string, SimServer<unknown>>> {
+  const servers = new Map<string, SimServer<unknown>>();
+  try {
+    for (const [service, kind] of SERVED) {
+      const views = viewsOf(state, kind.scope).map((p) => p.view);
+      servers.set(service, (await kind.server!.start(views)) as SimServer<unknown>);
+    }
+  } catch (error) {
+    for (const server of servers.values()) await server.close();
+    throw error;
   }
-  return '';
+  return servers;
 }
 
 const EMPTY_STATE = { accounts: { '111122223333': { regions: { 'eu-west-2': {} } } } };
@@ -176,7 +184,8 @@ export class SimulatedCloud {
 
   private constructor(
     private readonly live: SimState,
-    private readonly dynamo: LocalDynamo | undefined,
+    /** Service -> the server answering it (DynamoDB: dynalite), when servers run. */
+    private readonly servers: ReadonlyMap<string, SimServer<unknown>>,
     options: SimOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -198,45 +207,29 @@ export class SimulatedCloud {
       typeof state === 'string'
         ? loadSimState(state)
         : parseSimState(structuredClone(state ?? EMPTY_STATE), 'state');
-    if (options.eksUpdateDelayMs !== undefined) parsed.settings.eksUpdateDelayMs = options.eksUpdateDelayMs;
+    Object.assign(parsed.settings, options.settings);
     const now = (options.now ?? Date.now)();
-    for (const account of Object.values(parsed.accounts)) {
-      for (const bucket of Object.values(account.buckets)) {
-        for (const o of bucket.objects) normalizeObject(o, now);
-      }
-      for (const region of Object.values(account.regions)) {
-        for (const g of region.securityGroups) normalizeSecurityGroup(g);
-      }
+    for (const kind of KINDS) {
+      for (const { view } of viewsOf(parsed, kind.scope)) kind.load?.(view, now);
     }
-    const tables = Object.values(parsed.accounts).flatMap((a) =>
-      Object.values(a.regions).flatMap((r) => Object.entries(r.dynamodbTables)),
-    );
-    let dynamo: LocalDynamo | undefined;
-    if (options.dynamodb !== false) {
-      dynamo = await LocalDynamo.start();
-      try {
-        for (const [name, table] of tables) await dynamo.createTable(name, table.items);
-      } catch (error) {
-        await dynamo.close();
-        throw error;
-      }
-    }
-    return new SimulatedCloud(parsed, dynamo, options);
+    const servers = options.dynamodb === false ? new Map() : await startServers(parsed);
+    return new SimulatedCloud(parsed, servers, options);
   }
 
-  /** The DynamoDB endpoint (http://127.0.0.1:port), when DynamoDB runs. */
-  get dynamodbEndpoint(): string | undefined {
-    return this.dynamo?.endpoint;
+  /** The endpoint (http://127.0.0.1:port) of the server answering a service (`dynamodb`), when it runs. */
+  serverEndpoint(service: string): string | undefined {
+    return this.servers.get(service)?.endpoint;
   }
 
   /**
-   * Options for `createClientFactory`: fake static credentials, the DynamoDB endpoint, and the
-   * simulator's middleware bound to each client's scope (account + region).
+   * Options for `createClientFactory`: fake static credentials, the servers' endpoints (DynamoDB), and
+   * the simulator's middleware bound to each client's scope (account + region).
    */
   clientFactoryOptions(): ClientFactoryOptions {
+    const endpoints = Object.fromEntries([...this.servers].map(([service, s]) => [service, s.endpoint]));
     return {
       credentials: { ...SIM_CREDENTIALS },
-      ...(this.dynamo ? { endpoints: { dynamodb: this.dynamo.endpoint } } : {}),
+      ...(this.servers.size ? { endpoints } : {}),
       pluginsFor: (scope) => [this.plugin(scope)],
     };
   }
@@ -280,23 +273,26 @@ export class SimulatedCloud {
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     await this.injectFaults(service, key);
     const input = (args.input ?? {}) as Record<string, unknown>;
-    if (service === 'dynamodb') {
+    const served = SERVED.get(service);
+    if (served) {
       const result = await next(args);
-      if (isWriteApi(api)) this.record(account, region, key, String(input.TableName ?? ''), input);
+      if (isWriteApi(api)) this.record(account, region, key, served.resourceId?.(api, input) ?? '', input);
       return result;
     }
-    const fn = APIS[service]?.[api];
-    if (!fn) {
+    const answer = APIS.get(key);
+    if (!answer) {
       throw toSdkError(
         service,
-        service === 'ec2' ? 'InvalidAction' : 'UnknownOperationException',
+        unknownApiCodeFor(service),
         `The simulated account does not implement ${key}`,
         400,
       );
     }
     const now = this.now();
-    settleEksUpdates(this.live, now);
     const live = this.live;
+    for (const kind of KINDS) {
+      if (kind.tick) for (const { view } of viewsOf(live, kind.scope)) kind.tick(view, now);
+    }
     const ctx: SimCallContext = {
       state: live,
       account,
@@ -310,14 +306,16 @@ export class SimulatedCloud {
     };
     let output: unknown;
     try {
-      output = await fn(ctx, input);
+      output = await answer.fn(ctx, input);
     } catch (error) {
       if (error instanceof SimApiError) {
         throw toSdkError(service, error.code, error.message, error.status, error.extra);
       }
       throw error;
     }
-    if (isWriteApi(api)) this.record(account, region, key, resourceIdOf(service, input), input);
+    if (isWriteApi(api)) {
+      this.record(account, region, key, answer.kind.resourceId?.(api, input) ?? '', input);
+    }
     return {
       response: { statusCode: 200, headers: {}, body: undefined },
       output: {
@@ -377,16 +375,11 @@ export class SimulatedCloud {
     return structuredClone(this.live);
   }
 
-  /** The state with every DynamoDB table's current items read back from DynamoDB. */
+  /** The state with what the servers hold read back into it (every DynamoDB table's current items). */
   async snapshot(): Promise<SimState> {
-    if (this.dynamo) {
-      for (const account of Object.values(this.live.accounts)) {
-        for (const region of Object.values(account.regions)) {
-          for (const [name, table] of Object.entries(region.dynamodbTables)) {
-            table.items = await this.dynamo.scan(name);
-          }
-        }
-      }
+    for (const [service, server] of this.servers) {
+      const kind = SERVED.get(service)!;
+      await server.readBack(viewsOf(this.live, kind.scope).map((p) => p.view));
     }
     return this.state();
   }
@@ -437,6 +430,6 @@ export class SimulatedCloud {
   /** Stops DynamoDB and destroys the clients this simulator's factories created. */
   async close(): Promise<void> {
     for (const f of this.factories.splice(0)) f.destroy();
-    await this.dynamo?.close();
+    for (const server of this.servers.values()) await server.close();
   }
 }

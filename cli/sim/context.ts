@@ -1,16 +1,31 @@
 import { createHash } from 'node:crypto';
-import type { SimAccount, SimRegion, SimState } from './state.js';
-import { emptyRegion } from './state.js';
+import { emptyAccount, emptyRegion } from './state.js';
+
+/**
+ * The state as the core sees it: accounts -> regions, each holding the fields of the registered kinds
+ * (`kinds/index.ts`), which the core does not name. Kinds reach their own fields through their slot.
+ */
+export interface SimStateCore {
+  seed: number;
+  sequence: number;
+  settings: Record<string, unknown>;
+  accounts: Record<string, SimAccountCore>;
+}
+
+export type SimAccountCore = Record<string, unknown> & {
+  regions: Record<string, Record<string, unknown>>;
+};
 
 /** What a simulated API sees: the live state, where the call acts, the clock, id generation. */
 export interface SimCallContext {
-  readonly state: SimState;
+  readonly state: SimStateCore;
   readonly account: string;
   readonly region: string;
   readonly now: number;
   /** The account's resources in the call's region; `create` adds an empty region when missing (writes). */
-  region$(create?: boolean): SimRegion;
-  account$(): SimAccount;
+  region$(create?: boolean): Record<string, unknown>;
+  /** The call's account (added, empty, when missing). */
+  account$(): SimAccountCore;
   /** A new, never repeated id: `sgr-` + 17 hex. */
   newId(prefix: string, hexLength?: number): string;
   /** A new UUID (EKS update ids). */
@@ -18,7 +33,10 @@ export interface SimCallContext {
 }
 
 /** A deterministic id from the state's seed and sequence (persisted, so ids never repeat after a reload). */
-export function makeIdSource(state: SimState): { newId: SimCallContext['newId']; newUuid: () => string } {
+export function makeIdSource(state: SimStateCore): {
+  newId: SimCallContext['newId'];
+  newUuid: () => string;
+} {
   const next = () => {
     state.sequence += 1;
     return createHash('sha256').update(`${state.seed}:${state.sequence}`).digest('hex');
@@ -32,22 +50,17 @@ export function makeIdSource(state: SimState): { newId: SimCallContext['newId'];
   };
 }
 
-export function accountOf(state: SimState, account: string): SimAccount {
-  const a = state.accounts[account];
-  if (!a) {
-    const created: SimAccount = { roles: [], buckets: {}, regions: {} };
-    state.accounts[account] = created;
-    return created;
-  }
-  return a;
+export function accountOf(state: SimStateCore, account: string): SimAccountCore {
+  state.accounts[account] ??= emptyAccount();
+  return state.accounts[account];
 }
 
 /** The region of an account, without creating it (reads of a missing region see nothing). */
-export function peekRegion(state: SimState, account: string, region: string): SimRegion {
+export function peekRegion(state: SimStateCore, account: string, region: string): Record<string, unknown> {
   return state.accounts[account]?.regions[region] ?? emptyRegion();
 }
 
-export function regionOf(state: SimState, account: string, region: string): SimRegion {
+export function regionOf(state: SimStateCore, account: string, region: string): Record<string, unknown> {
   const a = accountOf(state, account);
   a.regions[region] ??= emptyRegion();
   return a.regions[region];

@@ -89,6 +89,11 @@ export function throttleFor(service: string): { code: string; status: number; me
   return { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' };
 }
 
+/** The error code of each service for an API it does not have. */
+export function unknownApiCodeFor(service: string): string {
+  return service === 'ec2' ? 'InvalidAction' : 'UnknownOperationException';
+}
+
 /** The internal error of each service. */
 export function serverErrorFor(service: string): { code: string; status: number; message: string } {
   switch (service) {

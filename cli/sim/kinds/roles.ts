@@ -1,8 +1,11 @@
-import type { SimCallContext } from './context.js';
-import { SimApiError } from './errors.js';
+import { z } from 'zod';
+import type { SimCallContext } from '../context.js';
+import { SimApiError } from '../errors.js';
+import { accountSlot, defineKind, type SimFragment, type SimInput } from '../kind.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: command inputs arrive untyped from the middleware
-type Input = Record<string, any>;
+/** IAM roles an account lets `sts:AssumeRole` assume (names or ARNs), and the STS APIs. */
+
+const slot = accountSlot({ roles: z.array(z.string()).default(() => []) });
 
 function getCallerIdentity(ctx: SimCallContext) {
   return {
@@ -12,7 +15,7 @@ function getCallerIdentity(ctx: SimCallContext) {
   };
 }
 
-function assumeRole(ctx: SimCallContext, input: Input) {
+function assumeRole(ctx: SimCallContext, input: SimInput) {
   const arn = String(input.RoleArn ?? '');
   const match = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
   const denied = () =>
@@ -23,8 +26,8 @@ function assumeRole(ctx: SimCallContext, input: Input) {
     );
   if (!match) throw new SimApiError('ValidationError', `${arn} is not a valid role ARN`, 400);
   const [, account, name] = match;
-  const target = ctx.state.accounts[account!];
-  if (!target || !(target.roles.includes(name!) || target.roles.includes(arn))) throw denied();
+  const roles = slot.of(ctx.state, account!)?.roles;
+  if (!roles || !(roles.includes(name!) || roles.includes(arn))) throw denied();
   const session = String(input.RoleSessionName ?? 'airlock');
   const id = ctx.newId('', 16).toUpperCase();
   return {
@@ -41,8 +44,15 @@ function assumeRole(ctx: SimCallContext, input: Input) {
   };
 }
 
-/** The simulated STS APIs, by API name. */
-export const STS_APIS: Record<string, (ctx: SimCallContext, input: Input) => unknown> = {
-  GetCallerIdentity: getCallerIdentity,
-  AssumeRole: assumeRole,
-};
+/** A role (name or ARN) the account it is placed in lets `sts:AssumeRole` assume. */
+export function role(name: string): SimFragment {
+  return slot.fragment((view) => {
+    view.roles.push(name);
+  });
+}
+
+/** The roles kind: what `sts:AssumeRole` may assume; `sts:GetCallerIdentity` names the call's account. */
+export const roles = defineKind('roles', slot, {
+  apis: { sts: { GetCallerIdentity: getCallerIdentity, AssumeRole: assumeRole } },
+  sample: () => [role('airlock-remediation')],
+});

@@ -7,12 +7,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-
-/** Static credentials every simulated client signs with (nothing checks them). */
-export const SIM_CREDENTIALS = {
-  accessKeyId: 'AKIASIMULATEDAIRLOCK',
-  secretAccessKey: 'simulated-secret-access-key',
-} as const;
+import { SIM_CREDENTIALS } from '../credentials.js';
 
 /** Stored (JSON) form of an item: DynamoDB's wire JSON, binary values as base64 strings. */
 export type StoredItem = Record<string, unknown>;

@@ -16,9 +16,9 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { loadRealWorld } from '../../test/helpers/fixtures.js';
-import { SimulatedCloud } from './cloud.js';
-import type { SimStateInput } from './state.js';
+import { loadRealWorld } from '../../../test/helpers/fixtures.js';
+import { SimulatedCloud } from '../cloud.js';
+import type { SimStateInput } from '../state.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-2';

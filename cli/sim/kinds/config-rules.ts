@@ -1,10 +1,39 @@
-import type { SimCallContext } from './context.js';
-import { SimApiError } from './errors.js';
-import { paginate } from './paging.js';
-import type { SimEvaluation } from './state.js';
+import { z } from 'zod';
+import type { SimCallContext } from '../context.js';
+import { SimApiError } from '../errors.js';
+import { defineKind, regionSlot, type SimFragment, type SimInput } from '../kind.js';
+import { paginate } from '../paging.js';
+import { isoDate } from './schema-parts.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: command inputs arrive untyped from the middleware
-type Input = Record<string, any>;
+/** AWS Config: the rules known in a region, the evaluations stored by PutEvaluations, configuration history. */
+
+const evaluationSchema = z
+  .object({
+    ConfigRuleName: z.string(),
+    ResourceType: z.string(),
+    ResourceId: z.string(),
+    ComplianceType: z.enum(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']),
+    Annotation: z.string().optional(),
+    OrderingTimestamp: isoDate,
+    ResultRecordedTime: isoDate,
+  })
+  .strict();
+
+/** One stored evaluation (PutEvaluations), read back by GetComplianceDetailsByConfigRule. */
+export type SimEvaluation = z.output<typeof evaluationSchema>;
+
+const slot = regionSlot({
+  config: z
+    .object({
+      /** Rule names known to exist (besides those with evaluations). */
+      rules: z.array(z.string()).default(() => []),
+      evaluations: z.array(evaluationSchema).default(() => []),
+      /** GetResourceConfigHistory's `configurationItems` (SDK ConfigurationItem shape). */
+      configurationItems: z.array(z.record(z.string(), z.unknown())).default(() => []),
+    })
+    .strict()
+    .default(() => ({ rules: [], evaluations: [], configurationItems: [] })),
+});
 
 const COMPLIANCE = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'];
 
@@ -24,9 +53,9 @@ export function ruleOfToken(token: unknown): string {
   return text;
 }
 
-function putEvaluations(ctx: SimCallContext, input: Input) {
+function putEvaluations(ctx: SimCallContext, input: SimInput) {
   const rule = ruleOfToken(input.ResultToken);
-  const evaluations = (input.Evaluations ?? []) as Input[];
+  const evaluations = (input.Evaluations ?? []) as SimInput[];
   if (evaluations.length > 100) {
     throw new SimApiError(
       'ValidationException',
@@ -51,7 +80,7 @@ function putEvaluations(ctx: SimCallContext, input: Input) {
     }
   }
   if (input.TestMode) return { FailedEvaluations: [] };
-  const region = ctx.region$(true);
+  const config = slot.in(ctx, true).config;
   for (const e of evaluations) {
     const stored: SimEvaluation = {
       ConfigRuleName: rule,
@@ -62,7 +91,7 @@ function putEvaluations(ctx: SimCallContext, input: Input) {
       OrderingTimestamp: new Date(e.OrderingTimestamp).toISOString(),
       ResultRecordedTime: new Date(ctx.now).toISOString(),
     };
-    region.config.evaluations = region.config.evaluations.filter(
+    config.evaluations = config.evaluations.filter(
       (x) =>
         !(
           x.ConfigRuleName === rule &&
@@ -70,13 +99,13 @@ function putEvaluations(ctx: SimCallContext, input: Input) {
           x.ResourceId === stored.ResourceId
         ),
     );
-    region.config.evaluations.push(stored);
+    config.evaluations.push(stored);
   }
   return { FailedEvaluations: [] };
 }
 
-function getComplianceDetailsByConfigRule(ctx: SimCallContext, input: Input) {
-  const config = ctx.region$().config;
+function getComplianceDetailsByConfigRule(ctx: SimCallContext, input: SimInput) {
+  const config = slot.in(ctx).config;
   const rule = String(input.ConfigRuleName ?? '');
   const known = config.rules.includes(rule) || config.evaluations.some((e) => e.ConfigRuleName === rule);
   if (!known) {
@@ -108,9 +137,9 @@ function getComplianceDetailsByConfigRule(ctx: SimCallContext, input: Input) {
 
 const TIME_FIELDS = ['configurationItemCaptureTime', 'resourceCreationTime'];
 
-function getResourceConfigHistory(ctx: SimCallContext, input: Input) {
-  const items = ctx
-    .region$()
+function getResourceConfigHistory(ctx: SimCallContext, input: SimInput) {
+  const items = slot
+    .in(ctx)
     .config.configurationItems.filter(
       (i) => i.resourceType === input.resourceType && i.resourceId === input.resourceId,
     );
@@ -137,8 +166,8 @@ function getResourceConfigHistory(ctx: SimCallContext, input: Input) {
   };
 }
 
-function startConfigRulesEvaluation(ctx: SimCallContext, input: Input) {
-  const config = ctx.region$().config;
+function startConfigRulesEvaluation(ctx: SimCallContext, input: SimInput) {
+  const config = slot.in(ctx).config;
   for (const rule of (input.ConfigRuleNames ?? []) as string[]) {
     if (!config.rules.includes(rule) && !config.evaluations.some((e) => e.ConfigRuleName === rule)) {
       throw new SimApiError(
@@ -151,10 +180,35 @@ function startConfigRulesEvaluation(ctx: SimCallContext, input: Input) {
   return {};
 }
 
-/** The simulated AWS Config APIs, by API name. */
-export const CONFIG_APIS: Record<string, (ctx: SimCallContext, input: Input) => unknown> = {
-  StartConfigRulesEvaluation: startConfigRulesEvaluation,
-  PutEvaluations: putEvaluations,
-  GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
-  GetResourceConfigHistory: getResourceConfigHistory,
-};
+/** A Config rule known in the region it is placed in (evaluated or not). */
+export function configRule(name: string): SimFragment {
+  return slot.fragment((view) => {
+    view.config.rules.push(name);
+  });
+}
+
+/** The Config kind. */
+export const configRules = defineKind('AWS Config rules and evaluations', slot, {
+  apis: {
+    config: {
+      StartConfigRulesEvaluation: startConfigRulesEvaluation,
+      PutEvaluations: putEvaluations,
+      GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
+      GetResourceConfigHistory: getResourceConfigHistory,
+    },
+  },
+  resourceId: (_api, input) => (input.ResultToken ? ruleOfToken(input.ResultToken) : ''),
+  summarize: ({ config }) => {
+    const evaluations = config.evaluations;
+    if (!evaluations.length && !config.rules.length) return [];
+    const non = evaluations.filter((e) => e.ComplianceType === 'NON_COMPLIANT').length;
+    return [
+      {
+        kind: 'config',
+        id: `${new Set([...config.rules, ...evaluations.map((e) => e.ConfigRuleName)]).size} rule(s)`,
+        detail: `${evaluations.length} evaluation(s), ${non} NON_COMPLIANT`,
+      },
+    ];
+  },
+  sample: () => [configRule('restricted-ssh')],
+});

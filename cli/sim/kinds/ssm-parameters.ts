@@ -1,10 +1,26 @@
-import type { SimCallContext } from './context.js';
-import { SimApiError } from './errors.js';
-import { paginate } from './paging.js';
-import type { SimParameter } from './state.js';
+import { z } from 'zod';
+import type { SimCallContext } from '../context.js';
+import { SimApiError } from '../errors.js';
+import { defineKind, firstString, regionSlot, type SimInput } from '../kind.js';
+import { paginate } from '../paging.js';
+import { isoDate } from './schema-parts.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: command inputs arrive untyped from the middleware
-type Input = Record<string, any>;
+/** SSM Parameter Store parameters. */
+
+const parameterSchema = z
+  .object({
+    Name: z.string().min(1),
+    Value: z.string(),
+    Type: z.enum(['String', 'StringList', 'SecureString']).optional(),
+    Version: z.number().int().positive().optional(),
+    LastModifiedDate: isoDate.optional(),
+    DataType: z.string().optional(),
+  })
+  .strict();
+
+export type SimParameter = z.output<typeof parameterSchema>;
+
+const slot = regionSlot({ ssmParameters: z.array(parameterSchema).default(() => []) });
 
 function shape(ctx: SimCallContext, p: SimParameter) {
   const name = p.Name.startsWith('/') ? p.Name.slice(1) : p.Name;
@@ -22,16 +38,16 @@ function shape(ctx: SimCallContext, p: SimParameter) {
 function find(ctx: SimCallContext, name: unknown): SimParameter | undefined {
   const text = String(name ?? '');
   const plain = text.startsWith('arn:') ? `/${text.split(':parameter/')[1] ?? ''}` : text;
-  return ctx.region$().ssmParameters.find((p) => p.Name === plain || p.Name === plain.replace(/^\//, ''));
+  return slot.in(ctx).ssmParameters.find((p) => p.Name === plain || p.Name === plain.replace(/^\//, ''));
 }
 
-function getParameter(ctx: SimCallContext, input: Input) {
+function getParameter(ctx: SimCallContext, input: SimInput) {
   const p = find(ctx, input.Name);
   if (!p) throw new SimApiError('ParameterNotFound', `Parameter ${input.Name} not found.`);
   return { Parameter: shape(ctx, p) };
 }
 
-function getParameters(ctx: SimCallContext, input: Input) {
+function getParameters(ctx: SimCallContext, input: SimInput) {
   const names = (input.Names ?? []) as string[];
   const found = names.map((n) => find(ctx, n)).filter((p): p is SimParameter => p !== undefined);
   return {
@@ -40,10 +56,10 @@ function getParameters(ctx: SimCallContext, input: Input) {
   };
 }
 
-function getParametersByPath(ctx: SimCallContext, input: Input) {
+function getParametersByPath(ctx: SimCallContext, input: SimInput) {
   const path = String(input.Path ?? '/').replace(/\/?$/, '/');
-  const matches = ctx
-    .region$()
+  const matches = slot
+    .in(ctx)
     .ssmParameters.filter(
       (p) => p.Name.startsWith(path) && (input.Recursive || !p.Name.slice(path.length).includes('/')),
     );
@@ -51,7 +67,7 @@ function getParametersByPath(ctx: SimCallContext, input: Input) {
   return { Parameters: page.map((p) => shape(ctx, p)), ...(next ? { NextToken: next } : {}) };
 }
 
-function putParameter(ctx: SimCallContext, input: Input) {
+function putParameter(ctx: SimCallContext, input: SimInput) {
   if (!input.Name || input.Value === undefined) {
     throw new SimApiError('ValidationException', 'Name and Value are required');
   }
@@ -70,7 +86,7 @@ function putParameter(ctx: SimCallContext, input: Input) {
     existing.LastModifiedDate = now;
     return { Version: existing.Version, Tier: 'Standard' };
   }
-  ctx.region$(true).ssmParameters.push({
+  slot.in(ctx, true).ssmParameters.push({
     Name: String(input.Name),
     Value: String(input.Value),
     Type: input.Type ?? 'String',
@@ -81,10 +97,21 @@ function putParameter(ctx: SimCallContext, input: Input) {
   return { Version: 1, Tier: 'Standard' };
 }
 
-/** The simulated SSM Parameter Store APIs, by API name. */
-export const SSM_APIS: Record<string, (ctx: SimCallContext, input: Input) => unknown> = {
-  GetParameter: getParameter,
-  GetParameters: getParameters,
-  GetParametersByPath: getParametersByPath,
-  PutParameter: putParameter,
-};
+/** The SSM parameters kind. */
+export const ssmParameters = defineKind('SSM parameters', slot, {
+  apis: {
+    ssm: {
+      GetParameter: getParameter,
+      GetParameters: getParameters,
+      GetParametersByPath: getParametersByPath,
+      PutParameter: putParameter,
+    },
+  },
+  resourceId: (_api, input) => firstString(input, ['Name']),
+  summarize: (view) =>
+    view.ssmParameters.map((p) => ({
+      kind: 'ssm parameter',
+      id: p.Name,
+      detail: `${p.Type ?? 'String'}, version ${p.Version ?? 1}`,
+    })),
+});
