@@ -34,6 +34,17 @@ const custom = {
   ...ssh,
   id: 'x',
   resourceType: 'AWS::EC2::RouteTable',
+  configRules: {
+    custom: [
+      {
+        identifier: 'AIRLOCK_X',
+        name: 'airlock-x',
+        evaluator: 'evaluate-x',
+        periodic: 'One_Hour',
+        configurationChange: true,
+      },
+    ],
+  },
   ruleIdentifiers: ['AIRLOCK_X'],
   configRuleNames: ['airlock-x'],
 } as AnyRemediation;
@@ -81,11 +92,20 @@ describe('Function: planConfigRules', () => {
 
   it('refuses an evaluator of a rule or resource type its remediation does not have', () => {
     // Act & Assess
-    expect(() => planConfigRules([custom], [evaluator({ ruleName: 'other' })])).toThrow(/configRuleNames/);
+    expect(() => planConfigRules([custom], [evaluator({ ruleName: 'other' })])).toThrow(
+      /rule other is not airlock-x, the rule x declares/,
+    );
     expect(() => planConfigRules([custom], [evaluator({ resourceType: 'AWS::S3::Bucket' })])).toThrow(
       /resource type/,
     );
     expect(() => planConfigRules([custom], [evaluator({ remediationId: 'nope' })])).toThrow(/no remediation/);
+  });
+
+  it('refuses an evaluator its remediation does not declare', () => {
+    // Act & Assess
+    expect(() => planConfigRules([custom], [evaluator({ id: 'evaluate-y' })])).toThrow(
+      /x declares no custom Config rule evaluated by it/,
+    );
   });
 
   it('refuses a managed rule none of whose names the remediation listens to', () => {
