@@ -10,7 +10,7 @@ const TABLES = inAccount('ec2', 'route-table/*');
 export const stripInternetRoutesIam: IamFacts<StripInternetRoutesSettings> = {
   read: ['ec2:DescribeRouteTables'],
   write: ['ec2:DeleteRoute'],
-  undo: ['ec2:CreateRoute', 'ec2:DeleteRoute'],
+  undo: ['ec2:CreateRoute'],
   resources: {
     'ec2:DescribeRouteTables': ANY_RESOURCE,
     'ec2:DeleteRoute': TABLES,
