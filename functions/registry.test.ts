@@ -46,6 +46,9 @@ const isUnsafe = (value: string) =>
 const unique = (xs: Iterable<string>) => [...new Set(xs)].sort();
 const stepsOf = (plan: ReturnType<AnyRemediation['plan']>): readonly Step[] =>
   plan.kind === 'steps' ? plan.steps : [];
+/** A fixed sample of (state, settings) cases, so that a check over them is the same on every run. */
+const sampleCases = (fixtures: RemediationFixtures<unknown>) =>
+  fc.sample(fc.tuple(fixtures.state, fixtures.settings), { seed: 20_261_122, numRuns: 600 });
 /** The text of a README section, from its heading to the next one. */
 function sectionOf(readme: string, heading: string): string {
   const start = readme.indexOf(`\n${heading}\n`);
@@ -181,8 +184,8 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
     });
 
     it('declares no write action its plans never produce in that setting: undo-only actions stay out', () => {
-      // Prepare: a fixed sample, so that the check is the same on every run
-      const cases = fc.sample(fc.tuple(fixtures.state, fixtures.settings), { seed: 20_261_122, numRuns: 600 });
+      // Prepare
+      const cases = sampleCases(fixtures);
       const bySettings = new Map<string, { declared: string[]; produced: Set<string> }>();
 
       // Act
@@ -204,15 +207,14 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
       for (const [settings, { declared, produced }] of acting) {
         expect({ settings, produced: unique(produced) }).toEqual({ settings, produced: declared });
       }
-      expect(unique([...bySettings.values()].flatMap((e) => e.declared))).toEqual(unique(r.permissions.write));
+      expect(unique([...bySettings.values()].flatMap((e) => e.declared))).toEqual(
+        unique(r.permissions.write),
+      );
     });
 
     it('declares exactly the actions its undo steps call (the operator runs them, not the function)', () => {
       // Prepare
-      const cases = fc.sample(fc.tuple(fixtures.state, fixtures.settings), {
-        seed: 20_261_122,
-        numRuns: 600,
-      });
+      const cases = sampleCases(fixtures);
       const called = new Set<string>();
 
       // Act
