@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { REMEDIATIONS } from '../functions/registry.js';
 import type { AnyRemediation } from '../shared/remediation.js';
 import { loadRealWorld } from '../test/helpers/fixtures.js';
-import { MANAGED_RULES, planConfigRules } from './config-rules.js';
+import { MANAGED_RULES, managedRulesOf, planConfigRules } from './config-rules.js';
 import type { EvaluatorDescriptor } from './registries.js';
 
 interface DocumentedRule {
@@ -68,6 +68,32 @@ describe('Function: MANAGED_RULES', () => {
         trigger: TRIGGERS[rule.trigger],
       });
     }
+  });
+});
+
+describe('Function: managedRulesOf', () => {
+  it('reads each managed rule from its remediation, and refuses one identifier declared with other metadata', () => {
+    // Prepare
+    const other = {
+      ...ssh,
+      id: 'other',
+      configRules: { managed: [{ ...ssh.configRules.managed![0]!, trigger: 'periodic' }] },
+    } as AnyRemediation;
+
+    // Act
+    const rules = managedRulesOf([ssh]);
+
+    // Assess
+    expect(rules).toEqual({
+      INCOMING_SSH_DISABLED: {
+        defaultName: 'restricted-ssh',
+        resourceTypes: ['AWS::EC2::SecurityGroup'],
+        trigger: 'change',
+      },
+    });
+    expect(() => managedRulesOf([ssh, other])).toThrow(
+      /other: managed rule INCOMING_SSH_DISABLED is declared with other metadata/,
+    );
   });
 });
 

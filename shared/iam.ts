@@ -81,7 +81,7 @@ export function inAccount(service: string, ...resources: readonly string[]): Arn
 }
 
 /** The action of a write entry. */
-export function writeActionName<Settings>(entry: string | WriteAction<Settings>): string {
+function writeActionName<Settings>(entry: string | WriteAction<Settings>): string {
   return typeof entry === 'string' ? entry : entry.action;
 }
 

@@ -87,18 +87,6 @@ export function checkResourceId(kind: ResourceKind, id: string): string | undefi
   return checkWith(kind, regexOf(kind), id);
 }
 
-/**
- * True when the kind's pattern alone admits `id`: what SSM checks a document's `ResourceId` against.
- *
- * @example
- * ```ts
- * matchesResourcePattern(securityGroupKind, 'sg-12345678"}'); // false
- * ```
- */
-export function matchesResourcePattern(kind: ResourceKind, id: string): boolean {
-  return regexOf(kind).test(id);
-}
-
 function regexOf(kind: ResourceKind): RegExp {
   const known = DEFINED.get(kind.type);
   return known?.kind === kind ? known.regex : new RegExp(kind.pattern);
