@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
@@ -11,10 +10,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
-import { createClientFactory } from '../../shared/clients.js';
 import { createDeps } from '../../shared/deps.js';
 import { RemediationFailedError } from '../../shared/errors.js';
 import { runPipeline } from '../../shared/pipeline.js';
+import { testContext } from '../../test/helpers/context.js';
 import { complianceEvent } from '../../test/helpers/events.js';
 import { GROUP, OPEN, PRIVATE } from '../../test/helpers/security-group.js';
 import { applySshStep } from './apply.js';
@@ -191,15 +190,7 @@ describe('Function: revoke-open-ssh through the pipeline', () => {
 });
 
 describe('Function: applySshStep', () => {
-  const ctx = () => {
-    const clients = createClientFactory();
-    return {
-      client: <C>(ctor: new (c: unknown) => C) => clients.get(ctor as never, { region: 'eu-west-2' }) as C,
-      region: 'eu-west-2',
-      accountId: '111122223333',
-      logger: new Logger({ serviceName: 'test' }),
-    };
-  };
+  const ctx = () => testContext('revoke-open-ssh');
   const revoke: SshStep = {
     action: 'ec2:RevokeSecurityGroupIngress',
     input: { GroupId: GROUP, SecurityGroupRuleIds: [OPEN.SecurityGroupRuleId!] },
