@@ -50,7 +50,7 @@ import type { AirlockContext } from './context.js';
 import { Grants } from './grants.js';
 import { centralRoleNames, type MemberStackProps, memberTemplateBody } from './member-stack.js';
 import { acknowledge } from './nag.js';
-import { PIPELINE_ACTIONS, resourcesFor, type Scope } from './permissions.js';
+import { functionActions, PIPELINE_ACTIONS, resourcesFor, type Scope } from './permissions.js';
 import type { EvaluatorDescriptor, Registries } from './registries.js';
 import { documentNameOf } from './ssm-document.js';
 
@@ -334,7 +334,7 @@ export class AirlockStack extends Stack {
       const grants = new Grants();
       this.addDescriptorGrants(
         grants,
-        [...remediation.permissions.read, ...remediation.permissions.write],
+        functionActions(remediation, remediationOverride(remediation, c).settings),
         where,
       );
       grants

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { REMEDIATIONS } from '../functions/registry.js';
 import type { AnyRemediation } from '../shared/remediation.js';
 import { loadRealWorld } from '../test/helpers/fixtures.js';
-import { MANAGED_RULES, planConfigRules } from './config-rules.js';
+import { MANAGED_RULES, managedRulesOf, planConfigRules } from './config-rules.js';
 import type { EvaluatorDescriptor } from './registries.js';
 
 interface DocumentedRule {
@@ -34,6 +34,17 @@ const custom = {
   ...ssh,
   id: 'x',
   resourceType: 'AWS::EC2::RouteTable',
+  configRules: {
+    custom: [
+      {
+        identifier: 'AIRLOCK_X',
+        name: 'airlock-x',
+        evaluator: 'evaluate-x',
+        periodic: 'One_Hour',
+        configurationChange: true,
+      },
+    ],
+  },
   ruleIdentifiers: ['AIRLOCK_X'],
   configRuleNames: ['airlock-x'],
 } as AnyRemediation;
@@ -60,6 +71,32 @@ describe('Function: MANAGED_RULES', () => {
   });
 });
 
+describe('Function: managedRulesOf', () => {
+  it('reads each managed rule from its remediation, and refuses one identifier declared with other metadata', () => {
+    // Prepare
+    const other = {
+      ...ssh,
+      id: 'other',
+      configRules: { managed: [{ ...ssh.configRules.managed![0]!, trigger: 'periodic' }] },
+    } as AnyRemediation;
+
+    // Act
+    const rules = managedRulesOf([ssh]);
+
+    // Assess
+    expect(rules).toEqual({
+      INCOMING_SSH_DISABLED: {
+        defaultName: 'restricted-ssh',
+        resourceTypes: ['AWS::EC2::SecurityGroup'],
+        trigger: 'change',
+      },
+    });
+    expect(() => managedRulesOf([ssh, other])).toThrow(
+      /other: managed rule INCOMING_SSH_DISABLED is declared with other metadata/,
+    );
+  });
+});
+
 describe('Function: planConfigRules', () => {
   it('names each managed rule airlock-<default> when the remediation listens to it', () => {
     // Act
@@ -81,11 +118,20 @@ describe('Function: planConfigRules', () => {
 
   it('refuses an evaluator of a rule or resource type its remediation does not have', () => {
     // Act & Assess
-    expect(() => planConfigRules([custom], [evaluator({ ruleName: 'other' })])).toThrow(/configRuleNames/);
+    expect(() => planConfigRules([custom], [evaluator({ ruleName: 'other' })])).toThrow(
+      /rule other is not airlock-x, the rule x declares/,
+    );
     expect(() => planConfigRules([custom], [evaluator({ resourceType: 'AWS::S3::Bucket' })])).toThrow(
       /resource type/,
     );
     expect(() => planConfigRules([custom], [evaluator({ remediationId: 'nope' })])).toThrow(/no remediation/);
+  });
+
+  it('refuses an evaluator its remediation does not declare', () => {
+    // Act & Assess
+    expect(() => planConfigRules([custom], [evaluator({ id: 'evaluate-y' })])).toThrow(
+      /x declares no custom Config rule evaluated by it/,
+    );
   });
 
   it('refuses a managed rule none of whose names the remediation listens to', () => {

@@ -3,9 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
 import { parseSettings, settingsFromEnv } from '../shared/settings.js';
+import { remediationOverride } from './airlock-stack.js';
 import { MemberStack, memberActions } from './member-stack.js';
 import { nagPacks } from './nag.js';
-import { REMEDIATION_FIXED_ACTIONS } from './permissions.js';
+import { functionActions, REMEDIATION_FIXED_ACTIONS } from './permissions.js';
 import { type Synthesized, synthesize } from './synth-fixture.js';
 
 const ORG = 'o-a1b2c3d4e5';
@@ -95,6 +96,8 @@ describe('Function: MemberStack (the member role)', () => {
     expect(memberActions(s.registries.remediations)).toEqual(union);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(actions).not.toContain('dynamodb:PutItem');
+    // undo runs with the operator's credentials, never through the member role
+    expect(actions).not.toContain('ec2:CreateRoute');
   });
 
   it('scopes the writes to their resource type in this account, in each member region', () => {
@@ -246,8 +249,7 @@ describe('Function: AirlockStack (organization)', () => {
       expect(actions).toEqual(
         [
           ...new Set([
-            ...remediation.permissions.read,
-            ...remediation.permissions.write,
+            ...functionActions(remediation, remediationOverride(remediation, s.context).settings),
             ...REMEDIATION_FIXED_ACTIONS,
             'sts:AssumeRole',
           ]),

@@ -1,8 +1,11 @@
 /**
  * Least privilege, derived from the registries: each function's role holds exactly the actions its
- * descriptor declares plus the fixed set the shared pipeline needs, each scoped to the narrowest
- * resource the action's API allows. No wildcard actions anywhere.
+ * descriptor declares for its settings plus the fixed set the shared pipeline needs, each scoped to the
+ * narrowest resource the action's API allows (as the descriptor declares it). No wildcard actions anywhere.
  */
+import { REMEDIATIONS } from '../functions/registry.js';
+import { type ActionResources, ANY_RESOURCE, type ArnPattern } from '../shared/iam.js';
+import type { AnyRemediation } from '../shared/remediation.js';
 
 /** What every remediation function needs around its own work: the shared pipeline and its runtime. */
 export const PIPELINE_ACTIONS = {
@@ -48,30 +51,30 @@ export const EVALUATOR_FIXED_ACTIONS: readonly string[] = [
 ];
 
 /**
- * Actions whose API supports no resource-level permission: AWS documents `*` as their only resource
- * (Service Authorization Reference). Every EC2 `Describe*` is one of them, as are Config's
- * `PutEvaluations` and the ENI listing Lambda needs. An action here is the only one granted on `*`.
+ * Actions beside EC2's `Describe*` whose only resource AWS documents as `*` (Service Authorization
+ * Reference): Config's reporting calls, and listings.
  */
-export const STAR_ONLY_ACTIONS: ReadonlySet<string> = new Set([
-  'ec2:DescribeSecurityGroupRules',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeRouteTables',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeTransitGatewayRouteTables',
-  'ec2:DescribeTransitGatewayAttachments',
-  'ec2:DescribeTransitGateways',
-  'ec2:DescribeManagedPrefixLists',
-  'ec2:DescribeNatGateways',
-  'ec2:DescribeInternetGateways',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeTags',
+const STAR_ONLY_OTHERS: ReadonlySet<string> = new Set([
   'config:PutEvaluations',
   'config:GetResourceConfigHistory',
   'eks:ListClusters',
   's3:ListAllMyBuckets',
   'sts:GetCallerIdentity',
 ]);
+
+/**
+ * True when AWS documents `*` as the action's only resource: every EC2 `Describe*` (EC2 supports no
+ * resource-level permission on them), and a few others. Only such an action is ever granted on `*`.
+ *
+ * @example
+ * ```ts
+ * isStarOnlyAction('ec2:DescribeRouteTables'); // true
+ * isStarOnlyAction('ec2:DeleteRoute'); // false
+ * ```
+ */
+export function isStarOnlyAction(action: string): boolean {
+  return /^ec2:Describe[A-Z]/.test(action) || STAR_ONLY_OTHERS.has(action);
+}
 
 /** Where the functions act: the account and region of the deployment. */
 export interface Scope {
@@ -82,50 +85,109 @@ export interface Scope {
   readonly parameters?: readonly string[];
 }
 
+/** An action's resources as a policy statement takes them. */
+export interface ScopedResources {
+  resources: string[];
+  condition?: Record<string, unknown>;
+}
+
 /**
- * The narrowest resources an action of a remediation or evaluator may act on. Resource ids are not
- * known at deploy time (Config names them at run time), so a remediation's writes are scoped to the
- * resource type in this account and region; S3 bucket ARNs carry no account, so S3 actions carry an
- * `s3:ResourceAccount` condition instead.
+ * Every action the remediations declare, with its resources (`iam.resources` of each descriptor). An
+ * action two remediations declare must be declared alike.
+ *
+ * @example
+ * ```ts
+ * declaredResources(REMEDIATIONS).get('ec2:DeleteRoute'); // { arns: [{ service: 'ec2', resource: 'route-table/*', scope: 'account' }] }
+ * ```
  */
-export function resourcesFor(
-  action: string,
-  s: Scope,
-): { resources: string[]; condition?: Record<string, unknown> } {
-  if (STAR_ONLY_ACTIONS.has(action)) return { resources: ['*'] };
-  const [service, api = ''] = action.split(':') as [string, string | undefined];
-  const arn = (svc: string, resource: string, account = s.account) =>
-    `arn:${s.partition}:${svc}:${s.region}:${account}:${resource}`;
-  switch (service) {
-    case 'ec2': {
-      if (/SecurityGroup(Ingress|Egress)$/.test(api)) {
-        return { resources: [arn('ec2', 'security-group/*'), arn('ec2', 'security-group-rule/*')] };
+export function declaredResources(remediations: readonly AnyRemediation[]): Map<string, ActionResources> {
+  const declared = new Map<string, ActionResources>();
+  for (const r of remediations) {
+    for (const [action, resources] of Object.entries(r.iam.resources)) {
+      const known = declared.get(action);
+      if (known !== undefined && JSON.stringify(known) !== JSON.stringify(resources)) {
+        throw new Error(`${r.id}: ${action} is declared with other resources by another remediation`);
       }
-      if (api === 'GetManagedPrefixListEntries') {
-        // AWS-managed prefix lists are owned by the account "aws", not ours
-        return { resources: [arn('ec2', 'prefix-list/*', '*')] };
-      }
-      if (/^(Create|Delete|Replace)Route$/.test(api)) return { resources: [arn('ec2', 'route-table/*')] };
-      if (/TransitGatewayRoute$|^SearchTransitGatewayRoutes$|^GetTransitGatewayRouteTable/.test(api)) {
-        return { resources: [arn('ec2', 'transit-gateway-route-table/*')] };
-      }
-      break;
+      declared.set(action, resources);
     }
-    case 's3':
-      return {
-        resources: [`arn:${s.partition}:s3:::*`],
-        condition: { StringEquals: { 's3:ResourceAccount': s.account } },
-      };
-    case 'eks':
-      return { resources: [arn('eks', 'cluster/*')] };
-    case 'config':
-      // rule ARNs carry an id Config assigns at creation, not the name: the type is the narrowest
-      return { resources: [arn('config', 'config-rule/*')] };
-    case 'ssm':
-      if (api === 'GetParameter' && s.parameters?.length) return { resources: [...s.parameters] };
-      break;
   }
+  return declared;
+}
+
+const DECLARED = declaredResources(REMEDIATIONS);
+
+/** An ARN pattern of a descriptor, in this partition, region and account. */
+function arnOf(p: ArnPattern, s: Scope): string {
+  switch (p.scope) {
+    case 'account':
+      return `arn:${s.partition}:${p.service}:${s.region}:${s.account}:${p.resource}`;
+    case 'any-account':
+      return `arn:${s.partition}:${p.service}:${s.region}:*:${p.resource}`;
+    case 'global':
+      return `arn:${s.partition}:${p.service}:::${p.resource}`;
+  }
+}
+
+function render(action: string, declared: ActionResources, s: Scope): ScopedResources {
+  if (declared === ANY_RESOURCE) {
+    if (!isStarOnlyAction(action)) {
+      throw new Error(
+        `${action} is declared on "*", but AWS documents resource types for it: declare its ARNs`,
+      );
+    }
+    return { resources: ['*'] };
+  }
+  const resources = declared.arns.map((p) => arnOf(p, s));
+  if (!declared.accountConditionKey) return { resources };
+  return { resources, condition: { StringEquals: { [declared.accountConditionKey]: s.account } } };
+}
+
+/**
+ * The narrowest resources an action of a remediation or evaluator may act on: what the remediation
+ * declares (`iam.resources` in `functions/<id>/`), else the fixed actions infra grants itself (Config
+ * reporting, the settings parameter, `*`-only actions). Resource ids are not known at deploy time
+ * (Config names them at run time), so a remediation's actions are scoped to the resource type in this
+ * account and region; S3 bucket ARNs carry no account, so S3 actions carry an `s3:ResourceAccount`
+ * condition instead.
+ *
+ * @example
+ * ```ts
+ * resourcesFor('ec2:DeleteRoute', { partition: 'aws', account: '111122223333', region: 'eu-west-2' });
+ * // { resources: ['arn:aws:ec2:eu-west-2:111122223333:route-table/*'] }
+ * ```
+ */
+export function resourcesFor(action: string, s: Scope): ScopedResources {
+  const declared = DECLARED.get(action);
+  if (declared !== undefined) return render(action, declared, s);
+  if (isStarOnlyAction(action)) return { resources: ['*'] };
+  if (action === 'config:GetComplianceDetailsByConfigRule') {
+    // rule ARNs carry an id Config assigns at creation, not the name: the type is the narrowest
+    return { resources: [`arn:${s.partition}:config:${s.region}:${s.account}:config-rule/*`] };
+  }
+  if (action === 'ssm:GetParameter' && s.parameters?.length) return { resources: [...s.parameters] };
   throw new Error(
-    `no resource scope known for ${action}: add it to infra/permissions.ts (or to STAR_ONLY_ACTIONS if AWS documents only "*")`,
+    `no resource scope known for ${action}: declare it in its remediation's iam.resources (functions/<id>/permissions.ts)`,
   );
+}
+
+/**
+ * The exact actions of a remediation function in these settings (the deployment's, as the stack passes
+ * them in `AIRLOCK_REMEDIATIONS`): its reads, and the writes its plans can produce in them. Undo-only
+ * actions are never among them (a rollback runs with the operator's credentials).
+ *
+ * @example
+ * ```ts
+ * functionActions(revokeOpenSsh, {}); // [...reads, 'ec2:RevokeSecurityGroupIngress']
+ * functionActions(revokeOpenSsh, { portRangePolicy: 'reauthorize-remainder' }); // ... + 'ec2:AuthorizeSecurityGroupIngress'
+ * ```
+ */
+export function functionActions(remediation: AnyRemediation, settings: unknown = {}): string[] {
+  let parsed: unknown;
+  try {
+    parsed = remediation.settingsSchema.parse(settings ?? {});
+  } catch (cause) {
+    throw new Error(`${remediation.id}: its settings are invalid`, { cause });
+  }
+  const { read, write } = remediation.permissionsFor(parsed);
+  return [...new Set([...read, ...write])];
 }

@@ -10,19 +10,6 @@ export function functionNameOf(id: string): string {
 /** The SSM document name of a remediation (SSM reserves the `AWS-`/`Amazon` prefixes, not ours). */
 export const documentNameOf = functionNameOf;
 
-/**
- * allowedPattern of `ResourceId`, per Config resource type: the AWS id formats that
- * `shared/resource-id.ts` validates (the function checks again). None admits a quote, backslash,
- * brace or space, so a parameter can never break out of the JSON payload it is placed in.
- */
-export const RESOURCE_ID_PATTERNS: Readonly<Record<string, string>> = {
-  'AWS::EC2::SecurityGroup': '^sg-([0-9a-f]{8}|[0-9a-f]{17})$',
-  'AWS::S3::Bucket': '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
-  'AWS::EKS::Cluster': '^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$',
-  'AWS::EC2::RouteTable': '^rtb-([0-9a-f]{8}|[0-9a-f]{17})$',
-  'AWS::EC2::TransitGatewayRouteTable': '^tgw-rtb-([0-9a-f]{8}|[0-9a-f]{17})$',
-};
-
 /** allowedPattern of the other parameters. */
 export const PARAMETER_PATTERNS = {
   AccountId: '^\\d{12}$',
@@ -97,12 +84,6 @@ function header(remediation: AnyRemediation, fileName: string): string {
 
 /** The Automation document of a remediation, as an object (what CloudFormation deploys). */
 export function documentOf(remediation: AnyRemediation): Record<string, unknown> {
-  const resourcePattern = RESOURCE_ID_PATTERNS[remediation.resourceType];
-  if (!resourcePattern) {
-    throw new Error(
-      `${remediation.id}: no ResourceId pattern for ${remediation.resourceType} in infra/ssm-document.ts`,
-    );
-  }
   return {
     schemaVersion: '0.3',
     description: `${remediation.title} (airlock ${remediation.id}, manual path: runs the remediation's function for one resource).`,
@@ -111,7 +92,9 @@ export function documentOf(remediation: AnyRemediation): Record<string, unknown>
       ResourceId: {
         type: 'String',
         description: `The ${remediation.resourceType} to remediate.`,
-        allowedPattern: resourcePattern,
+        // the id format of the remediation's resource kind, which the function checks again: it
+        // admits no quote, backslash, brace or space, so the id cannot break out of the JSON payload
+        allowedPattern: remediation.resourceKind.pattern,
       },
       AccountId: {
         type: 'String',

@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Synthesized, synthesize } from './synth-fixture.js';
 
@@ -14,11 +15,50 @@ beforeAll(async () => {
       mode: 'enforce',
       automaticRemediation: 'true',
       auditRetentionDays: '3650',
+      remediations: JSON.stringify({
+        'revoke-open-ssh': { settings: { portRangePolicy: 'reauthorize-remainder' } },
+      }),
     },
   });
 }, 240_000);
 
 describe('Function: AirlockStack (platform options)', () => {
+  it('grants revoke-open-ssh AuthorizeSecurityGroupIngress when it re-authorises port-range remainders', () => {
+    // Prepare
+    const ssh = s.stack.remediationFunctions.get('revoke-open-ssh')!;
+    const role = s.stack.getLogicalId(ssh.role.node.defaultChild as never);
+    const policies = Object.values(s.template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles ?? []).includes(`"${role}"`),
+    );
+
+    // Act
+    const statements = policies.flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const authorize = statements.filter((st) =>
+      [st.Action].flat().includes('ec2:AuthorizeSecurityGroupIngress'),
+    );
+
+    // Assess: on the same resources as the revoke, and the setting reaches the function
+    expect(authorize.map((st) => [st.Action].flat().sort())).toEqual([
+      ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+    ]);
+    expect(authorize[0]?.Resource).toEqual([
+      `arn:aws:ec2:${s.context.region}:${s.context.account}:security-group/*`,
+      `arn:aws:ec2:${s.context.region}:${s.context.account}:security-group-rule/*`,
+    ]);
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'airlock-revoke-open-ssh',
+      Environment: {
+        Variables: Match.objectLike({
+          AIRLOCK_REMEDIATIONS: JSON.stringify({
+            'revoke-open-ssh': { settings: { portRangePolicy: 'reauthorize-remainder' } },
+          }),
+        }),
+      },
+    });
+  });
+
   it('creates no endpoint when the platform has them', () => {
     // Act & Assess
     expect(s.template.findResources('AWS::EC2::VPCEndpoint')).toEqual({});

@@ -16,21 +16,17 @@ import {
   MAX_EVENT_AGE,
   RESERVED_CONCURRENCY,
 } from './airlock-function.js';
-import { INTERFACE_ENDPOINTS, NAMES } from './airlock-stack.js';
+import { INTERFACE_ENDPOINTS, NAMES, remediationOverride } from './airlock-stack.js';
 import { MANAGED_RULES } from './config-rules.js';
 import { matchesPattern } from './event-pattern.js';
 import { nagPacks } from './nag.js';
-import { EVALUATOR_FIXED_ACTIONS, REMEDIATION_FIXED_ACTIONS, STAR_ONLY_ACTIONS } from './permissions.js';
+import {
+  EVALUATOR_FIXED_ACTIONS,
+  functionActions,
+  isStarOnlyAction,
+  REMEDIATION_FIXED_ACTIONS,
+} from './permissions.js';
 import { type Synthesized, synthesize } from './synth-fixture.js';
-
-/** A valid resource id per resource type (the event must pass the functions' own validation too). */
-const SAMPLE_IDS: Record<string, string> = {
-  'AWS::EC2::SecurityGroup': 'sg-0123456789abcdef0',
-  'AWS::S3::Bucket': 'payments-exports',
-  'AWS::EKS::Cluster': 'platform-prod',
-  'AWS::EC2::RouteTable': 'rtb-0123456789abcdef0',
-  'AWS::EC2::TransitGatewayRouteTable': 'tgw-rtb-0123456789abcdef0',
-};
 
 const COMPLIANCE_FOLDER = 'events/config-rules-compliance-change';
 /** A real captured compliance-change event (2019), re-addressed to one of our rules. */
@@ -205,7 +201,7 @@ describe('Function: AirlockStack (EventBridge rules)', () => {
     for (const remediation of s.registries.remediations) {
       // Prepare
       const pattern = ruleOf(remediation.id).EventPattern;
-      const resourceId = SAMPLE_IDS[remediation.resourceType]!;
+      const resourceId = remediation.resourceKind.example;
 
       for (const rule of remediation.configRuleNames) {
         // Act
@@ -236,7 +232,7 @@ describe('Function: AirlockStack (EventBridge rules)', () => {
           // Act
           const matched = matchesPattern(
             pattern,
-            realEventFor(rule, other.resourceType, SAMPLE_IDS[other.resourceType]!),
+            realEventFor(rule, other.resourceType, other.resourceKind.example),
           );
 
           // Assess
@@ -259,7 +255,7 @@ describe('Function: AirlockStack (EventBridge rules)', () => {
       const rule = remediation.configRuleNames[0]!;
       const wrongType = realEventFor(rule, 'AWS::IAM::User', 'AIDAEXAMPLE');
       const manual = {
-        ...realEventFor(rule, remediation.resourceType, SAMPLE_IDS[remediation.resourceType]!),
+        ...realEventFor(rule, remediation.resourceType, remediation.resourceKind.example),
         source: 'airlock.manual',
       };
 
@@ -298,7 +294,7 @@ describe('Function: AirlockStack (CloudTrail fast path)', () => {
         rule.EventPattern,
         complianceEvent({
           resourceType: remediation.resourceType,
-          resourceId: SAMPLE_IDS[remediation.resourceType]!,
+          resourceId: remediation.resourceKind.example,
           rule: remediation.configRuleNames[0]!,
         }),
       );
@@ -571,15 +567,12 @@ const actionsOf = (statements: Statement[]) =>
 const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
 
 describe('Function: AirlockStack (least privilege)', () => {
-  it("grants each remediation exactly its descriptor's read + write and the pipeline's fixed set", () => {
+  it("grants each remediation exactly its actions in the deployment's settings and the pipeline's fixed set", () => {
     for (const remediation of s.registries.remediations) {
       // Prepare
       const fn = s.stack.remediationFunctions.get(remediation.id)!;
-      const expected = unique([
-        ...remediation.permissions.read,
-        ...remediation.permissions.write,
-        ...REMEDIATION_FIXED_ACTIONS,
-      ]);
+      const settings = remediationOverride(remediation, s.context).settings;
+      const expected = unique([...functionActions(remediation, settings), ...REMEDIATION_FIXED_ACTIONS]);
 
       // Act
       const actions = actionsOf(statementsOf(fn));
@@ -587,6 +580,27 @@ describe('Function: AirlockStack (least privilege)', () => {
       // Assess
       expect({ id: remediation.id, actions }).toEqual({ id: remediation.id, actions: expected });
     }
+  });
+
+  it('grants no undo-only action: routes are deleted, never created; SSH rules revoked, never authorised by default', () => {
+    // Prepare
+    const actionsOfFunction = (id: string) => actionsOf(statementsOf(s.stack.remediationFunctions.get(id)!));
+
+    // Act
+    const routes = actionsOfFunction('strip-internet-routes');
+    const ssh = actionsOfFunction('revoke-open-ssh');
+
+    // Assess: the remediation's own actions, beside the pipeline's fixed set
+    expect(routes.filter((a) => !REMEDIATION_FIXED_ACTIONS.includes(a))).toEqual([
+      'ec2:DeleteRoute',
+      'ec2:DescribeRouteTables',
+    ]);
+    expect(ssh.filter((a) => !REMEDIATION_FIXED_ACTIONS.includes(a))).toEqual([
+      'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeSecurityGroups',
+      'ec2:GetManagedPrefixListEntries',
+      'ec2:RevokeSecurityGroupIngress',
+    ]);
   });
 
   it('grants each evaluator exactly its declared permissions and the runtime set', () => {
@@ -653,7 +667,7 @@ describe('Function: AirlockStack (least privilege)', () => {
         const res = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
         if (res.includes('*')) {
           expect(res).toEqual(['*']);
-          expect(actions.filter((a) => !STAR_ONLY_ACTIONS.has(a))).toEqual([]);
+          expect(actions.filter((a) => !isStarOnlyAction(a))).toEqual([]);
         }
       }
     }

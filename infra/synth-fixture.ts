@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AirlockStack } from './airlock-stack.js';
-import { MANAGED_RULES } from './config-rules.js';
 import { type AirlockContext, readContext } from './context.js';
 import { type EvaluatorDescriptor, loadRegistries, type Registries } from './registries.js';
 
@@ -59,19 +58,19 @@ export function logicalIdOf(
 }
 
 /**
- * Until the evaluator registry exists, one stand-in evaluator per custom rule identifier, so that
- * the custom-rule path of the stack is tested all the same.
+ * Until the evaluator registry exists, one stand-in evaluator per custom rule a remediation declares,
+ * so that the custom-rule path of the stack is tested all the same.
  */
 function standInEvaluators(loaded: Registries): EvaluatorDescriptor[] {
-  return loaded.remediations
-    .filter((r) => r.ruleIdentifiers.some((i) => !(i in MANAGED_RULES)))
-    .map((r) => ({
-      id: `evaluate-${r.id}`,
-      ruleName: r.configRuleNames[0]!,
+  return loaded.remediations.flatMap((r) =>
+    (r.configRules.custom ?? []).map((rule) => ({
+      id: rule.evaluator,
+      ruleName: rule.name,
       resourceType: r.resourceType,
       remediationId: r.id,
       permissions: [...r.permissions.read, 'config:PutEvaluations'],
-      periodic: 'TwentyFour_Hours',
-      configurationChange: true,
-    }));
+      periodic: rule.periodic,
+      configurationChange: rule.configurationChange,
+    })),
+  );
 }

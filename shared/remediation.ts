@@ -1,6 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MaximumExecutionFrequency } from '@aws-sdk/client-config-service';
 import type { ClientCtor, SdkClient } from './clients.js';
 import type { CloudTrailTrigger } from './cloudtrail.js';
+import { actionsFor, allActions, type IamFacts } from './iam.js';
+import type { ResourceKind } from './resource-kind.js';
 import type { Schema } from './zod.js';
 
 /**
@@ -60,23 +63,57 @@ export interface RemediationContext {
 /** The AWS services a remediation talks to; the pipeline builds only these clients. */
 export type ServiceName = 'ec2' | 's3' | 'eks' | 'config' | 'ssm' | 'dynamodb' | 'sts';
 
+/** How a managed rule is triggered (AWS Config Developer Guide, "Trigger type"). */
+export type ManagedTrigger = 'change' | 'periodic' | 'change-and-periodic';
+
+/** An AWS managed Config rule a remediation answers, as the AWS Config Developer Guide documents it. */
+export interface ManagedConfigRule {
+  /** The source identifier (`INCOMING_SSH_DISABLED`). */
+  readonly identifier: string;
+  /** The name AWS gives the rule when enabled from the console; airlock deploys `airlock-<name>`. */
+  readonly defaultName: string;
+  /** Resource types it evaluates; null for periodic rules that report without a scope. */
+  readonly resourceTypes: readonly string[] | null;
+  readonly trigger: ManagedTrigger;
+}
+
+/** A custom Config rule of ours: its evaluator decides compliance with the remediation's own plan. */
+export interface CustomConfigRule {
+  /** Our identifier for it (`AIRLOCK_PRIVATE_ROUTE_TABLE_NO_INTERNET_ROUTE`). */
+  readonly identifier: string;
+  /** The rule's name as deployed. */
+  readonly name: string;
+  /** The evaluator function's folder and id (`evaluate-route-tables`). */
+  readonly evaluator: string;
+  /** How often Config runs the periodic evaluation. */
+  readonly periodic: MaximumExecutionFrequency;
+  /** Whether configuration changes of the resource type trigger an evaluation too. */
+  readonly configurationChange: boolean;
+}
+
+/** The Config rules whose NON_COMPLIANT results a remediation acts on. */
+export interface ConfigRules {
+  readonly managed?: readonly ManagedConfigRule[];
+  readonly custom?: readonly CustomConfigRule[];
+}
+
 /**
- * A remediation module. The same small shape for each of them, so a new one is written without
- * touching shared code: the pipeline only ever calls these members.
+ * What a remediation module declares (`functions/<id>/index.ts`): every fact about itself and its
+ * code. The same small shape for each of them, so a new one is written without touching shared code,
+ * infra or tests: the pipeline only ever calls these members, and the stack, the SSM documents and
+ * the registry-wide tests read these facts.
  */
-export interface Remediation<State = unknown, Settings = unknown, S extends Step = Step> {
+export interface RemediationDefinition<State = unknown, Settings = unknown, S extends Step = Step> {
   /** One name for everything: folder, SSM document, CDK construct id, logger service. */
   readonly id: string;
   readonly title: string;
-  /** The Config resource type this remediation acts on (`AWS::EC2::SecurityGroup`). */
-  readonly resourceType: string;
-  /** Managed rule identifiers (or our custom rules) that detect the violation. */
-  readonly ruleIdentifiers: readonly string[];
-  /** Config rule names, as deployed, whose events this remediation accepts by default. */
-  readonly configRuleNames: readonly string[];
+  /** The resource kind it acts on: Config resource type, id format, example id. */
+  readonly resourceKind: ResourceKind;
+  /** The Config rules (managed, with their metadata, and custom) that detect the violation. */
+  readonly configRules: ConfigRules;
   readonly services: readonly ServiceName[];
-  /** IAM actions, split by use: describe (read) and apply (write). Least privilege is derived from this. */
-  readonly permissions: { readonly read: readonly string[]; readonly write: readonly string[] };
+  /** IAM actions by use (read, write per setting, undo) and the resources each acts on. */
+  readonly iam: IamFacts<Settings>;
   /** The remediation's own settings, with defaults; rejects unknown keys. */
   readonly settingsSchema: Schema<Settings>;
   /** Error codes that mean "already done" when sending a step. */
@@ -110,6 +147,29 @@ export interface Remediation<State = unknown, Settings = unknown, S extends Step
   readonly cloudTrail?: CloudTrailTrigger;
 }
 
+/** A remediation module: its definition, with the facts derived from it that callers read. */
+export interface Remediation<State = unknown, Settings = unknown, S extends Step = Step>
+  extends RemediationDefinition<State, Settings, S> {
+  /** The Config resource type this remediation acts on (`resourceKind.type`). */
+  readonly resourceType: string;
+  /** The identifiers of its Config rules, managed and custom. */
+  readonly ruleIdentifiers: readonly string[];
+  /**
+   * Config rule names whose events it accepts by default: each managed rule's default name, then each
+   * as airlock deploys it (`airlock-<default name>`), then each custom rule's name.
+   */
+  readonly configRuleNames: readonly string[];
+  /**
+   * The function's actions over every setting (the member role, docs). A function's own role holds
+   * `permissionsFor(its settings)`; undo-only actions are in neither.
+   */
+  readonly permissions: { readonly read: readonly string[]; readonly write: readonly string[] };
+  /** The read and write actions the function needs in these (parsed) settings. */
+  permissionsFor(settings: Settings): { readonly read: readonly string[]; readonly write: readonly string[] };
+  /** The actions `undo` steps call: what an operator's rollback needs. */
+  readonly undoPermissions: readonly string[];
+}
+
 /** Any remediation, for registries and the pipeline. */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds remediations of different state types
 export type AnyRemediation = Remediation<any, any, Step<any>>;
@@ -121,9 +181,53 @@ export function apiName(action: string, api?: string): string {
   return at === -1 ? action : action.slice(at + 1);
 }
 
-/** Helper that types a remediation descriptor without widening it. */
+/**
+ * Types a remediation's definition and derives the facts callers read from it (resource type, rule
+ * identifiers and names, permissions over every setting and per setting, undo permissions).
+ *
+ * @example
+ * ```ts
+ * export const revokeOpenSsh = defineRemediation<SecurityGroupState, RevokeOpenSshSettings, SshStep>({
+ *   id: 'revoke-open-ssh', resourceKind: securityGroupKind, configRules: { managed: [INCOMING_SSH_DISABLED] },
+ *   iam: revokeOpenSshIam, ...
+ * });
+ * ```
+ */
 export function defineRemediation<State, Settings, S extends Step>(
-  r: Remediation<State, Settings, S>,
+  definition: RemediationDefinition<State, Settings, S>,
 ): Remediation<State, Settings, S> {
-  return r;
+  const managed = definition.configRules.managed ?? [];
+  const custom = definition.configRules.custom ?? [];
+  return {
+    ...definition,
+    resourceType: definition.resourceKind.type,
+    ruleIdentifiers: [...managed.map((m) => m.identifier), ...custom.map((c) => c.identifier)],
+    configRuleNames: [
+      ...managed.map((m) => m.defaultName),
+      ...managed.map((m) => `airlock-${m.defaultName}`),
+      ...custom.map((c) => c.name),
+    ],
+    permissions: allActions(definition.iam),
+    permissionsFor: (settings) => actionsFor(definition.iam, settings),
+    undoPermissions: [...definition.iam.undo],
+  };
+}
+
+/**
+ * The custom Config rule a remediation declares for this evaluator: the evaluator module reads its
+ * rule name and triggers from here, so the remediation states them once.
+ *
+ * @example
+ * ```ts
+ * const rule = customRuleOf(stripInternetRoutes, 'evaluate-route-tables');
+ * rule.name; // 'airlock-private-route-tables-no-internet-route'
+ * ```
+ */
+export function customRuleOf(
+  remediation: Pick<RemediationDefinition, 'id' | 'configRules'>,
+  evaluator: string,
+): CustomConfigRule {
+  const rule = remediation.configRules.custom?.find((c) => c.evaluator === evaluator);
+  if (!rule) throw new Error(`${remediation.id} declares no custom Config rule evaluated by ${evaluator}`);
+  return rule;
 }

@@ -3,15 +3,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { blockPublicS3CloudTrail } from '../functions/block-public-s3/cloudtrail.js';
-import { blockPublicS3 } from '../functions/block-public-s3/index.js';
 import { privatizeEksEndpointCloudTrail } from '../functions/privatize-eks-endpoint/cloudtrail.js';
-import { privatizeEksEndpoint } from '../functions/privatize-eks-endpoint/index.js';
+import { REMEDIATIONS } from '../functions/registry.js';
 import { removePodCidrTgwRoutesCloudTrail } from '../functions/remove-pod-cidr-tgw-routes/cloudtrail.js';
-import { removePodCidrTgwRoutes } from '../functions/remove-pod-cidr-tgw-routes/index.js';
 import { revokeOpenSshCloudTrail } from '../functions/revoke-open-ssh/cloudtrail.js';
 import { revokeOpenSsh } from '../functions/revoke-open-ssh/index.js';
 import { stripInternetRoutesCloudTrail } from '../functions/strip-internet-routes/cloudtrail.js';
-import { stripInternetRoutes } from '../functions/strip-internet-routes/index.js';
 import { matchesPattern } from '../infra/event-pattern.js';
 import {
   type CloudTrailTrigger,
@@ -83,13 +80,8 @@ const CASES: [file: string, trigger: CloudTrailTrigger, resourceId: string][] = 
   ['eks__UpdateClusterConfig.json', privatizeEksEndpointCloudTrail, 'payments'],
 ];
 
-const TRIGGERS: [string, CloudTrailTrigger, { resourceType: string }][] = [
-  ['revoke-open-ssh', revokeOpenSshCloudTrail, revokeOpenSsh],
-  ['block-public-s3', blockPublicS3CloudTrail, blockPublicS3],
-  ['privatize-eks-endpoint', privatizeEksEndpointCloudTrail, privatizeEksEndpoint],
-  ['strip-internet-routes', stripInternetRoutesCloudTrail, stripInternetRoutes],
-  ['remove-pod-cidr-tgw-routes', removePodCidrTgwRoutesCloudTrail, removePodCidrTgwRoutes],
-];
+/** Every registered remediation with a fast path: its id, its trigger, and itself. */
+const TRIGGERS = REMEDIATIONS.flatMap((r) => (r.cloudTrail ? [[r.id, r.cloudTrail, r] as const] : []));
 
 describe('Function: parseCloudTrailEvent', () => {
   it.each(CASES)('reads %s: the resource, the call and who made it', (file, trigger, resourceId) => {

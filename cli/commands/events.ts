@@ -17,7 +17,10 @@ export function registerEvents(program: Command): void {
       'Print a "Config Rules Compliance Change" event exactly as AWS Config publishes it on EventBridge.',
     )
     .argument('<remediation>', `the remediation: ${REMEDIATIONS.map((r) => r.id).join(', ')}`)
-    .requiredOption('--resource-id <id>', 'the resource (sg-…, bucket name, cluster name, rtb-…, tgw-rtb-…)')
+    .requiredOption(
+      '--resource-id <id>',
+      `the resource's id (${REMEDIATIONS.map((r) => `${r.id}: ${r.resourceKind.example}`).join(', ')})`,
+    )
     .option('--account <id>', '12-digit account id', '111122223333')
     .option('--region <region>', 'region', 'eu-west-2')
     .addOption(

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   DeletePublicAccessBlockCommand,
   GetPublicAccessBlockCommand,
@@ -13,11 +12,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
-import { createClientFactory } from '../../shared/clients.js';
 import { createDeps } from '../../shared/deps.js';
 import { RemediationFailedError } from '../../shared/errors.js';
 import { runPipeline } from '../../shared/pipeline.js';
-import type { RemediationContext } from '../../shared/remediation.js';
+import { testContext } from '../../test/helpers/context.js';
 import { complianceEvent } from '../../test/helpers/events.js';
 import { loadRealWorld } from '../../test/helpers/fixtures.js';
 import { applyS3BlockStep } from './apply.js';
@@ -273,13 +271,7 @@ describe('Function: blockPublicS3 through runPipeline', () => {
 });
 
 describe('Function: applyS3BlockStep', () => {
-  const clients = createClientFactory();
-  const ctx: RemediationContext = {
-    client: (ctor) => clients.get(ctor, { region: 'eu-west-2' }),
-    region: 'eu-west-2',
-    accountId: '111122223333',
-    logger: new Logger({ serviceName: 'block-public-s3' }),
-  };
+  const ctx = testContext('block-public-s3');
 
   it('sends DeletePublicAccessBlock for the undo of a bucket that had no configuration', async () => {
     // Prepare

@@ -1,4 +1,5 @@
 import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
+import { bucketKind } from './resource-kind.js';
 
 /**
  * The calls that can make a bucket public, as CloudTrail records them (all name the bucket in
@@ -18,7 +19,7 @@ import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
  * ```
  */
 export const blockPublicS3CloudTrail = defineCloudTrailTrigger({
-  resourceType: 'AWS::S3::Bucket',
+  resourceType: bucketKind.type,
   eventSource: 's3.amazonaws.com',
   eventNames: [
     'PutBucketPolicy',

@@ -2,6 +2,7 @@ import { defineRemediation } from '../../shared/remediation.js';
 import { applyS3BlockStep } from './apply.js';
 import { blockPublicS3CloudTrail } from './cloudtrail.js';
 import { describeBucketPublicAccessBlock } from './describe.js';
+import { blockPublicS3Iam } from './permissions.js';
 import {
   type BlockPublicS3Settings,
   BlockPublicS3SettingsSchema,
@@ -11,6 +12,7 @@ import {
   s3BlockUndoConflict,
   undoS3BlockStep,
 } from './plan.js';
+import { bucketKind } from './resource-kind.js';
 
 /**
  * block-public-s3: turns all four settings of a bucket's public access block on, keeping the previous
@@ -25,25 +27,31 @@ export const blockPublicS3 = defineRemediation<BucketState, BlockPublicS3Setting
   id: 'block-public-s3',
   cloudTrail: blockPublicS3CloudTrail,
   title: "Turn on all four settings of an S3 bucket's public access block",
-  resourceType: 'AWS::S3::Bucket',
-  ruleIdentifiers: [
-    'S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED',
-    'S3_BUCKET_PUBLIC_READ_PROHIBITED',
-    'S3_BUCKET_PUBLIC_WRITE_PROHIBITED',
-  ],
-  configRuleNames: [
-    's3-bucket-level-public-access-prohibited',
-    's3-bucket-public-read-prohibited',
-    's3-bucket-public-write-prohibited',
-    'airlock-s3-bucket-level-public-access-prohibited',
-    'airlock-s3-bucket-public-read-prohibited',
-    'airlock-s3-bucket-public-write-prohibited',
-  ],
-  services: ['s3'],
-  permissions: {
-    read: ['s3:GetBucketPublicAccessBlock'],
-    write: ['s3:PutBucketPublicAccessBlock'],
+  resourceKind: bucketKind,
+  configRules: {
+    managed: [
+      {
+        identifier: 'S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED',
+        defaultName: 's3-bucket-level-public-access-prohibited',
+        resourceTypes: ['AWS::S3::Bucket'],
+        trigger: 'change',
+      },
+      {
+        identifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED',
+        defaultName: 's3-bucket-public-read-prohibited',
+        resourceTypes: ['AWS::S3::Bucket'],
+        trigger: 'change-and-periodic',
+      },
+      {
+        identifier: 'S3_BUCKET_PUBLIC_WRITE_PROHIBITED',
+        defaultName: 's3-bucket-public-write-prohibited',
+        resourceTypes: ['AWS::S3::Bucket'],
+        trigger: 'change-and-periodic',
+      },
+    ],
   },
+  services: ['s3'],
+  iam: blockPublicS3Iam,
   settingsSchema: BlockPublicS3SettingsSchema,
   // NoSuchBucket: the bucket was deleted meanwhile, so nothing in it is public (the verification then
   // finds it gone). NoSuchPublicAccessBlockConfiguration: only an undo's delete can meet it, and it

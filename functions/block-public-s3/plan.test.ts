@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GONE } from '../../shared/remediation.js';
 import { listRealWorld, loadPlacebo, loadRealWorld } from '../../test/helpers/fixtures.js';
+import { bucketName, bucketState, configuration } from './fixtures.js';
 import { blockPublicS3 } from './index.js';
 import {
   BLOCK_SETTINGS,
@@ -59,18 +60,6 @@ const stepsOf = (state: BucketState): readonly S3BlockStep[] => {
   const plan = planBlockPublicS3(state, SETTINGS);
   return plan.kind === 'steps' ? plan.steps : [];
 };
-
-const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/);
-const configuration: fc.Arbitrary<BlockConfiguration> = fc.record({
-  BlockPublicAcls: fc.boolean(),
-  IgnorePublicAcls: fc.boolean(),
-  BlockPublicPolicy: fc.boolean(),
-  RestrictPublicBuckets: fc.boolean(),
-});
-const bucketState: fc.Arbitrary<BucketState> = fc.record({
-  bucket: bucketName,
-  configuration: fc.option(configuration, { nil: null }),
-});
 
 // the fixtures that are GetPublicAccessBlock answers for a bucket (s3control's is account-level)
 const FIXTURES = listRealWorld(FOLDER).filter((f) => f.includes('__GetPublicAccessBlock__'));
@@ -229,8 +218,13 @@ describe('Function: planBlockPublicS3', () => {
         fc.property(bucketState, (state) => {
           const plan = planBlockPublicS3(state, SETTINGS);
           const steps = plan.kind === 'steps' ? plan.steps : [];
+          for (const step of steps) {
+            expect(blockPublicS3.permissionsFor(SETTINGS).write).toContain(step.action);
+          }
+          for (const step of [...undoAll(steps), ...undoAll(undoAll(steps))]) {
+            expect(blockPublicS3.undoPermissions).toContain(step.action);
+          }
           for (const step of [...steps, ...undoAll(steps), ...undoAll(undoAll(steps))]) {
-            expect(blockPublicS3.permissions.write).toContain(step.action);
             expect(['PutPublicAccessBlock', 'DeletePublicAccessBlock']).toContain(step.api);
           }
         }),

@@ -5,7 +5,7 @@ import {
   type ScopedResource,
   SETTINGS_PARAMETER_PERMISSIONS,
 } from '../../shared/config-rule-evaluator.js';
-import type { RemediationContext } from '../../shared/remediation.js';
+import { customRuleOf, type RemediationContext } from '../../shared/remediation.js';
 import { stripInternetRoutes } from '../strip-internet-routes/index.js';
 import type { RouteTableState, StripInternetRoutesSettings } from '../strip-internet-routes/plan.js';
 
@@ -29,6 +29,10 @@ export async function* listRouteTables(
   } while (token);
 }
 
+const ID = 'evaluate-route-tables';
+// the rule's name and triggers, as strip-internet-routes declares them
+const RULE = customRuleOf(stripInternetRoutes, ID);
+
 /**
  * evaluate-route-tables: the custom Config rule `airlock-private-route-tables-no-internet-route`.
  * A route table is NON_COMPLIANT exactly when strip-internet-routes would plan steps for it.
@@ -39,17 +43,17 @@ export async function* listRouteTables(
  * ```
  */
 export const evaluateRouteTables: ConfigRuleEvaluator<RouteTableState, StripInternetRoutesSettings> = {
-  id: 'evaluate-route-tables',
-  ruleName: 'airlock-private-route-tables-no-internet-route',
-  resourceType: 'AWS::EC2::RouteTable',
+  id: ID,
+  ruleName: RULE.name,
+  resourceType: stripInternetRoutes.resourceType,
   remediation: stripInternetRoutes,
   permissions: [
     ...stripInternetRoutes.permissions.read,
     ...CONFIG_RULE_PERMISSIONS,
     ...SETTINGS_PARAMETER_PERMISSIONS,
   ],
-  periodic: 'TwentyFour_Hours',
-  configurationChange: true,
+  periodic: RULE.periodic,
+  configurationChange: RULE.configurationChange,
   violation: 'routes to the internet',
   listInScope: (ctx) => listRouteTables(ctx),
 };

@@ -5,7 +5,7 @@ import {
   type ScopedResource,
   SETTINGS_PARAMETER_PERMISSIONS,
 } from '../../shared/config-rule-evaluator.js';
-import type { RemediationContext } from '../../shared/remediation.js';
+import { customRuleOf, type RemediationContext } from '../../shared/remediation.js';
 import { searchPodCidrRoutes } from '../remove-pod-cidr-tgw-routes/describe.js';
 import { removePodCidrTgwRoutes } from '../remove-pod-cidr-tgw-routes/index.js';
 import type {
@@ -44,6 +44,10 @@ export async function* listTgwRouteTables(
   } while (token);
 }
 
+const ID = 'evaluate-tgw-routes';
+// the rule's name and triggers, as remove-pod-cidr-tgw-routes declares them
+const RULE = customRuleOf(removePodCidrTgwRoutes, ID);
+
 /**
  * evaluate-tgw-routes: the custom Config rule `airlock-tgw-route-tables-no-pod-cidr`. Config's record
  * of a transit gateway route table holds no routes, so the routes are read live, periodically and
@@ -55,17 +59,17 @@ export async function* listTgwRouteTables(
  * ```
  */
 export const evaluateTgwRoutes: ConfigRuleEvaluator<TgwRouteTableState, RemovePodCidrTgwRoutesSettings> = {
-  id: 'evaluate-tgw-routes',
-  ruleName: 'airlock-tgw-route-tables-no-pod-cidr',
-  resourceType: 'AWS::EC2::TransitGatewayRouteTable',
+  id: ID,
+  ruleName: RULE.name,
+  resourceType: removePodCidrTgwRoutes.resourceType,
   remediation: removePodCidrTgwRoutes,
   permissions: [
     ...removePodCidrTgwRoutes.permissions.read,
     ...CONFIG_RULE_PERMISSIONS,
     ...SETTINGS_PARAMETER_PERMISSIONS,
   ],
-  periodic: 'One_Hour',
-  configurationChange: true,
+  periodic: RULE.periodic,
+  configurationChange: RULE.configurationChange,
   violation: 'routes into the pod CIDR',
   listInScope: listTgwRouteTables,
 };

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type Cluster,
   DescribeClusterCommand,
@@ -12,11 +11,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
-import { createClientFactory } from '../../shared/clients.js';
 import { createDeps } from '../../shared/deps.js';
 import { RemediationFailedError } from '../../shared/errors.js';
 import { runPipeline } from '../../shared/pipeline.js';
-import type { RemediationContext } from '../../shared/remediation.js';
+import { testContext } from '../../test/helpers/context.js';
 import { complianceEvent } from '../../test/helpers/events.js';
 import { loadPlacebo, loadRealWorld } from '../../test/helpers/fixtures.js';
 import { applyEksStep, isAlreadyAtDesiredConfiguration, summarizeUpdate } from './apply.js';
@@ -341,13 +339,7 @@ describe('Function: privatizeEksEndpoint through runPipeline', () => {
 });
 
 describe('Function: applyEksStep', () => {
-  const clients = createClientFactory();
-  const ctx: RemediationContext = {
-    client: (ctor) => clients.get(ctor, { region: 'eu-west-2' }),
-    region: 'eu-west-2',
-    accountId: '111122223333',
-    logger: new Logger({ serviceName: 'privatize-eks-endpoint' }),
-  };
+  const ctx = testContext('privatize-eks-endpoint');
 
   it('sends the undo step with the previous publicAccessCidrs', async () => {
     // Prepare

@@ -1,4 +1,5 @@
 import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
+import { eksClusterKind } from './resource-kind.js';
 
 /**
  * The calls that can make a cluster's API endpoint public, as CloudTrail records them:
@@ -16,7 +17,7 @@ import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
  * ```
  */
 export const privatizeEksEndpointCloudTrail = defineCloudTrailTrigger({
-  resourceType: 'AWS::EKS::Cluster',
+  resourceType: eksClusterKind.type,
   eventSource: 'eks.amazonaws.com',
   eventNames: ['CreateCluster', 'UpdateClusterConfig'],
   resourceIds: (detail) => [

@@ -2,6 +2,7 @@ import { defineRemediation } from '../../shared/remediation.js';
 import { applyEksStep, isAlreadyAtDesiredConfiguration } from './apply.js';
 import { privatizeEksEndpointCloudTrail } from './cloudtrail.js';
 import { describeEksCluster } from './describe.js';
+import { privatizeEksEndpointIam } from './permissions.js';
 import {
   type ClusterState,
   type EksStep,
@@ -11,6 +12,7 @@ import {
   planPrivatizeEksEndpoint,
   undoEksStep,
 } from './plan.js';
+import { eksClusterKind } from './resource-kind.js';
 
 /**
  * privatize-eks-endpoint: turns an EKS cluster's public API endpoint off and its private endpoint on
@@ -25,14 +27,20 @@ export const privatizeEksEndpoint = defineRemediation<ClusterState, PrivatizeEks
   id: 'privatize-eks-endpoint',
   cloudTrail: privatizeEksEndpointCloudTrail,
   title: "Make an EKS cluster's API endpoint private only",
-  resourceType: 'AWS::EKS::Cluster',
-  ruleIdentifiers: ['EKS_ENDPOINT_NO_PUBLIC_ACCESS'],
-  configRuleNames: ['eks-endpoint-no-public-access', 'airlock-eks-endpoint-no-public-access'],
-  services: ['eks'],
-  permissions: {
-    read: ['eks:DescribeCluster'],
-    write: ['eks:UpdateClusterConfig'],
+  resourceKind: eksClusterKind,
+  configRules: {
+    managed: [
+      {
+        identifier: 'EKS_ENDPOINT_NO_PUBLIC_ACCESS',
+        defaultName: 'eks-endpoint-no-public-access',
+        // periodic only, without a scope: drift is seen at the rule's next run
+        resourceTypes: null,
+        trigger: 'periodic',
+      },
+    ],
   },
+  services: ['eks'],
+  iam: privatizeEksEndpointIam,
   settingsSchema: PrivatizeEksEndpointSettingsSchema,
   // the cluster was deleted meanwhile: no endpoint is public (the verification then finds it gone)
   alreadyDoneErrors: ['ResourceNotFoundException'],

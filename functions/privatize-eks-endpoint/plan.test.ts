@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GONE } from '../../shared/remediation.js';
 import { listRealWorld, loadPlacebo, loadRealWorld } from '../../test/helpers/fixtures.js';
+import { anyStatus, cidrs, clusterName, clusterState, STATUSES } from './fixtures.js';
 import { privatizeEksEndpoint } from './index.js';
 import {
   type ClusterState,
@@ -53,30 +54,6 @@ const stepsOf = (state: ClusterState) => {
   return plan.kind === 'steps' ? plan.steps : [];
 };
 
-const STATUSES = ['ACTIVE', 'CREATING', 'UPDATING', 'DELETING', 'FAILED', 'PENDING'] as const;
-const clusterName = fc.stringMatching(/^[0-9A-Za-z][A-Za-z0-9_-]{0,30}$/);
-const cidr = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, prefix]) => `${ip}/${prefix}`);
-const cidrs = fc.option(fc.array(cidr, { maxLength: 4 }), { nil: undefined });
-const flag = fc.option(fc.boolean(), { nil: undefined });
-/** Any state DescribeCluster can report (EKS never holds both off, defaults included); fields may be missing. */
-const clusterState = (status: fc.Arbitrary<string | undefined>): fc.Arbitrary<ClusterState> =>
-  fc
-    .record({
-      name: clusterName,
-      status,
-      endpointPublicAccess: flag,
-      endpointPrivateAccess: flag,
-      publicAccessCidrs: cidrs,
-    })
-    .map(
-      (s) =>
-        Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as unknown as ClusterState,
-    )
-    .filter((s) => {
-      const access = endpointAccess(s);
-      return access.endpointPublicAccess || access.endpointPrivateAccess;
-    });
-const anyStatus = fc.option(fc.constantFrom(...STATUSES), { nil: undefined });
 const updatable = fc.option(fc.constant('ACTIVE'), { nil: undefined });
 /** A state with every field reported, as current EKS answers. */
 const fullState = clusterState(fc.constant('ACTIVE')).filter(
@@ -276,8 +253,12 @@ describe('Function: planPrivatizeEksEndpoint', () => {
             expect(typeof vpc.endpointPublicAccess).toBe('boolean');
             expect(typeof vpc.endpointPrivateAccess).toBe('boolean');
             expect(vpc.endpointPublicAccess || vpc.endpointPrivateAccess).toBe(true);
-            expect(privatizeEksEndpoint.permissions.write).toContain(step.action);
           }
+          for (const step of steps) {
+            expect(privatizeEksEndpoint.permissionsFor(SETTINGS).write).toContain(step.action);
+          }
+          for (const step of undoAll(steps))
+            expect(privatizeEksEndpoint.undoPermissions).toContain(step.action);
         }),
       );
     });

@@ -1,4 +1,5 @@
 import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
+import { transitGatewayRouteTableKind } from './resource-kind.js';
 
 /**
  * The calls that can add a route to a Transit Gateway route table, as CloudTrail records them
@@ -22,7 +23,7 @@ import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
  * ```
  */
 export const removePodCidrTgwRoutesCloudTrail = defineCloudTrailTrigger({
-  resourceType: 'AWS::EC2::TransitGatewayRouteTable',
+  resourceType: transitGatewayRouteTableKind.type,
   eventSource: 'ec2.amazonaws.com',
   eventNames: [
     'CreateTransitGatewayRoute',

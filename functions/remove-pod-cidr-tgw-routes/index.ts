@@ -2,6 +2,7 @@ import { defineRemediation } from '../../shared/remediation.js';
 import { applyTgwRouteStep } from './apply.js';
 import { removePodCidrTgwRoutesCloudTrail } from './cloudtrail.js';
 import { describeTgwRouteTable } from './describe.js';
+import { removePodCidrTgwRoutesIam } from './permissions.js';
 import {
   planRemovePodCidrTgwRoutes,
   type RemovePodCidrTgwRoutesSettings,
@@ -11,6 +12,7 @@ import {
   tgwUndoConflict,
   undoTgwRouteStep,
 } from './plan.js';
+import { transitGatewayRouteTableKind } from './resource-kind.js';
 
 /**
  * remove-pod-cidr-tgw-routes: makes the non-routable pod CIDR unreachable through the transit
@@ -29,14 +31,21 @@ export const removePodCidrTgwRoutes = defineRemediation<
   id: 'remove-pod-cidr-tgw-routes',
   cloudTrail: removePodCidrTgwRoutesCloudTrail,
   title: 'Remove transit gateway routes that make the pod CIDR reachable',
-  resourceType: 'AWS::EC2::TransitGatewayRouteTable',
-  ruleIdentifiers: ['AIRLOCK_TGW_NO_POD_CIDR_ROUTE'],
-  configRuleNames: ['airlock-tgw-route-tables-no-pod-cidr'],
-  services: ['ec2'],
-  permissions: {
-    read: ['ec2:DescribeTransitGatewayRouteTables', 'ec2:SearchTransitGatewayRoutes'],
-    write: ['ec2:DeleteTransitGatewayRoute', 'ec2:CreateTransitGatewayRoute'],
+  resourceKind: transitGatewayRouteTableKind,
+  configRules: {
+    // Config's record of a TGW route table holds no routes: our evaluator reads them, hourly and on change
+    custom: [
+      {
+        identifier: 'AIRLOCK_TGW_NO_POD_CIDR_ROUTE',
+        name: 'airlock-tgw-route-tables-no-pod-cidr',
+        evaluator: 'evaluate-tgw-routes',
+        periodic: 'One_Hour',
+        configurationChange: true,
+      },
+    ],
   },
+  services: ['ec2'],
+  iam: removePodCidrTgwRoutesIam,
   settingsSchema: RemovePodCidrTgwRoutesSettingsSchema,
   alreadyDoneErrors: ['InvalidRoute.NotFound', 'RouteAlreadyExists', 'InvalidRouteTableID.NotFound'],
   describe: describeTgwRouteTable,

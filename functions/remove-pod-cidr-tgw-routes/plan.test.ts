@@ -4,6 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { cidrWithin, parseCidr } from '../../shared/cidr.js';
 import { GONE } from '../../shared/remediation.js';
 import { loadRealWorld } from '../../test/helpers/fixtures.js';
+import {
+  anyState,
+  attachment,
+  blackholeRoute,
+  canon,
+  POD,
+  propagatedRoute,
+  state,
+  staticRoute,
+  TABLE_ID,
+} from './fixtures.js';
 import { removePodCidrTgwRoutes } from './index.js';
 import {
   planRemovePodCidrTgwRoutes,
@@ -17,38 +28,6 @@ import {
 
 const FOLDER = 'api/ec2/transit-gateway';
 const DEFAULTS = RemovePodCidrTgwRoutesSettingsSchema.parse({});
-const TABLE_ID = 'tgw-rtb-0123456789abcdef0';
-const ROUTE_TABLE: TransitGatewayRouteTable = {
-  TransitGatewayRouteTableId: TABLE_ID,
-  TransitGatewayId: 'tgw-0123456789abcdef0',
-  State: 'available',
-};
-const state = (routes: TransitGatewayRoute[], additional: string[] = []): TgwRouteTableState => ({
-  routeTable: ROUTE_TABLE,
-  routes,
-  additionalRoutesAvailable: additional,
-});
-const attachment = (id: string) => [
-  { TransitGatewayAttachmentId: id, ResourceId: 'vpc-0123456789abcdef0', ResourceType: 'vpc' as const },
-];
-const staticRoute = (cidr: string, attach = 'tgw-attach-0aaaaaaaaaaaaaaaa'): TransitGatewayRoute => ({
-  DestinationCidrBlock: cidr,
-  TransitGatewayAttachments: attachment(attach),
-  Type: 'static',
-  State: 'active',
-});
-const propagatedRoute = (cidr: string, attach = 'tgw-attach-0bbbbbbbbbbbbbbbb'): TransitGatewayRoute => ({
-  ...staticRoute(cidr, attach),
-  Type: 'propagated',
-});
-const blackholeRoute = (cidr: string): TransitGatewayRoute => ({
-  DestinationCidrBlock: cidr,
-  Type: 'static',
-  State: 'blackhole',
-});
-
-const canon = (cidr: string | undefined) => parseCidr(cidr ?? '')?.text ?? `?${cidr}`;
-
 /** A pure model of a transit gateway route table: what it holds after a step (errors as EC2 names them). */
 function applyStep(s: TgwRouteTableState, step: TgwRouteStep): TgwRouteTableState {
   const dest = canon(step.input.DestinationCidrBlock);
@@ -350,42 +329,6 @@ describe('Function: planRemovePodCidrTgwRoutes', () => {
   });
 
   describe('properties', () => {
-    const POD = '100.64.0.0/10';
-    const insidePrefix = fc.oneof(
-      fc.constant(POD),
-      fc
-        .tuple(fc.integer({ min: 64, max: 127 }), fc.integer({ min: 0, max: 255 }))
-        .map(([b, c]) => `100.${b}.${c}.0/24`),
-      fc.integer({ min: 64, max: 127 }).map((b) => `100.${b}.0.0/16`),
-    );
-    // look-alikes: the node CIDR, a default route, a supernet, the neighbour range, another private range
-    const lookAlike = fc.constantFrom(
-      '10.0.0.0/16',
-      '0.0.0.0/0',
-      '100.0.0.0/8',
-      '100.128.0.0/10',
-      '172.16.0.0/12',
-    );
-    const prefix = fc.oneof(insidePrefix, lookAlike);
-    const attachmentId = fc.constantFrom('tgw-attach-0aaaaaaaaaaaaaaaa', 'tgw-attach-0bbbbbbbbbbbbbbbb');
-    const route = fc.oneof(
-      fc.tuple(prefix, attachmentId).map(([p, a]) => staticRoute(p, a)),
-      prefix.map(blackholeRoute),
-      fc.tuple(prefix, attachmentId).map(([p, a]) => propagatedRoute(p, a)),
-    );
-    const anyState = fc.array(route, { maxLength: 10 }).map((routes) => {
-      // static routes are unique per destination in a route table
-      const seen = new Set<string>();
-      return state(
-        routes.filter((r) => {
-          if (r.Type !== 'static') return true;
-          const key = canon(r.DestinationCidrBlock);
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        }),
-      );
-    });
     const settings: RemovePodCidrTgwRoutesSettings = { podCidrs: [POD] };
 
     it('leaves no route in effect that reaches the pod CIDR, and planning again gives noop', () => {
@@ -426,13 +369,16 @@ describe('Function: planRemovePodCidrTgwRoutes', () => {
       );
     });
 
-    it('undoes any plan back to the original routes, with declared write actions only', () => {
+    it('undoes any plan back to the original routes, with declared write and undo actions only', () => {
       fc.assert(
         fc.property(anyState, (s) => {
           const plan = planRemovePodCidrTgwRoutes(s, settings);
           if (plan.kind !== 'steps') return;
-          for (const step of [...plan.steps, ...plan.steps.flatMap(undoTgwRouteStep)]) {
-            expect(removePodCidrTgwRoutes.permissions.write).toContain(step.action);
+          for (const step of plan.steps) {
+            expect(removePodCidrTgwRoutes.permissionsFor(settings).write).toContain(step.action);
+          }
+          for (const step of plan.steps.flatMap(undoTgwRouteStep)) {
+            expect(removePodCidrTgwRoutes.undoPermissions).toContain(step.action);
           }
           const undone = applyPlan(
             applyPlan(s, plan.steps),

@@ -1,4 +1,5 @@
 import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
+import { securityGroupKind } from './resource-kind.js';
 
 /**
  * The calls that can open SSH to the world on a security group, as CloudTrail records them:
@@ -18,7 +19,7 @@ import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
  * ```
  */
 export const revokeOpenSshCloudTrail = defineCloudTrailTrigger({
-  resourceType: 'AWS::EC2::SecurityGroup',
+  resourceType: securityGroupKind.type,
   eventSource: 'ec2.amazonaws.com',
   eventNames: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'],
   resourceIds: (detail) => [

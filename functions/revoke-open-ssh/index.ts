@@ -2,6 +2,7 @@ import { defineRemediation } from '../../shared/remediation.js';
 import { applySshStep } from './apply.js';
 import { revokeOpenSshCloudTrail } from './cloudtrail.js';
 import { describeSecurityGroup } from './describe.js';
+import { revokeOpenSshIam } from './permissions.js';
 import {
   planRevokeOpenSsh,
   type RevokeOpenSshSettings,
@@ -10,6 +11,7 @@ import {
   type SshStep,
   undoSshStep,
 } from './plan.js';
+import { securityGroupKind } from './resource-kind.js';
 
 /**
  * revoke-open-ssh: revokes security-group ingress rules that open tcp 22 to the world, by rule id.
@@ -22,14 +24,19 @@ import {
 export const revokeOpenSsh = defineRemediation<SecurityGroupState, RevokeOpenSshSettings, SshStep>({
   id: 'revoke-open-ssh',
   title: 'Revoke security-group ingress that opens SSH to the world',
-  resourceType: 'AWS::EC2::SecurityGroup',
-  ruleIdentifiers: ['INCOMING_SSH_DISABLED'],
-  configRuleNames: ['restricted-ssh', 'airlock-restricted-ssh'],
-  services: ['ec2'],
-  permissions: {
-    read: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'ec2:GetManagedPrefixListEntries'],
-    write: ['ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'],
+  resourceKind: securityGroupKind,
+  configRules: {
+    managed: [
+      {
+        identifier: 'INCOMING_SSH_DISABLED',
+        defaultName: 'restricted-ssh',
+        resourceTypes: ['AWS::EC2::SecurityGroup'],
+        trigger: 'change',
+      },
+    ],
   },
+  services: ['ec2'],
+  iam: revokeOpenSshIam,
   settingsSchema: RevokeOpenSshSettingsSchema,
   alreadyDoneErrors: [
     'InvalidPermission.NotFound',

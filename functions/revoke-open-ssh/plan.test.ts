@@ -2,38 +2,15 @@ import type { IpPermission, SecurityGroup, SecurityGroupRule } from '@aws-sdk/cl
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadPlacebo } from '../../test/helpers/fixtures.js';
+import { anySettings, anyState, GROUP, REMAINDER, rule, state, WHOLE } from './fixtures.js';
 import { ipPermissionsToRules, ruleToIpPermission } from './ip-permissions.js';
 import {
   findOpenSshRules,
   planRevokeOpenSsh,
-  type RevokeOpenSshSettings,
   type SecurityGroupState,
   type SshStep,
   undoSshStep,
 } from './plan.js';
-
-const WHOLE: RevokeOpenSshSettings = { portRangePolicy: 'revoke-rule' };
-const REMAINDER: RevokeOpenSshSettings = { portRangePolicy: 'reauthorize-remainder' };
-const GROUP = 'sg-0123456789abcdef0';
-
-let counter = 0;
-const rule = (r: Partial<SecurityGroupRule>): SecurityGroupRule => ({
-  SecurityGroupRuleId: `sgr-${(++counter).toString(16).padStart(17, '0')}`,
-  GroupId: GROUP,
-  IsEgress: false,
-  IpProtocol: 'tcp',
-  FromPort: 22,
-  ToPort: 22,
-  ...r,
-});
-const state = (
-  rules: SecurityGroupRule[],
-  prefixLists: Record<string, string[]> = {},
-): SecurityGroupState => ({
-  groupId: GROUP,
-  rules,
-  prefixLists,
-});
 
 /** DescribeSecurityGroups groups as DescribeSecurityGroupRules would return their rules. */
 function statesFromFixture(path: string): SecurityGroupState[] {
@@ -281,50 +258,6 @@ describe('Function: planRevokeOpenSsh', () => {
   });
 
   describe('properties', () => {
-    const cidr4 = fc.oneof(
-      fc.constantFrom(
-        '0.0.0.0/0',
-        '0.0.0.0/1',
-        '128.0.0.0/1',
-        '10.0.0.0/8',
-        '192.168.1.0/24',
-        '203.0.113.0/24',
-        '172.16.0.0/12',
-      ),
-      fc
-        .tuple(
-          fc.integer({ min: 0, max: 255 }),
-          fc.integer({ min: 0, max: 255 }),
-          fc.integer({ min: 1, max: 32 }),
-        )
-        .map(([a, b, p]) => `${a}.${b}.0.0/${p}`),
-    );
-    const anyRule = fc
-      .record({
-        IsEgress: fc.boolean(),
-        IpProtocol: fc.constantFrom('tcp', 'udp', 'icmp', '-1', '6'),
-        FromPort: fc.integer({ min: 0, max: 3000 }),
-        span: fc.integer({ min: 0, max: 70000 }),
-        source: fc.oneof(
-          cidr4.map((c) => ({ CidrIpv4: c })),
-          fc.constantFrom('::/0', '2001:db8::/32', 'fc00::/7').map((c) => ({ CidrIpv6: c })),
-          fc.constant({ ReferencedGroupInfo: { GroupId: 'sg-0fedcba9876543210' } }),
-          fc.constant({ PrefixListId: 'pl-0123456789abcdef0' }),
-        ),
-      })
-      .map(({ FromPort, span, source, ...r }) =>
-        rule({
-          ...r,
-          FromPort: r.IpProtocol === '-1' ? -1 : FromPort,
-          ToPort: r.IpProtocol === '-1' ? -1 : Math.min(65535, FromPort + span),
-          ...source,
-        }),
-      );
-    const anyState = fc
-      .tuple(fc.array(anyRule, { maxLength: 8 }), fc.array(cidr4, { maxLength: 3 }))
-      .map(([rules, pl]) => state(rules, { 'pl-0123456789abcdef0': pl }));
-    const anySettings = fc.constantFrom(WHOLE, REMAINDER);
-
     it('leaves a compliant group after the plan, and planning again gives noop', () => {
       fc.assert(
         fc.property(anyState, anySettings, (s, settings) => {

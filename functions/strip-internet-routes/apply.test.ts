@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   CreateRouteCommand,
   DeleteRouteCommand,
@@ -11,10 +10,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
-import { createClientFactory } from '../../shared/clients.js';
 import { createDeps } from '../../shared/deps.js';
 import { RemediationFailedError } from '../../shared/errors.js';
 import { runPipeline } from '../../shared/pipeline.js';
+import { testContext } from '../../test/helpers/context.js';
 import { complianceEvent } from '../../test/helpers/events.js';
 import { applyRouteStep } from './apply.js';
 import { stripInternetRoutes } from './index.js';
@@ -259,15 +258,7 @@ describe('Function: strip-internet-routes through the pipeline', () => {
 });
 
 describe('Function: applyRouteStep', () => {
-  const ctx = () => {
-    const clients = createClientFactory();
-    return {
-      client: <C>(ctor: new (c: unknown) => C) => clients.get(ctor as never, { region: 'eu-west-2' }) as C,
-      region: 'eu-west-2',
-      accountId: '111122223333',
-      logger: new Logger({ serviceName: 'test' }),
-    };
-  };
+  const ctx = () => testContext('strip-internet-routes');
 
   it('re-creates a route to its original target with exactly one CreateRoute (undo)', async () => {
     // Prepare

@@ -1,4 +1,5 @@
 import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
+import { routeTableKind } from './resource-kind.js';
 
 /**
  * The calls that can put a route to an internet, NAT or egress-only internet gateway into a private
@@ -18,7 +19,7 @@ import { defineCloudTrailTrigger, idsAt } from '../../shared/cloudtrail.js';
  * ```
  */
 export const stripInternetRoutesCloudTrail = defineCloudTrailTrigger({
-  resourceType: 'AWS::EC2::RouteTable',
+  resourceType: routeTableKind.type,
   eventSource: 'ec2.amazonaws.com',
   eventNames: ['CreateRoute', 'ReplaceRoute', 'AssociateRouteTable', 'ReplaceRouteTableAssociation'],
   resourceIds: (detail) =>

@@ -2,6 +2,7 @@ import { defineRemediation } from '../../shared/remediation.js';
 import { applyRouteStep } from './apply.js';
 import { stripInternetRoutesCloudTrail } from './cloudtrail.js';
 import { describeRouteTable } from './describe.js';
+import { stripInternetRoutesIam } from './permissions.js';
 import {
   planStripInternetRoutes,
   type RouteStep,
@@ -11,6 +12,7 @@ import {
   StripInternetRoutesSettingsSchema,
   undoRouteStep,
 } from './plan.js';
+import { routeTableKind } from './resource-kind.js';
 
 /**
  * strip-internet-routes: deletes the routes of a private route table that lead to an internet
@@ -26,14 +28,21 @@ export const stripInternetRoutes = defineRemediation<RouteTableState, StripInter
     id: 'strip-internet-routes',
     cloudTrail: stripInternetRoutesCloudTrail,
     title: 'Delete routes to internet, NAT and egress-only internet gateways from private route tables',
-    resourceType: 'AWS::EC2::RouteTable',
-    ruleIdentifiers: ['AIRLOCK_PRIVATE_ROUTE_TABLE_NO_INTERNET_ROUTE'],
-    configRuleNames: ['airlock-private-route-tables-no-internet-route'],
-    services: ['ec2'],
-    permissions: {
-      read: ['ec2:DescribeRouteTables'],
-      write: ['ec2:DeleteRoute', 'ec2:CreateRoute'],
+    resourceKind: routeTableKind,
+    configRules: {
+      // no managed rule covers NAT routes: our evaluator decides with this remediation's plan
+      custom: [
+        {
+          identifier: 'AIRLOCK_PRIVATE_ROUTE_TABLE_NO_INTERNET_ROUTE',
+          name: 'airlock-private-route-tables-no-internet-route',
+          evaluator: 'evaluate-route-tables',
+          periodic: 'TwentyFour_Hours',
+          configurationChange: true,
+        },
+      ],
     },
+    services: ['ec2'],
+    iam: stripInternetRoutesIam,
     settingsSchema: StripInternetRoutesSettingsSchema,
     alreadyDoneErrors: ['InvalidRoute.NotFound', 'RouteAlreadyExists', 'InvalidRouteTableID.NotFound'],
     describe: describeRouteTable,

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GONE } from '../../shared/remediation.js';
 import { loadPlacebo, loadRealWorld } from '../../test/helpers/fixtures.js';
+import { anySettings, anyTable, destKey, LOCAL, TABLE, table } from './fixtures.js';
 import { stripInternetRoutes } from './index.js';
 import {
   findInternetRoutes,
@@ -17,25 +18,7 @@ import {
 } from './plan.js';
 
 const DEFAULTS: StripInternetRoutesSettings = StripInternetRoutesSettingsSchema.parse({});
-const TABLE = 'rtb-0123456789abcdef0';
 const FOLDER = 'api/ec2/describe-route-tables';
-
-const table = (routes: Route[], extra: Partial<RouteTable> = {}): RouteTableState => ({
-  RouteTableId: TABLE,
-  VpcId: 'vpc-0123456789abcdef0',
-  Routes: routes,
-  Associations: [],
-  Tags: [],
-  ...extra,
-});
-const LOCAL: Route = {
-  DestinationCidrBlock: '10.0.0.0/16',
-  GatewayId: 'local',
-  Origin: 'CreateRouteTable',
-  State: 'active',
-};
-
-const destKey = (r: Route) => JSON.stringify(routeDestination(r));
 
 /** A pure model of EC2 route tables: what the table holds after a step (errors as EC2 names them). */
 function applyStep(s: RouteTableState, step: RouteStep): RouteTableState {
@@ -400,59 +383,6 @@ describe('Function: planStripInternetRoutes', () => {
   });
 
   describe('properties', () => {
-    const hex = fc.stringMatching(/^[0-9a-f]{17}$/);
-    const v4 = fc
-      .tuple(
-        fc.integer({ min: 0, max: 255 }),
-        fc.integer({ min: 0, max: 255 }),
-        fc.integer({ min: 0, max: 32 }),
-      )
-      .map(([a, b, p]) => `${a}.${b}.0.0/${Math.min(p, 16)}`);
-    const v6 = fc.constantFrom('::/0', '2600::/16', '64:ff9b::/96', '2001:db8::/32');
-    const pl = hex.map((h) => `pl-${h}`);
-    const destination = fc.oneof(
-      v4.map((d) => ({ DestinationCidrBlock: d })),
-      v6.map((d) => ({ DestinationIpv6CidrBlock: d })),
-      pl.map((d) => ({ DestinationPrefixListId: d })),
-    );
-    const target = fc.oneof(
-      hex.map((h) => ({ GatewayId: `igw-${h}` })),
-      hex.map((h) => ({ NatGatewayId: `nat-${h}` })),
-      hex.map((h) => ({ EgressOnlyInternetGatewayId: `eigw-${h}` })),
-      hex.map((h) => ({ GatewayId: `vpce-${h}` })),
-      hex.map((h) => ({ VpcPeeringConnectionId: `pcx-${h}` })),
-      hex.map((h) => ({ TransitGatewayId: `tgw-${h}` })),
-      hex.map((h) => ({ NetworkInterfaceId: `eni-${h}` })),
-      hex.map((h) => ({ GatewayId: `vgw-${h}` })),
-    );
-    const route = fc.record({ destination, target, state: fc.constantFrom('active', 'blackhole') }).map(
-      ({ destination: d, target: t, state }) =>
-        ({
-          ...d,
-          ...t,
-          Origin:
-            'GatewayId' in t && t.GatewayId.startsWith('vgw-') ? 'EnableVgwRoutePropagation' : 'CreateRoute',
-          State: state,
-        }) as Route,
-    );
-    const anyTable = fc
-      .record({ routes: fc.array(route, { maxLength: 10 }), tagged: fc.boolean() })
-      .map(({ routes, tagged }) => {
-        const unique = new Map<string, Route>();
-        for (const r of routes)
-          if (!unique.has(destKey(r)) && destKey(r) !== destKey(LOCAL)) unique.set(destKey(r), r);
-        return table(
-          [LOCAL, ...unique.values()],
-          tagged ? { Tags: [{ Key: 'airlock:tier', Value: 'public' }] } : {},
-        );
-      });
-    const anySettings = fc.record({
-      publicRouteTableIds: fc.constantFrom<string[][]>([], [TABLE], ['rtb-0fedcba9876543210']),
-      publicRouteTableTag: fc.constantFrom<StripInternetRoutesSettings['publicRouteTableTag']>(undefined, {
-        key: 'airlock:tier',
-        value: 'public',
-      }),
-    });
     const isPublic = (t: RouteTableState, s: StripInternetRoutesSettings) =>
       s.publicRouteTableIds.includes(TABLE) ||
       (s.publicRouteTableTag !== undefined && (t.Tags ?? []).some((x) => x.Key === 'airlock:tier'));
@@ -496,13 +426,16 @@ describe('Function: planStripInternetRoutes', () => {
       );
     });
 
-    it('undoes any plan back to the original routes, with declared write actions only', () => {
+    it('undoes any plan back to the original routes, with declared write and undo actions only', () => {
       fc.assert(
         fc.property(anyTable, anySettings, (t, settings) => {
           const plan = planStripInternetRoutes(t, settings);
           if (plan.kind !== 'steps') return;
-          for (const step of [...plan.steps, ...plan.steps.flatMap(undoRouteStep)]) {
-            expect(stripInternetRoutes.permissions.write).toContain(step.action);
+          for (const step of plan.steps) {
+            expect(stripInternetRoutes.permissionsFor(settings).write).toContain(step.action);
+          }
+          for (const step of plan.steps.flatMap(undoRouteStep)) {
+            expect(stripInternetRoutes.undoPermissions).toContain(step.action);
           }
           const undone = applyPlan(
             applyPlan(t, plan.steps),

@@ -8,15 +8,14 @@ import * as z from 'zod/mini';
 import type { Gone, Plan, Step } from '../../shared/remediation.js';
 import { GONE } from '../../shared/remediation.js';
 import '../../shared/zod.js';
+import { routeTableKind } from './resource-kind.js';
 
 /** The route table as DescribeRouteTables returns it: routes, associations, tags, VPC. */
 export type RouteTableState = RouteTable;
 
 const RouteTableIdSchema = z
   .string()
-  .check(
-    z.regex(/^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'must be a route table id (rtb- and 8 or 17 hex digits)'),
-  );
+  .check(z.regex(new RegExp(routeTableKind.pattern), `must be ${routeTableKind.words}`));
 
 export const StripInternetRoutesSettingsSchema = z.strictObject({
   /** Route tables of the public tier: their internet routes are legitimate and never touched. */

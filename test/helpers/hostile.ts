@@ -114,17 +114,10 @@ export function realEvents(): unknown[] {
 
 /** A valid event for every remediation (the base of mutations). */
 export function validEvents(): unknown[] {
-  const ids: Record<string, string> = {
-    'AWS::EC2::SecurityGroup': 'sg-0123456789abcdef0',
-    'AWS::S3::Bucket': 'airlock-fuzz-bucket',
-    'AWS::EKS::Cluster': 'payments',
-    'AWS::EC2::RouteTable': 'rtb-0123456789abcdef0',
-    'AWS::EC2::TransitGatewayRouteTable': 'tgw-rtb-0123456789abcdef0',
-  };
   return REMEDIATIONS.map((r) =>
     complianceEvent({
       resourceType: r.resourceType,
-      resourceId: ids[r.resourceType] ?? 'x',
+      resourceId: r.resourceKind.example,
       rule: r.configRuleNames[0] ?? 'rule',
     }),
   );

@@ -3,15 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REMEDIATIONS } from '../../functions/registry.js';
-import {
-  functionNameOf,
-  INVOKE_STEP,
-  PARAMETER_PATTERNS,
-  RESOURCE_ID_PATTERNS,
-  renderDocument,
-} from '../../infra/ssm-document.js';
+import { functionNameOf, INVOKE_STEP, PARAMETER_PATTERNS, renderDocument } from '../../infra/ssm-document.js';
 import { parseComplianceEvent } from '../../shared/event.js';
 import { validateResourceId } from '../../shared/resource-id.js';
+import { hostileIds } from '../helpers/resource-ids.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'ssm-documents');
 const HEADER = [/^# name: airlock-[a-z0-9-]+ \(ssm-documents\/[a-z0-9-]+\.yaml\)$/, /^# what it does: .+/];
@@ -46,35 +41,11 @@ function substitute(template: string, values: Record<string, string>): string {
   });
 }
 
-/** Strings each pattern must accept and reject (the reject lists hold JSON-breaking input). */
+/**
+ * Strings each parameter pattern must accept and reject (the reject lists hold JSON-breaking input).
+ * `ResourceId` is each remediation's resource kind: its example, and hostile strings around it.
+ */
 const CASES: Record<string, { accept: string[]; reject: string[] }> = {
-  'AWS::EC2::SecurityGroup': {
-    accept: ['sg-0123456789abcdef0', 'sg-12345678'],
-    reject: [
-      'sg-0123456789ABCDEF0',
-      'sg-123',
-      'rtb-12345678',
-      'sg-12345678"}',
-      ' sg-12345678',
-      'sg-12345678\n',
-    ],
-  },
-  'AWS::S3::Bucket': {
-    accept: ['payments-exports', 'logs.example.com', 'abc'],
-    reject: ['Payments', 'ab', 'a'.repeat(64), '-bucket', 'bucket-', 'my bucket', 'b"},"x":"', 'b\\u0022'],
-  },
-  'AWS::EKS::Cluster': {
-    accept: ['platform-prod', 'Cluster_1', 'a'],
-    reject: ['-cluster', 'a'.repeat(101), 'c"d', 'c d', 'c{{x}}'],
-  },
-  'AWS::EC2::RouteTable': {
-    accept: ['rtb-0123456789abcdef0', 'rtb-12345678'],
-    reject: ['rtb-123', 'tgw-rtb-12345678', 'rtb-12345678"', 'rtb-g2345678'],
-  },
-  'AWS::EC2::TransitGatewayRouteTable': {
-    accept: ['tgw-rtb-0123456789abcdef0', 'tgw-rtb-12345678'],
-    reject: ['rtb-12345678', 'tgw-rtb-1234', 'tgw-rtb-12345678\\', 'tgw-12345678'],
-  },
   AccountId: {
     accept: ['111122223333', '000000000000'],
     reject: ['11112222333', '1111222233334', 'abcdefghijkl', '111122223333"', ''],
@@ -208,11 +179,11 @@ describe('Function: SSM Automation documents', () => {
     for (const remediation of REMEDIATIONS) {
       // Prepare
       const doc = load(remediation.id);
+      const example = remediation.resourceKind.example;
       const cases: Record<string, { accept: string[]; reject: string[] }> = {
         ...CASES,
-        ResourceId: CASES[remediation.resourceType]!,
+        ResourceId: { accept: [example], reject: hostileIds(example) },
       };
-      expect(cases.ResourceId).toBeDefined();
 
       for (const [name, p] of Object.entries(doc.parameters)) {
         const pattern = new RegExp(p.allowedPattern!);
@@ -233,14 +204,17 @@ describe('Function: SSM Automation documents', () => {
     }
   });
 
-  it('admits only resource ids the functions accept too', () => {
-    for (const [resourceType, pattern] of Object.entries(RESOURCE_ID_PATTERNS)) {
+  it("takes ResourceId's pattern from the remediation's resource kind, which the functions check again", () => {
+    for (const remediation of REMEDIATIONS) {
       // Act
-      const accepted = CASES[resourceType]!.accept.filter((v) => new RegExp(pattern).test(v));
+      const pattern = load(remediation.id).parameters.ResourceId?.allowedPattern;
 
       // Assess
-      for (const id of accepted)
-        expect({ id, problem: validateResourceId(resourceType, id) }).toEqual({ id, problem: undefined });
+      expect({ id: remediation.id, pattern }).toEqual({
+        id: remediation.id,
+        pattern: remediation.resourceKind.pattern,
+      });
+      expect(validateResourceId(remediation.resourceType, remediation.resourceKind.example)).toBeUndefined();
     }
     expect(Object.keys(PARAMETER_PATTERNS).sort()).toEqual([
       'AccountId',
@@ -254,7 +228,7 @@ describe('Function: SSM Automation documents', () => {
     for (const remediation of REMEDIATIONS) {
       // Prepare
       const doc = load(remediation.id);
-      const resourceId = CASES[remediation.resourceType]!.accept[0]!;
+      const resourceId = remediation.resourceKind.example;
       const values = {
         ResourceId: resourceId,
         AccountId: '111122223333',
