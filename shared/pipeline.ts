@@ -55,22 +55,31 @@ type Admitted = { readonly subject: Subject; readonly mode: RunMode } & (
   | { readonly job: Job }
 );
 
-/** The event stages (settings, parse, guard): nothing is read from AWS but the settings. */
+/**
+ * The event stages: parse (the event alone), settings, guard (what the settings say). A malformed
+ * event, or one of a resource type the remediation does not handle, is rejected before the
+ * settings are read: its record's mode is the override's, else `dry-run` (nothing may act, as when
+ * the settings cannot be read).
+ */
 async function admitEvent(
   input: unknown,
   remediation: AnyRemediation,
   deps: PipelineDeps,
 ): Promise<Admitted> {
+  const rejected = (verdict: Verdict, mode: RunMode) => ({
+    subject: rejectedSubject(input, deps.trigger),
+    mode,
+    verdict,
+  });
+  const event = parseStage(input, remediation);
+  if (isVerdict(event)) return rejected(event, deps.modeOverride ?? 'dry-run');
   const settings = await loadSettings(deps);
   if (isVerdict(settings)) {
     return { subject: unsettledSubject(input, deps.trigger), mode: 'dry-run', verdict: settings };
   }
   const mode = modeOf(deps.modeOverride, settings, remediation);
-  const rejected = (verdict: Verdict) => ({ subject: rejectedSubject(input, deps.trigger), mode, verdict });
-  const event = parseStage(input, remediation);
-  if (isVerdict(event)) return rejected(event);
   const stop = guardEvent(event, remediation, settings);
-  if (stop?.outcome === 'REJECTED') return rejected(stop);
+  if (stop?.outcome === 'REJECTED') return rejected(stop, mode);
   const subject = eventSubject(event, settings, deps.trigger);
   if (stop) return { subject, mode, verdict: stop };
   return { subject, mode, job: createJob(remediation, event, settings, mode, deps) };
