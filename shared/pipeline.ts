@@ -2,7 +2,7 @@ import { applyStage } from './pipeline/apply.js';
 import { describeStage } from './pipeline/describe.js';
 import { guardEvent } from './pipeline/guard-event.js';
 import { guardPlan } from './pipeline/guard-plan.js';
-import { idempotencyKey } from './pipeline/idempotency-key.js';
+import { idempotencyKey } from './pipeline/idempotency.js';
 import { createJob, type Job } from './pipeline/job.js';
 import { loadSettings, modeOf } from './pipeline/load-settings.js';
 import { parseStage } from './pipeline/parse.js';
@@ -14,7 +14,7 @@ import { isVerdict, type Verdict } from './pipeline/verdict.js';
 import { verifyStage } from './pipeline/verify.js';
 import type { AnyRemediation } from './remediation.js';
 
-export { idempotencyKey } from './pipeline/idempotency-key.js';
+export { idempotencyKey } from './pipeline/idempotency.js';
 export type { IdempotencyGuard, PipelineDeps, PipelineResult } from './pipeline/pipeline-deps.js';
 export { remediationSettings } from './pipeline/remediation-settings.js';
 

@@ -14,7 +14,11 @@ export interface PipelineResult {
   readonly reason: string;
 }
 
-/** Runs `work` at most once per key; a duplicate gets the stored result. */
+/**
+ * Runs `work` at most once per key until it settles the key with a final outcome (APPLIED, NOOP:
+ * see `FINAL_OUTCOMES`); a later delivery of a settled key gets the stored result. Any other result
+ * is returned, not stored: the next delivery runs `work` again.
+ */
 export type IdempotencyGuard = (key: string, work: () => Promise<PipelineResult>) => Promise<PipelineResult>;
 
 /** Everything the pipeline needs, injected: nothing module-level, nothing read from env here. */
