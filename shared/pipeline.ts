@@ -45,7 +45,8 @@ export async function runPipeline(
     const verdict = 'job' in admitted ? await remediate(admitted.job, deps) : admitted.verdict;
     return recordStage(run, admitted.subject, admitted.mode, verdict, deps);
   };
-  if (!('job' in admitted) || !deps.idempotency) return handle();
+  // a plan writes nothing: no idempotency item, and so never a stored answer (nor a breaker count)
+  if (!('job' in admitted) || admitted.mode === 'plan' || !deps.idempotency) return handle();
   return deps.idempotency(idempotencyKey(admitted.job.event), handle);
 }
 

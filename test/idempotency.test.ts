@@ -1,10 +1,22 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT, DEMO_REGION, DEMO_SETTINGS, demoState } from '../cli/demo/scenario.js';
-import { SIM_TABLE } from '../cli/replay/sim-target.js';
+import {
+  DEMO_ACCOUNT,
+  DEMO_REGION,
+  DEMO_SETTINGS,
+  DEMO_VIOLATIONS,
+  demoState,
+} from '../cli/demo/scenario.js';
+import { sampleEvent } from '../cli/events/sample.js';
+import { type ReplayMode, replayEvents } from '../cli/replay/replay.js';
+import { SIM_TABLE, simTarget } from '../cli/replay/sim-target.js';
 import { SimulatedCloud } from '../cli/sim/index.js';
+import { findRemediation } from '../functions/registry.js';
 import { revokeOpenSsh } from '../functions/revoke-open-ssh/index.js';
 import type { AuditRecord } from '../shared/audit-record.js';
 import { createHandler } from '../shared/handler.js';
@@ -149,5 +161,77 @@ describe('Function: runPipeline idempotency stores final outcomes only (simulate
     expect(again).toEqual(first);
     expect(records).toHaveLength(1);
     expect(Object.keys(sim.calls()).filter((k) => k.startsWith('ec2:'))).toEqual([]);
+  });
+});
+
+describe('Function: runPipeline in plan mode (airlock replay --mode plan)', () => {
+  /** The demo's account as a state file (with airlock's table), and one event per violation. */
+  async function harness() {
+    const file = join(mkdtempSync(join(tmpdir(), 'airlock-plan-')), 'account.json');
+    writeFileSync(file, JSON.stringify(demoState()));
+    const target = await simTarget(file);
+    const events = DEMO_VIOLATIONS.map((v, i) => ({
+      origin: `event ${i + 1}`,
+      event: sampleEvent(findRemediation(v.remediation)!, {
+        resourceId: v.resourceId,
+        account: DEMO_ACCOUNT,
+        region: DEMO_REGION,
+        compliance: 'NON_COMPLIANT',
+      }),
+    }));
+    const replay = (mode: ReplayMode) =>
+      replayEvents(events, {
+        mode,
+        clients: target.clients,
+        settings: mergeSettings(target.settings, DEMO_SETTINGS),
+        concurrency: 2,
+        homeRegion: DEMO_REGION,
+      });
+    const dynamoCalls = () => Object.keys(target.sim.calls()).filter((k) => k.startsWith('dynamodb:'));
+    return { target, replay, dynamoCalls };
+  }
+
+  it('neither stores nor counts: no DynamoDB call, and the same events planned twice are planned twice', async () => {
+    // Prepare
+    const { target, replay, dynamoCalls } = await harness();
+
+    // Act
+    const first = await replay('plan');
+    const second = await replay('plan');
+    const calls = dynamoCalls();
+    const breakers = await target.sim.snapshot();
+    await target.close(false);
+
+    // Assess
+    expect([...first, ...second].map((r) => r.outcome)).toEqual(
+      Array(DEMO_VIOLATIONS.length * 2).fill('PLANNED'),
+    );
+    expect([...first, ...second].some((r) => r.duplicate)).toBe(false);
+    expect(new Set([...first, ...second].map((r) => r.recordId)).size).toBe(DEMO_VIOLATIONS.length * 2);
+    expect(calls).toEqual([]);
+    expect(breakers.accounts[DEMO_ACCOUNT]!.regions[DEMO_REGION]!.dynamodbTables[SIM_TABLE]!.items).toEqual(
+      [],
+    );
+  });
+
+  it('reads the live state rather than answering from a stored result after an apply', async () => {
+    // Prepare: the same events applied first (APPLIED results stored)
+    const { target, replay, dynamoCalls } = await harness();
+    const applied = await replay('apply');
+    target.sim.resetCalls();
+
+    // Act
+    const planned = await replay('plan');
+    const calls = target.sim.calls();
+    const dynamo = dynamoCalls();
+    await target.close(false);
+
+    // Assess: each event read again and found compliant, a record of its own, no DynamoDB call
+    expect(applied.map((r) => r.outcome)).toEqual(Array(DEMO_VIOLATIONS.length).fill('APPLIED'));
+    expect(planned.map((r) => r.outcome)).toEqual(Array(DEMO_VIOLATIONS.length).fill('NOOP'));
+    expect(planned.some((r) => r.duplicate)).toBe(false);
+    for (const [i, r] of planned.entries()) expect(r.recordId).not.toBe(applied[i]!.recordId);
+    expect(calls['ec2:DescribeSecurityGroupRules']).toBeGreaterThan(0);
+    expect(dynamo).toEqual([]);
   });
 });

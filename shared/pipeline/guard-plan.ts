@@ -25,6 +25,7 @@ export interface PlanGuards {
 export async function guardPlan(job: Job, planned: Planned, guards: PlanGuards): Promise<Findings | Verdict> {
   const exempted = await checkExemption(job, planned, guards.exemptions);
   if (isVerdict(exempted)) return exempted;
+  // plan and dry-run end here, before the breaker: what is not written is not counted
   if (job.mode !== 'enforce') {
     return endWith(
       exempted,
