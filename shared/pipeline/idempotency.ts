@@ -26,6 +26,11 @@ export function idempotencyKey(e: ParsedEvent): string {
  * keep the violation open up to a week past the expiry, until the key's time to live). FAILED and
  * REJECTED are never stored either (FAILED throws, so it is retried; REJECTED ends before
  * idempotency).
+ *
+ * @example
+ * ```ts
+ * FINAL_OUTCOMES.has('PLANNED'); // false: planned again once enforce is on
+ * ```
  */
 export const FINAL_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['APPLIED', 'NOOP']);
 

@@ -35,7 +35,14 @@ export function rejectedSubject(input: unknown, trigger: Trigger | undefined): S
   };
 }
 
-/** An event handled without settings (they could not be read): its summary, without where. */
+/**
+ * An event handled without settings (they could not be read): its summary, without where.
+ *
+ * @example
+ * ```ts
+ * unsettledSubject(event, undefined).where; // {}
+ * ```
+ */
 export function unsettledSubject(input: unknown, trigger: Trigger | undefined): Subject {
   return { ...rejectedSubject(input, trigger ?? 'config'), where: {} };
 }

@@ -8,7 +8,14 @@ export interface Findings {
   readonly before?: unknown;
 }
 
-/** Nothing found yet (the event stages read nothing). */
+/**
+ * Nothing found yet (the event stages read nothing).
+ *
+ * @example
+ * ```ts
+ * endWith(NOTHING_FOUND, 'NOOP', 'evaluation is COMPLIANT: nothing to remediate');
+ * ```
+ */
 export const NOTHING_FOUND: Findings = { notes: [] };
 
 /**
@@ -25,7 +32,15 @@ export interface Verdict extends Findings {
   readonly failure?: { readonly cause: unknown };
 }
 
-/** True when a stage ended the pipeline rather than handing data on. */
+/**
+ * True when a stage ended the pipeline rather than handing data on.
+ *
+ * @example
+ * ```ts
+ * const described = await describeStage(job);
+ * if (isVerdict(described)) return described; // NOOP, FAILED...
+ * ```
+ */
 export function isVerdict(value: unknown): value is Verdict {
   return typeof value === 'object' && value !== null && 'outcome' in value && 'reason' in value;
 }
@@ -91,12 +106,26 @@ export function rejectWith(error: unknown): Verdict {
   return endWith(NOTHING_FOUND, 'REJECTED', reason);
 }
 
-/** The findings with more notes. */
+/**
+ * The findings with more notes (the same findings when there are none).
+ *
+ * @example
+ * ```ts
+ * withNotes({ notes: ['a'] }, ['b']).notes; // ['a', 'b']
+ * ```
+ */
 export function withNotes(findings: Findings, notes: readonly string[]): Findings {
   return notes.length ? { ...findings, notes: [...findings.notes, ...notes] } : findings;
 }
 
-/** The steps as recorded when none of them ran. */
+/**
+ * The steps as recorded when none of them ran.
+ *
+ * @example
+ * ```ts
+ * notRun(planned.recorded)[0].result; // 'not-run'
+ * ```
+ */
 export function notRun(steps: readonly AuditStep[]): AuditStep[] {
   return steps.map((step) => ({ ...step, result: 'not-run' as const }));
 }
