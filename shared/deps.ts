@@ -1,5 +1,3 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,8 +11,9 @@ import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
 import { type ClientFactory, createClientFactory } from './clients.js';
 import { SettingsError } from './errors.js';
 import type { ExemptionSource } from './exemptions.js';
+import { type DynamoIdempotency, dynamoIdempotency } from './idempotency.js';
 import { memberCredentials, partitionOf } from './member-roles.js';
-import type { IdempotencyGuard, PipelineDeps, PipelineResult } from './pipeline.js';
+import type { PipelineDeps } from './pipeline.js';
 import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
 import { settingsLoader } from './settings-loader.js';
 
@@ -117,27 +116,16 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
   sinks.push(...(options.extraSinks ?? []));
 
   const limits = () => staticSettings.blastRadius;
-  let idempotency: IdempotencyGuard | undefined;
-  let config: IdempotencyConfig | undefined;
+  let idempotency: DynamoIdempotency | undefined;
   let breaker: Breaker;
   if (staticSettings.table) {
     const db = clients.get(DynamoDBClient, home);
-    config = new IdempotencyConfig({
-      eventKeyJmesPath: 'key',
+    idempotency = dynamoIdempotency(db, {
+      table: staticSettings.table,
       expiresAfterSeconds: staticSettings.idempotencyTtlSeconds,
+      keyPrefix: `airlock#${serviceName}`,
+      logger,
     });
-    const guarded = makeIdempotent(
-      async (_key: { key: string }, work: () => Promise<PipelineResult>): Promise<PipelineResult> => work(),
-      {
-        persistenceStore: new DynamoDBPersistenceLayer({
-          tableName: staticSettings.table,
-          awsSdkV3Client: db,
-        }),
-        config,
-        keyPrefix: `airlock#${serviceName}`,
-      },
-    );
-    idempotency = (key, work) => guarded({ key }, work);
     breaker = options.breaker ?? dynamoBreaker(db, staticSettings.table, limits);
   } else {
     logger.warn('no idempotency table set (AIRLOCK_TABLE): duplicate events are not detected');
@@ -151,7 +139,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     sinks,
     breaker,
     ...(exemptions ? { exemptions } : {}),
-    ...(idempotency ? { idempotency } : {}),
+    ...(idempotency ? { idempotency: idempotency.guard } : {}),
     actor: options.actor ?? { type: 'function', name: env.AWS_LAMBDA_FUNCTION_NAME ?? serviceName },
     ...(options.trigger ? { trigger: options.trigger } : {}),
     ...(options.modeOverride ? { modeOverride: options.modeOverride } : {}),
@@ -159,7 +147,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     ...(options.now ? { now: options.now } : {}),
     staticSettings,
     registerContext(context) {
-      config?.registerLambdaContext(context);
+      idempotency?.registerContext(context);
     },
   };
 }

@@ -49,6 +49,18 @@ export class RemediationFailedError extends AirlockError {
   }
 }
 
+/**
+ * The idempotency guard's own signal, never seen outside it: the work's result is not final
+ * (PLANNED, EXEMPT, SUPPRESSED), so it must not be stored. Thrown out of the idempotent function,
+ * which makes Powertools delete the in-progress item instead of storing the result, and caught by
+ * the guard, which returns `result`.
+ */
+export class NonFinalResultError extends AirlockError {
+  constructor(readonly result: unknown) {
+    super('the result is not final: not stored');
+  }
+}
+
 /** The error's AWS error code (`name` on SDK v3 service exceptions), or undefined. */
 export function errorCode(error: unknown): string | undefined {
   if (error && typeof error === 'object') {

@@ -82,7 +82,8 @@ export function findExemption(
       notes.push(`exemption ${label} expired on ${e.expires}: ignored`);
       return;
     }
-    const from = e.approvedAt ? Date.parse(e.approvedAt) : now;
+    // an approval dated in the future does not shorten the exemption: it runs from now at the latest
+    const from = e.approvedAt ? Math.min(Date.parse(e.approvedAt), now) : now;
     if (expires - from > maxDays * DAY_MS) {
       notes.push(`exemption ${label} runs longer than the ${maxDays}-day maximum: ignored`);
       return;

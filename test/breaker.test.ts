@@ -197,24 +197,37 @@ describe('Function: the blast-radius breaker', () => {
 
     // the reset breaker lets the remediation write again
     sim = await SimulatedCloud.create(file, { defaultAccount: BENCH_ACCOUNT, defaultRegion: BENCH_REGION });
+    const records: AuditRecord[] = [];
     const again = createHandler(ROUTES, {
       env: {},
       clients: sim.clientFactory(),
       homeRegion: BENCH_REGION,
       settings: { ...BENCH_SETTINGS, table: SIM_TABLE, blastRadius: { maxWrites: 3, windowSeconds: 300 } },
       logger: new Logger({ serviceName: ROUTES.id, logLevel: 'SILENT' }),
+      onRecord: (r) => records.push(r),
     });
-    // a new evaluation of a suppressed table (the same delivery again gets its stored SUPPRESSED result)
+    // the same delivery of a suppressed table (a retry, the sweep): SUPPRESSED was not stored, so it
+    // is decided again; a new evaluation of another suppressed table is handled as well
     const reevaluated = complianceEvent({
       resourceType: 'AWS::EC2::RouteTable',
-      resourceId: violations[3]!.resourceId,
+      resourceId: violations[4]!.resourceId,
       rule: 'airlock-private-route-tables-no-internet-route',
       orderingTimestamp: '2026-11-20T11:00:00.000Z',
     });
+    const redelivered = await captureStdout(() => again(violations[3]!.event, CONTEXT));
     const duplicate = await captureStdout(() => again(violations[3]!.event, CONTEXT));
     const retried = await captureStdout(() => again(reevaluated, CONTEXT));
-    expect(duplicate.value.outcome).toBe('SUPPRESSED');
+    expect(redelivered.value.outcome).toBe('APPLIED');
+    expect(redelivered.value.recordId).not.toBe(first[3]!.recordId);
+    // APPLIED is final: stored, so the next delivery gets it back with no new record and no write
+    expect(duplicate.value).toEqual(redelivered.value);
     expect(retried.value.outcome).toBe('APPLIED');
+    expect(records.map((r) => [r.resource.id, r.outcome])).toEqual([
+      [violations[3]!.resourceId, 'APPLIED'],
+      [violations[4]!.resourceId, 'APPLIED'],
+    ]);
+    const deletes = sim.changes().filter((c) => c.api === 'ec2:DeleteRoute');
+    expect(deletes.map((c) => c.resourceId)).toEqual([violations[3]!.resourceId, violations[4]!.resourceId]);
   });
 
   it('refuses a reset without a scope and a bad account id', async () => {

@@ -538,6 +538,53 @@ describe('Function: runPipeline', () => {
       expect(totalCalls()).toBe(0);
     });
 
+    it('rejects a malformed event without reading the settings', async () => {
+      // Prepare: settings that cannot be read (a cold Parameter Store cache, throttled)
+      const records: AuditRecord[] = [];
+      let reads = 0;
+      const d = {
+        ...deps(records),
+        settings: async () => {
+          reads++;
+          throw new Error('ThrottlingException');
+        },
+      };
+
+      // Act
+      const result = await runPipeline({ ...sshEvent(), detail: 'NON_COMPLIANT' }, revokeOpenSsh, d);
+
+      // Assess
+      expect(result.outcome).toBe('REJECTED');
+      expect(reads).toBe(0);
+      expect(records[0]).toMatchObject({ outcome: 'REJECTED', mode: 'dry-run', steps: [], notes: [] });
+      expect(totalCalls()).toBe(0);
+    });
+
+    it('reads the settings before rejecting what they decide (a rule name they do not accept)', async () => {
+      // Prepare
+      const records: AuditRecord[] = [];
+      const base = deps(records);
+      let reads = 0;
+      const d = {
+        ...base,
+        settings: async () => {
+          reads++;
+          return base.settings();
+        },
+      };
+
+      // Act
+      const result = await runPipeline(sshEvent({ rule: 'vpc-flow-logs-enabled' }), revokeOpenSsh, d);
+
+      // Assess
+      expect(result.outcome).toBe('REJECTED');
+      expect(result.reason).toMatch(
+        /^Config rule "vpc-flow-logs-enabled" is not one that revoke-open-ssh acts on/,
+      );
+      expect(reads).toBe(1);
+      expect(records[0]?.mode).toBe('enforce');
+    });
+
     it('explains a non-Config event in words', async () => {
       const result = await runPipeline(
         loadRealWorld('events/other-eventbridge/ec2-instance-state-change__with-replay-name.json'),

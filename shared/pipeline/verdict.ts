@@ -1,0 +1,131 @@
+import type { AuditRecord, AuditStep, Outcome } from '../audit-record.js';
+import { describeError, EventRejectedError } from '../errors.js';
+
+/** What the stages found on the way, for the record: notes, and the resource as read before acting. */
+export interface Findings {
+  readonly notes: readonly string[];
+  /** Present once the resource was read (the part worth keeping). */
+  readonly before?: unknown;
+}
+
+/**
+ * Nothing found yet (the event stages read nothing).
+ *
+ * @example
+ * ```ts
+ * endWith(NOTHING_FOUND, 'NOOP', 'evaluation is COMPLIANT: nothing to remediate');
+ * ```
+ */
+export const NOTHING_FOUND: Findings = { notes: [] };
+
+/**
+ * How the pipeline ended for an event, as data: the outcome, why, the steps, and what the stages
+ * found. A stage that ends the pipeline returns one; the record is built from it once, at the end.
+ */
+export interface Verdict extends Findings {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly steps: readonly AuditStep[];
+  readonly exemption?: NonNullable<AuditRecord['exemption']>;
+  readonly verification?: NonNullable<AuditRecord['verification']>;
+  /** FAILED only: the error behind it (`cause` undefined when nothing was thrown). */
+  readonly failure?: { readonly cause: unknown };
+}
+
+/**
+ * True when a stage ended the pipeline rather than handing data on.
+ *
+ * @example
+ * ```ts
+ * const described = await describeStage(job);
+ * if (isVerdict(described)) return described; // NOOP, FAILED...
+ * ```
+ */
+export function isVerdict(value: unknown): value is Verdict {
+  return typeof value === 'object' && value !== null && 'outcome' in value && 'reason' in value;
+}
+
+/**
+ * A verdict with the findings so far.
+ *
+ * @example
+ * ```ts
+ * endWith({ notes: [] }, 'NOOP', 'the resource no longer exists');
+ * ```
+ */
+export function endWith(
+  findings: Findings,
+  outcome: Exclude<Outcome, 'FAILED'>,
+  reason: string,
+  steps: readonly AuditStep[] = [],
+  extra: Pick<Verdict, 'exemption' | 'verification'> = {},
+): Verdict {
+  return { ...findings, ...extra, outcome, reason, steps };
+}
+
+/**
+ * A FAILED verdict: the reason names the error when there is one (`could not read the resource:
+ * Throttling: slow down`). The invocation fails once its record is written, so that it is retried.
+ *
+ * @example
+ * ```ts
+ * failWith(findings, 'could not read the resource', error);
+ * ```
+ */
+export function failWith(
+  findings: Findings,
+  reason: string,
+  cause: unknown,
+  steps: readonly AuditStep[] = [],
+  extra: Pick<Verdict, 'verification'> = {},
+): Verdict {
+  const described = cause === undefined ? undefined : describeError(cause);
+  return {
+    ...findings,
+    ...extra,
+    outcome: 'FAILED',
+    reason: described ? `${reason}: ${described.name}: ${described.message}` : reason,
+    steps,
+    failure: { cause },
+  };
+}
+
+/**
+ * A REJECTED verdict for an event that cannot be acted upon (no finding: nothing was read).
+ *
+ * @example
+ * ```ts
+ * rejectWith(new EventRejectedError('event is not valid JSON')).reason; // 'event is not valid JSON'
+ * ```
+ */
+export function rejectWith(error: unknown): Verdict {
+  const reason =
+    error instanceof EventRejectedError
+      ? error.message
+      : `event could not be read: ${describeError(error).message}`;
+  return endWith(NOTHING_FOUND, 'REJECTED', reason);
+}
+
+/**
+ * The findings with more notes (the same findings when there are none).
+ *
+ * @example
+ * ```ts
+ * withNotes({ notes: ['a'] }, ['b']).notes; // ['a', 'b']
+ * ```
+ */
+export function withNotes(findings: Findings, notes: readonly string[]): Findings {
+  return notes.length ? { ...findings, notes: [...findings.notes, ...notes] } : findings;
+}
+
+/**
+ * The steps as recorded when none of them ran.
+ *
+ * @example
+ * ```ts
+ * notRun(planned.recorded)[0].result; // 'not-run'
+ * ```
+ */
+export function notRun(steps: readonly AuditStep[]): AuditStep[] {
+  return steps.map((step) => ({ ...step, result: 'not-run' as const }));
+}
