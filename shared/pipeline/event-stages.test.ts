@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiCall, ParsedEvent } from '../event.js';
 import type { AnyRemediation } from '../remediation.js';
+import { defineResourceKind } from '../resource-kind.js';
 import { parseSettings } from '../settings.js';
 import { guardEvent } from './guard-event.js';
 import { parseStage } from './parse.js';
@@ -9,10 +10,19 @@ import { isVerdict } from './verdict.js';
 
 const GROUP = 'sg-0123456789abcdef0';
 
+/** The security-group kind, as revoke-open-ssh defines it. */
+const securityGroups = defineResourceKind({
+  type: 'AWS::EC2::SecurityGroup',
+  pattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$',
+  words: 'a security group id (sg- and 8 or 17 hex digits)',
+  example: GROUP,
+});
+
 /** The descriptor facts the event stages read; nothing here is ever called. */
 const remediation = {
   id: 'revoke-open-ssh',
-  resourceType: 'AWS::EC2::SecurityGroup',
+  resourceType: securityGroups.type,
+  resourceKind: securityGroups,
   configRuleNames: ['restricted-ssh'],
 } as unknown as AnyRemediation;
 

@@ -2,7 +2,7 @@ import { isOwnPrincipal } from '../cloudtrail.js';
 import { EventRejectedError } from '../errors.js';
 import type { ApiCall, ParsedEvent } from '../event.js';
 import type { AnyRemediation } from '../remediation.js';
-import { validateResourceId } from '../resource-id.js';
+import { checkResourceId } from '../resource-kind.js';
 import type { Settings } from '../settings.js';
 import { allowed } from '../settings.js';
 import { endWith, NOTHING_FOUND, rejectWith, type Verdict } from './verdict.js';
@@ -53,7 +53,7 @@ function checkEvent(
   if (!event.apiCall && !ruleAccepted(patterns, event.rule)) {
     return `Config rule ${JSON.stringify(event.rule)} is not one that ${remediation.id} acts on (${patterns.join(', ')})`;
   }
-  const problem = ignored ? undefined : validateResourceId(event.resourceType, event.resourceId);
+  const problem = ignored ? undefined : checkResourceId(remediation.resourceKind, event.resourceId);
   if (problem) return `resourceId ${JSON.stringify(event.resourceId.slice(0, 100))} ${problem}`;
   if (!allowed(settings.allowedAccounts, event.account)) {
     return `account ${event.account} is not in this deployment's allowlist`;

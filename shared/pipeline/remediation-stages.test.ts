@@ -5,6 +5,7 @@ import { memoryBreaker } from '../breaker.js';
 import type { ClientFactory } from '../clients.js';
 import type { ParsedEvent } from '../event.js';
 import { defineRemediation, GONE, type Step } from '../remediation.js';
+import { defineResourceKind } from '../resource-kind.js';
 import { parseSettings } from '../settings.js';
 import { type Applied, applyStage } from './apply.js';
 import { type Described, describeStage } from './describe.js';
@@ -16,6 +17,13 @@ import { type Findings, isVerdict, type Verdict } from './verdict.js';
 import { verifyStage } from './verify.js';
 
 const GROUP = 'sg-0123456789abcdef0';
+/** A resource kind of the test's own: groups of doors, with security-group-like ids. */
+const DOOR_GROUP = defineResourceKind({
+  type: 'Airlock::Test::DoorGroup',
+  pattern: '^sg-[0-9a-f]{17}$',
+  words: 'a door group id (sg- and 17 hex digits)',
+  example: GROUP,
+});
 const T0 = Date.parse('2026-11-30T10:00:00.000Z');
 
 type DoorStep = Step<{ GroupId: string; Door: string }>;
@@ -38,11 +46,24 @@ function doors(open: string[], busy = false) {
   const remediation = defineRemediation<DoorState, { keepOpen: string[] }, DoorStep>({
     id: 'close-doors',
     title: 'Close doors',
-    resourceType: 'AWS::EC2::SecurityGroup',
-    ruleIdentifiers: ['DOORS_CLOSED'],
-    configRuleNames: ['doors-closed'],
+    resourceKind: DOOR_GROUP,
+    configRules: {
+      managed: [
+        {
+          identifier: 'DOORS_CLOSED',
+          defaultName: 'doors-closed',
+          resourceTypes: [DOOR_GROUP.type],
+          trigger: 'change',
+        },
+      ],
+    },
     services: ['ec2'],
-    permissions: { read: ['ec2:DescribeDoors'], write: ['ec2:CloseDoor'] },
+    iam: {
+      read: ['ec2:DescribeDoors'],
+      write: ['ec2:CloseDoor'],
+      undo: ['ec2:OpenDoor'],
+      resources: { 'ec2:DescribeDoors': '*', 'ec2:CloseDoor': '*', 'ec2:OpenDoor': '*' },
+    },
     settingsSchema: z.strictObject({ keepOpen: z._default(z.array(z.string()), []) }),
     alreadyDoneErrors: ['Door.NotFound'],
     retryLaterErrors: ['Door.Busy'],
@@ -92,7 +113,7 @@ const event: ParsedEvent = {
   account: '111122223333',
   region: 'eu-west-2',
   rule: 'doors-closed',
-  resourceType: 'AWS::EC2::SecurityGroup',
+  resourceType: DOOR_GROUP.type,
   resourceId: GROUP,
   complianceType: 'NON_COMPLIANT',
   evaluationTime: '2026-11-30T10:00:00.000Z',
