@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -9,6 +7,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ALARM_PERIOD, alarmOn } from './alarms.js';
 import type { Grants } from './grants.js';
 import { acknowledge } from './nag.js';
 import { RUNTIME_ACTIONS } from './permissions.js';
@@ -87,9 +86,6 @@ export class AirlockFunction extends Construct {
       throw new Error(`no bundle at ${bundle}/index.mjs: run npm run build first`);
     }
     const logGroupName = `/aws/lambda/${this.functionName}`;
-    const arn = (service: string, resource: string) =>
-      `arn:${s.partition}:${service}:${s.region}:${s.account}:${resource}`;
-
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName,
       retention: s.logRetention,
@@ -97,31 +93,7 @@ export class AirlockFunction extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    props.grants
-      .add(
-        RUNTIME_ACTIONS.logs,
-        [arn('logs', `log-group:${logGroupName}:log-stream:*`)],
-        'the function writes its own log streams, named by Lambda at run time',
-      )
-      .add(
-        ['ec2:CreateNetworkInterface'],
-        [
-          arn('ec2', 'network-interface/*'),
-          ...s.subnetIds.map((id) => arn('ec2', `subnet/${id}`)),
-          arn('ec2', `security-group/${s.securityGroup.securityGroupId}`),
-        ],
-        'Lambda creates the VPC network interfaces with the function role; their ids do not exist before',
-      )
-      .add(
-        ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        [arn('ec2', 'network-interface/*')],
-        'Lambda creates the VPC network interfaces with the function role; their ids do not exist before',
-      )
-      .add(
-        ['ec2:DescribeNetworkInterfaces'],
-        ['*'],
-        'ec2:DescribeNetworkInterfaces supports no resource-level permission',
-      );
+    addRuntimeGrants(props.grants, s, logGroupName);
 
     this.role = new Role(this, 'Role', {
       roleName: this.functionName,
@@ -168,26 +140,19 @@ export class AirlockFunction extends Construct {
       onFailure: { bind: () => ({ destination: s.deadLetterQueueArn }) },
     });
 
-    const alarm = (id: string, metric: ReturnType<LambdaFunction['metricErrors']>, what: string) =>
-      new Alarm(this, id, {
-        alarmName: `${this.functionName}-${id.toLowerCase()}`,
-        alarmDescription: `${this.functionName}: ${what}`,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(new SnsAction(s.alarmTopic));
-    alarm(
-      'Errors',
-      this.fn.metricErrors({ period: Duration.minutes(5) }),
-      'invocations failed (retried, then dead-lettered)',
-    );
-    alarm(
-      'Throttles',
-      this.fn.metricThrottles({ period: Duration.minutes(5) }),
-      'invocations throttled (reserved concurrency reached)',
-    );
+    const metric = { period: ALARM_PERIOD };
+    alarmOn(this, 'Errors', {
+      name: `${this.functionName}-errors`,
+      description: `${this.functionName}: invocations failed (retried, then dead-lettered)`,
+      metric: this.fn.metricErrors(metric),
+      topic: s.alarmTopic,
+    });
+    alarmOn(this, 'Throttles', {
+      name: `${this.functionName}-throttles`,
+      description: `${this.functionName}: invocations throttled (reserved concurrency reached)`,
+      metric: this.fn.metricThrottles(metric),
+      topic: s.alarmTopic,
+    });
 
     this.suppressWildcards();
     acknowledge(this.fn, [
@@ -214,4 +179,37 @@ export class AirlockFunction extends Construct {
       })),
     );
   }
+}
+
+/** What every function in the VPC needs to run at all: its own log streams and its network interfaces. */
+function addRuntimeGrants(grants: Grants, s: Shared, logGroupName: string): void {
+  const arn = (service: string, resource: string) =>
+    `arn:${s.partition}:${service}:${s.region}:${s.account}:${resource}`;
+  const eni =
+    'Lambda creates the VPC network interfaces with the function role; their ids do not exist before';
+  grants
+    .add(
+      RUNTIME_ACTIONS.logs,
+      [arn('logs', `log-group:${logGroupName}:log-stream:*`)],
+      'the function writes its own log streams, named by Lambda at run time',
+    )
+    .add(
+      ['ec2:CreateNetworkInterface'],
+      [
+        arn('ec2', 'network-interface/*'),
+        ...s.subnetIds.map((id) => arn('ec2', `subnet/${id}`)),
+        arn('ec2', `security-group/${s.securityGroup.securityGroupId}`),
+      ],
+      eni,
+    )
+    .add(
+      ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      [arn('ec2', 'network-interface/*')],
+      eni,
+    )
+    .add(
+      ['ec2:DescribeNetworkInterfaces'],
+      ['*'],
+      'ec2:DescribeNetworkInterfaces supports no resource-level permission',
+    );
 }

@@ -3,10 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
 import { parseSettings, settingsFromEnv } from '../shared/settings.js';
+import { type Synthesized, synthesize } from '../test/helpers/synth-fixture.js';
 import { MemberStack, memberActions } from './member-stack.js';
 import { nagPacks } from './nag.js';
 import { REMEDIATION_FIXED_ACTIONS } from './permissions.js';
-import { type Synthesized, synthesize } from './synth-fixture.js';
 
 const ORG = 'o-a1b2c3d4e5';
 const EXTERNAL_ID = 'airlock-o-a1b2c3d4e5';

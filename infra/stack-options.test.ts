@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Synthesized, synthesize } from './synth-fixture.js';
+import { type Synthesized, synthesize } from '../test/helpers/synth-fixture.js';
 
 // One synthesis with the options a platform sets: endpoints it already has, the prefix lists of its
 // gateway endpoints, enforce mode, automatic remediation.
@@ -26,9 +26,7 @@ describe('Function: AirlockStack (platform options)', () => {
 
   it('lets the functions reach the S3 and DynamoDB gateway endpoints over HTTPS, and nothing else outside the VPC', () => {
     // Prepare
-    const group = s.stack.getLogicalId(
-      s.stack.node.findChild('FunctionSecurityGroup').node.defaultChild as never,
-    );
+    const group = s.stack.getLogicalId(s.stack.network.securityGroup.node.defaultChild as never);
     const inline = s.template.toJSON().Resources[group].Properties.SecurityGroupEgress as Record<
       string,
       unknown

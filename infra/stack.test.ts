@@ -9,6 +9,7 @@ import { recordKey, sealRecord } from '../shared/audit-record.js';
 import { parseSettings, settingsFromEnv } from '../shared/settings.js';
 import { complianceEvent } from '../test/helpers/events.js';
 import { listRealWorld, loadRealWorld } from '../test/helpers/fixtures.js';
+import { type Synthesized, synthesize } from '../test/helpers/synth-fixture.js';
 import {
   type AirlockFunction,
   ASYNC_RETRIES,
@@ -16,12 +17,12 @@ import {
   MAX_EVENT_AGE,
   RESERVED_CONCURRENCY,
 } from './airlock-function.js';
-import { INTERFACE_ENDPOINTS, NAMES } from './airlock-stack.js';
 import { MANAGED_RULES } from './config-rules.js';
 import { matchesPattern } from './event-pattern.js';
 import { nagPacks } from './nag.js';
+import { NAMES } from './names.js';
+import { INTERFACE_ENDPOINTS } from './network.js';
 import { EVALUATOR_FIXED_ACTIONS, REMEDIATION_FIXED_ACTIONS, STAR_ONLY_ACTIONS } from './permissions.js';
-import { type Synthesized, synthesize } from './synth-fixture.js';
 
 /** A valid resource id per resource type (the event must pass the functions' own validation too). */
 const SAMPLE_IDS: Record<string, string> = {
@@ -79,6 +80,34 @@ beforeAll(async () => {
   resources = s.template.toJSON().Resources as Resources;
 }, 240_000);
 
+describe('Function: AirlockStack (logical ids)', () => {
+  it('keeps the logical ids the resources were first deployed under (a new id replaces the resource)', () => {
+    // Prepare
+    const deployed = [
+      'Key961B73FD',
+      'AccessLogs8B620ECA',
+      'AuditTrailFF0F2BB5',
+      'State1C20CC9A',
+      'Settings1CCB6159',
+      'Exemptions0735ABD1',
+      'DeadLettersBBF8BAAB',
+      'AuditDatabase',
+      'AuditRecords',
+      'FunctionSecurityGroup37F9C17C',
+      'EndpointSecurityGroupF840B798',
+      'revokeopensshFunction810E0F3A',
+      'revokeopensshLogs435338C9',
+      'sweepFunction2A2788F2',
+    ];
+
+    // Act
+    const ids = Object.keys(resources);
+
+    // Assess
+    expect(ids).toEqual(expect.arrayContaining(deployed));
+  });
+});
+
 describe('Function: AirlockStack (remediation functions)', () => {
   it('deploys one function per registered remediation, and the sweep', () => {
     // Act
@@ -93,9 +122,7 @@ describe('Function: AirlockStack (remediation functions)', () => {
   it('runs every function on nodejs22.x, arm64, in the private subnets only, behind the airlock group', () => {
     // Prepare
     const functions = s.template.findResources('AWS::Lambda::Function');
-    const groupId = s.stack.getLogicalId(
-      s.stack.node.findChild('FunctionSecurityGroup').node.defaultChild as never,
-    );
+    const groupId = s.stack.getLogicalId(s.stack.network.securityGroup.node.defaultChild as never);
 
     // Act
     const all = Object.values(functions).map((f) => f.Properties as Record<string, unknown>);
@@ -118,7 +145,7 @@ describe('Function: AirlockStack (remediation functions)', () => {
   it('lets no security group send to 0.0.0.0/0 or ::/0, and the functions only HTTPS into the VPC', () => {
     // Prepare
     const groups = s.template.findResources('AWS::EC2::SecurityGroup');
-    const group = resourceOf(s.stack.node.findChild('FunctionSecurityGroup') as never);
+    const group = resourceOf(s.stack.network.securityGroup as never);
 
     // Act
     const egress = Object.values(groups).flatMap(

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AirlockStack } from './airlock-stack.js';
-import { MANAGED_RULES } from './config-rules.js';
-import { type AirlockContext, readContext } from './context.js';
-import { type EvaluatorDescriptor, loadRegistries, type Registries } from './registries.js';
+import { AirlockStack } from '../../infra/airlock-stack.js';
+import { MANAGED_RULES } from '../../infra/config-rules.js';
+import { type AirlockContext, readContext } from '../../infra/context.js';
+import { type EvaluatorDescriptor, loadRegistries, type Registries } from '../../infra/registries.js';
 
 export interface Synthesized {
   readonly app: App;
@@ -44,7 +44,7 @@ export async function synthesize(options: { context?: Record<string, unknown> } 
     context,
     registries,
     distDir: dist,
-    documentsDir: join(import.meta.dirname, '..', 'ssm-documents'),
+    documentsDir: join(import.meta.dirname, '..', '..', 'ssm-documents'),
   });
   return { app, stack, template: Template.fromStack(stack), context, registries };
 }
