@@ -9,7 +9,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ALARM_PERIOD, alarmOn } from './alarms.js';
 import type { Grants } from './grants.js';
-import { acknowledge } from './nag.js';
+import { acknowledge, nagResource } from './nag.js';
 import { RUNTIME_ACTIONS } from './permissions.js';
 
 /**
@@ -25,13 +25,6 @@ export const FUNCTION_TIMEOUT = Duration.seconds(120);
  * sub-second cold start (CPU scales with memory) at a cost that is negligible at Config's event rate.
  */
 export const FUNCTION_MEMORY_MB = 512;
-/**
- * Reserved concurrency per function: at most this many events of one remediation are handled at
- * once. It caps the write rate before the blast-radius breaker must (a burst of drift is handled a
- * few at a time, the rest queued by Lambda's async queue), and keeps airlock from starving the
- * platform's own functions of the account's concurrency.
- */
-export const RESERVED_CONCURRENCY = 5;
 /** Async invocations: Lambda's own retries, then the on-failure destination. */
 export const ASYNC_RETRIES = 2;
 /** An event older than this is not retried any more but sent to the dead-letter queue (the sweep re-drives it). */
@@ -50,6 +43,13 @@ export interface Shared {
   readonly partition: string;
   readonly account: string;
   readonly region: string;
+  /**
+   * Reserved concurrency per function (`reservedConcurrency`), or none. Reserving caps the write rate
+   * of a remediation and guarantees it capacity, but Lambda refuses any reservation that leaves the
+   * account fewer than 100 unreserved executions: with a new account's quota (as low as 10) a deploy
+   * that reserves anything fails. So none by default; the blast-radius breaker caps the writes.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export interface AirlockFunctionProps {
@@ -66,7 +66,8 @@ export interface AirlockFunctionProps {
 /**
  * One airlock function: its bundle, nodejs22.x on arm64 in the private subnets behind the airlock
  * security group, its own encrypted log group, a role holding exactly what it needs, reserved
- * concurrency, async retries then the dead-letter queue, and alarms on errors and throttles.
+ * concurrency when asked for, async retries then the dead-letter queue, and alarms on errors and
+ * throttles.
  */
 export class AirlockFunction extends Construct {
   readonly fn: LambdaFunction;
@@ -90,7 +91,8 @@ export class AirlockFunction extends Construct {
       logGroupName,
       retention: s.logRetention,
       encryptionKey: s.key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // kept when the stack is deleted; removed when a failed first deploy rolls back (fixed name)
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     addRuntimeGrants(props.grants, s, logGroupName);
@@ -118,7 +120,7 @@ export class AirlockFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? FUNCTION_TIMEOUT,
-      reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+      ...(s.reservedConcurrency ? { reservedConcurrentExecutions: s.reservedConcurrency } : {}),
       role: this.role,
       vpc: s.vpc,
       vpcSubnets: { subnets: s.vpc.privateSubnets },
@@ -149,12 +151,21 @@ export class AirlockFunction extends Construct {
     });
     alarmOn(this, 'Throttles', {
       name: `${this.functionName}-throttles`,
-      description: `${this.functionName}: invocations throttled (reserved concurrency reached)`,
+      description: `${this.functionName}: invocations throttled (the account's or the reserved concurrency reached)`,
       metric: this.fn.metricThrottles(metric),
       topic: s.alarmTopic,
     });
 
     this.suppressWildcards();
+    if (!s.reservedConcurrency) {
+      acknowledge(this.fn, [
+        {
+          id: 'NIST.800.53.R5-LambdaConcurrency',
+          reason:
+            'No reserved concurrency unless the reservedConcurrency context key asks for it: Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, so a new account (quota as low as 10) could not deploy; the blast-radius breaker caps the writes.',
+        },
+      ]);
+    }
     acknowledge(this.fn, [
       {
         id: 'AwsSolutions-L1',
@@ -174,7 +185,7 @@ export class AirlockFunction extends Construct {
     acknowledge(
       this.policy,
       [...this.grants.wildcards].map(([resource, reason]) => ({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
         reason,
       })),
     );

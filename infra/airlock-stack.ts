@@ -9,9 +9,11 @@ import type { AirlockFunction, Shared } from './airlock-function.js';
 import { Alarms } from './alarms.js';
 import { type PlannedRule, planConfigRules } from './config-rules.js';
 import type { AirlockContext } from './context.js';
+import { type EndpointUser, functionUser, memberRoleUser } from './endpoint-policies.js';
 import { Evaluators } from './evaluators.js';
+import { ownRoleArns } from './event-rules.js';
 import { LayeredStack } from './layer.js';
-import type { MemberStackProps } from './member-stack.js';
+import { type MemberStackProps, memberActions } from './member-stack.js';
 import { Network } from './network.js';
 import { Organization } from './organization.js';
 import type { Registries } from './registries.js';
@@ -67,7 +69,6 @@ export class AirlockStack extends LayeredStack {
     this.alarms = new Alarms(this, 'Alarms', { key: this.storage.key });
     this.network = new Network(this, 'Network', { context: c });
     this.recovery = new Sweep(this, 'Sweep', {
-      context: c,
       key: this.storage.key,
       topic: this.alarms.topic,
     });
@@ -83,6 +84,7 @@ export class AirlockStack extends LayeredStack {
       partition: c.partition,
       account: c.account,
       region: c.region,
+      ...(c.reservedConcurrency ? { reservedConcurrency: c.reservedConcurrency } : {}),
     };
 
     const { rules, unmatched } = planConfigRules(remediations, evaluators);
@@ -107,8 +109,10 @@ export class AirlockStack extends LayeredStack {
       evaluators: this.evaluatorFunctions,
     }).rules;
 
+    const own = ownRoleArns([...remediations.map((r) => r.id), ...evaluators.map((e) => e.id), 'sweep'], c);
     for (const remediation of remediations) {
       const resources = new RemediationResources(this, {
+        ownRoleArns: own,
         remediation,
         context: c,
         shared,
@@ -142,6 +146,21 @@ export class AirlockStack extends LayeredStack {
       plannedRules: rules,
       configRules: [...this.configRules.values()],
     });
+    this.network.addEndpoints(this.endpointUsers(c), c);
+  }
+
+  /** Who calls AWS through the VPC endpoints: every function's role, and the member roles. */
+  private endpointUsers(c: AirlockContext): EndpointUser[] {
+    const functions = [
+      ...this.remediationFunctions.values(),
+      ...this.evaluatorFunctions.values(),
+      this.sweep,
+    ];
+    const users = functions.map((fn) => functionUser(fn.functionName, fn.grants.statements(), c));
+    const member = this.memberProps
+      ? memberRoleUser(memberActions(this.memberProps.remediations), c)
+      : undefined;
+    return member ? [...users, member] : users;
   }
 
   /** Many accounts: the central bus. */

@@ -5,7 +5,6 @@ import type { AirlockContext } from './context.js';
 import { evaluatorEnv } from './function-env.js';
 import { addDescriptorGrants, Grants } from './grants.js';
 import { Layer } from './layer.js';
-import { NAMES } from './names.js';
 import type { EvaluatorDescriptor } from './registries.js';
 import type { AuditStorage } from './storage.js';
 
@@ -42,7 +41,7 @@ export class Evaluators extends Layer {
         id: evaluator.id,
         description: `airlock ${evaluator.id}: evaluates Config rule ${evaluator.ruleName}`,
         environment: remediation
-          ? evaluatorEnv(remediation, c, { settingsParameter: NAMES.settingsParameter })
+          ? evaluatorEnv(remediation, c, { settingsParameter: props.storage.settingsParameter.parameterName })
           : {},
         grants,
         shared: s,

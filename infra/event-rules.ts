@@ -31,11 +31,44 @@ export function compliancePattern(remediation: AnyRemediation, ruleNames: readon
   };
 }
 
-/** The pattern of a remediation's fast-path rule (its CloudTrail calls), or none without `cloudTrail`. */
-export function apiCallPattern(remediation: AnyRemediation): EventPattern | undefined {
+/**
+ * The pattern of a remediation's fast-path rule (its CloudTrail calls), or none without `cloudTrail`.
+ * Calls that failed (`errorCode` present: nothing changed) and calls made by airlock's own roles (its
+ * own writes; matched by the issuing role's ARN, which another account cannot take) never match, so
+ * they never invoke a function. Calls by principals without a session issuer (IAM users, root) match.
+ *
+ * @example
+ * ```ts
+ * apiCallPattern(revokeOpenSsh, ['arn:aws:iam::111122223333:role/airlock-revoke-open-ssh']);
+ * ```
+ */
+export function apiCallPattern(
+  remediation: AnyRemediation,
+  ownRoleArns: readonly string[],
+): EventPattern | undefined {
   if (!remediation.cloudTrail) return undefined;
   const pattern = cloudTrailEventPattern(remediation.cloudTrail);
-  return { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail };
+  return {
+    source: pattern.source,
+    detailType: pattern['detail-type'],
+    detail: {
+      ...pattern.detail,
+      errorCode: [{ exists: false }],
+      userIdentity: {
+        sessionContext: {
+          sessionIssuer: { arn: [{ 'anything-but': [...ownRoleArns] }, { exists: false }] },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The ARNs of airlock's function roles in this account (each role is named after its function,
+ * `airlock-<id>`): the principals of airlock's own calls.
+ */
+export function ownRoleArns(functionIds: readonly string[], c: AirlockContext): string[] {
+  return functionIds.map((id) => `arn:${c.partition}:iam::${c.account}:role/airlock-${id}`);
 }
 
 /** The calls a remediation's fast path listens to, for the rule's description. */

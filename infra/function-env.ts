@@ -1,12 +1,13 @@
 import type { AnyRemediation } from '../shared/remediation.js';
 import type { ENV } from '../shared/settings.js';
 import type { AirlockContext } from './context.js';
+import { ContextError } from './context-values.js';
 import { NAMES } from './names.js';
 
 /** The environment a function gets: only names that shared/settings.ts reads. */
 type AirlockEnv = Partial<Record<keyof typeof ENV, string>>;
 
-/** Where the shared state is, as the functions are told it. */
+/** Where the shared state is, as the functions are told it (names CloudFormation gives, as tokens). */
 export interface StateNames {
   readonly table: string;
   readonly auditBucket: string;
@@ -30,6 +31,9 @@ export function remediationEnv(
     AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
     AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
     AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
+    ...(c.auditShortRetentionDays
+      ? { AIRLOCK_AUDIT_SHORT_RETENTION_DAYS: String(c.auditShortRetentionDays) }
+      : {}),
     ...(c.blastRadiusMaxWrites ? { AIRLOCK_BLAST_RADIUS_MAX_WRITES: String(c.blastRadiusMaxWrites) } : {}),
     ...(c.blastRadiusWindowSeconds
       ? { AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: String(c.blastRadiusWindowSeconds) }
@@ -88,7 +92,7 @@ export function remediationOverride(remediation: AnyRemediation, c: AirlockConte
   try {
     remediation.settingsSchema.parse(settings);
   } catch (cause) {
-    throw new Error(`context remediations.${remediation.id}.settings is invalid`, { cause });
+    throw new ContextError('remediations', `${remediation.id}.settings is invalid`, { cause });
   }
   return Object.keys(settings).length ? { ...override, settings } : override;
 }

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
 import { parseSettings, settingsFromEnv } from '../shared/settings.js';
-import { type Synthesized, synthesize } from '../test/helpers/synth-fixture.js';
+import { environmentOf, type Synthesized, synthesize } from '../test/helpers/synth-fixture.js';
 import { MemberStack, memberActions } from './member-stack.js';
 import { nagPacks } from './nag.js';
 import { REMEDIATION_FIXED_ACTIONS } from './permissions.js';
@@ -259,11 +259,7 @@ describe('Function: AirlockStack (organization)', () => {
   it('gives the central functions the member role, external id and home account in their environment', () => {
     for (const fn of s.stack.remediationFunctions.values()) {
       // Prepare
-      const env = (
-        s.stack.resolve((fn.fn.node.defaultChild as unknown as { environment: unknown }).environment) as {
-          variables: Record<string, string>;
-        }
-      ).variables;
+      const env = environmentOf(s.stack, fn);
 
       // Act
       const settings = parseSettings(settingsFromEnv(env));

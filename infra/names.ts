@@ -1,9 +1,11 @@
-/** The names airlock gives what it deploys, where a name is fixed. */
+/**
+ * The names airlock gives what it deploys, where a name is fixed. Nothing retained has a fixed name
+ * (a failed first deploy would leave it behind): the buckets, table and queue are named by
+ * CloudFormation and given to the functions and the stack outputs.
+ */
 export const NAMES = {
-  table: 'airlock',
   settingsParameter: '/airlock/settings',
   exemptionsParameter: '/airlock/exemptions',
-  deadLetterQueue: 'airlock-dead-letters',
   auditPrefix: 'audit/',
   metricNamespace: 'airlock',
   suppressedMetric: 'Suppressed',

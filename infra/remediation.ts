@@ -29,6 +29,8 @@ export interface RemediationProps {
   readonly configRules: ReadonlyMap<string, CfnConfigRule>;
   /** Where the SSM Automation documents are (`ssm-documents/`). */
   readonly documentsDir: string;
+  /** airlock's own roles: their calls never invoke the fast path. */
+  readonly ownRoleArns: readonly string[];
 }
 
 /** How an EventBridge rule invokes an airlock function: 4 retries within 2 hours. */
@@ -57,10 +59,10 @@ export class RemediationResources extends Layer {
       id: r.id,
       description: `airlock ${r.id}: ${r.title}`.slice(0, 256),
       environment: remediationEnv(r, c, {
-        table: NAMES.table,
-        auditBucket: storage.auditBucketName,
-        settingsParameter: NAMES.settingsParameter,
-        exemptionsParameter: NAMES.exemptionsParameter,
+        table: storage.table.tableName,
+        auditBucket: storage.audit.bucketName,
+        settingsParameter: storage.settingsParameter.parameterName,
+        exemptionsParameter: storage.exemptionsParameter.parameterName,
       }),
       grants: remediationGrants(r, c, storage, props.shared.deadLetterQueueArn),
       shared: props.shared,
@@ -79,7 +81,7 @@ export class RemediationResources extends Layer {
     this.eventRule.addTarget(invokeTarget(this.fn));
 
     // the fast path: the API calls that can cause the drift, as CloudTrail delivers them (needs a trail)
-    this.apiCallPattern = apiCallPattern(r);
+    this.apiCallPattern = apiCallPattern(r, props.ownRoleArns);
     if (this.apiCallPattern) {
       this.apiCallRule = new Rule(this, `${r.id}-ApiCalls`, {
         ruleName: `airlock-${r.id}-api-calls`,
@@ -142,7 +144,7 @@ function remediationGrants(
     .add(PIPELINE_ACTIONS.table, [storage.table.tableArn], 'the table')
     .add(
       PIPELINE_ACTIONS.audit,
-      [`arn:${c.partition}:s3:::${storage.auditBucketName}/${NAMES.auditPrefix}*`],
+      [storage.audit.arnForObjects(`${NAMES.auditPrefix}*`)],
       'audit records are written under the audit prefix, one object per record, keyed by date, account, region and record id',
     )
     .add(
@@ -152,6 +154,14 @@ function remediationGrants(
     )
     .add(PIPELINE_ACTIONS.key, [storage.key.keyArn], 'key')
     .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue');
+  if (c.auditShortRetentionDays) {
+    // a PutObject that sets its own retention needs this too (it can only lengthen a lock, never shorten one)
+    grants.add(
+      ['s3:PutObjectRetention'],
+      [storage.audit.arnForObjects(`${NAMES.auditPrefix}*`)],
+      'records that changed nothing carry their own, shorter retention',
+    );
+  }
   if (c.organization) {
     grants.add(
       ['sts:AssumeRole'],

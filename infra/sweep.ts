@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { CfnConfigRule } from 'aws-cdk-lib/aws-config';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
@@ -13,7 +13,6 @@ import type { AirlockContext } from './context.js';
 import { Grants } from './grants.js';
 import { Layer } from './layer.js';
 import { acknowledge } from './nag.js';
-import { NAMES } from './names.js';
 
 export interface SweepFunctionProps {
   readonly context: AirlockContext;
@@ -38,22 +37,22 @@ export class Sweep extends Layer {
   readonly queueArn: string;
   sweep?: AirlockFunction;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { readonly context: AirlockContext; readonly key: IKey; readonly topic: ITopic },
-  ) {
+  constructor(scope: Construct, id: string, props: { readonly key: IKey; readonly topic: ITopic }) {
     super(scope, id);
-    const c = props.context;
+    // named by CloudFormation: SQS refuses a deleted queue's name for 60 seconds, which a retried
+    // first deploy could hit
     this.queue = new Queue(this, 'DeadLetters', {
-      queueName: NAMES.deadLetterQueue,
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: props.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       visibilityTimeout: Duration.minutes(10),
     });
-    this.queueArn = `arn:${c.partition}:sqs:${c.region}:${c.account}:${NAMES.deadLetterQueue}`;
+    this.queueArn = this.queue.queueArn;
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.queue.queueUrl,
+      description: 'the dead-letter queue',
+    });
     alarmOn(this, 'DeadLettersAlarm', {
       name: 'airlock-dead-letters',
       description:
