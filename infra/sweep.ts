@@ -35,7 +35,6 @@ export interface SweepFunctionProps {
 export class Sweep extends Layer {
   readonly queue: Queue;
   readonly queueArn: string;
-  sweep?: AirlockFunction;
 
   constructor(scope: Construct, id: string, props: { readonly key: IKey; readonly topic: ITopic }) {
     super(scope, id);
@@ -119,7 +118,6 @@ export class Sweep extends Layer {
       description: 'airlock: periodic sweep',
       schedule: Schedule.rate(Duration.minutes(c.sweepEveryMinutes)),
     }).addTarget(new LambdaTarget(sweep.fn, { retryAttempts: 2 }));
-    this.sweep = sweep;
     return sweep;
   }
 }
