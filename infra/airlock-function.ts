@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -9,8 +7,9 @@ import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ALARM_PERIOD, alarmOn } from './alarms.js';
 import type { Grants } from './grants.js';
-import { acknowledge } from './nag.js';
+import { acknowledge, nagResource } from './nag.js';
 import { RUNTIME_ACTIONS } from './permissions.js';
 
 /**
@@ -26,13 +25,6 @@ export const FUNCTION_TIMEOUT = Duration.seconds(120);
  * sub-second cold start (CPU scales with memory) at a cost that is negligible at Config's event rate.
  */
 export const FUNCTION_MEMORY_MB = 512;
-/**
- * Reserved concurrency per function: at most this many events of one remediation are handled at
- * once. It caps the write rate before the blast-radius breaker must (a burst of drift is handled a
- * few at a time, the rest queued by Lambda's async queue), and keeps airlock from starving the
- * platform's own functions of the account's concurrency.
- */
-export const RESERVED_CONCURRENCY = 5;
 /** Async invocations: Lambda's own retries, then the on-failure destination. */
 export const ASYNC_RETRIES = 2;
 /** An event older than this is not retried any more but sent to the dead-letter queue (the sweep re-drives it). */
@@ -51,6 +43,13 @@ export interface Shared {
   readonly partition: string;
   readonly account: string;
   readonly region: string;
+  /**
+   * Reserved concurrency per function (`reservedConcurrency`), or none. Reserving caps the write rate
+   * of a remediation and guarantees it capacity, but Lambda refuses any reservation that leaves the
+   * account fewer than 100 unreserved executions: with a new account's quota (as low as 10) a deploy
+   * that reserves anything fails. So none by default; the blast-radius breaker caps the writes.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export interface AirlockFunctionProps {
@@ -67,7 +66,8 @@ export interface AirlockFunctionProps {
 /**
  * One airlock function: its bundle, nodejs22.x on arm64 in the private subnets behind the airlock
  * security group, its own encrypted log group, a role holding exactly what it needs, reserved
- * concurrency, async retries then the dead-letter queue, and alarms on errors and throttles.
+ * concurrency when asked for, async retries then the dead-letter queue, and alarms on errors and
+ * throttles.
  */
 export class AirlockFunction extends Construct {
   readonly fn: LambdaFunction;
@@ -87,41 +87,15 @@ export class AirlockFunction extends Construct {
       throw new Error(`no bundle at ${bundle}/index.mjs: run npm run build first`);
     }
     const logGroupName = `/aws/lambda/${this.functionName}`;
-    const arn = (service: string, resource: string) =>
-      `arn:${s.partition}:${service}:${s.region}:${s.account}:${resource}`;
-
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName,
       retention: s.logRetention,
       encryptionKey: s.key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // kept when the stack is deleted; removed when a failed first deploy rolls back (fixed name)
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
-    props.grants
-      .add(
-        RUNTIME_ACTIONS.logs,
-        [arn('logs', `log-group:${logGroupName}:log-stream:*`)],
-        'the function writes its own log streams, named by Lambda at run time',
-      )
-      .add(
-        ['ec2:CreateNetworkInterface'],
-        [
-          arn('ec2', 'network-interface/*'),
-          ...s.subnetIds.map((id) => arn('ec2', `subnet/${id}`)),
-          arn('ec2', `security-group/${s.securityGroup.securityGroupId}`),
-        ],
-        'Lambda creates the VPC network interfaces with the function role; their ids do not exist before',
-      )
-      .add(
-        ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        [arn('ec2', 'network-interface/*')],
-        'Lambda creates the VPC network interfaces with the function role; their ids do not exist before',
-      )
-      .add(
-        ['ec2:DescribeNetworkInterfaces'],
-        ['*'],
-        'ec2:DescribeNetworkInterfaces supports no resource-level permission',
-      );
+    addRuntimeGrants(props.grants, s, logGroupName);
 
     this.role = new Role(this, 'Role', {
       roleName: this.functionName,
@@ -146,7 +120,7 @@ export class AirlockFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? FUNCTION_TIMEOUT,
-      reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+      ...(s.reservedConcurrency ? { reservedConcurrentExecutions: s.reservedConcurrency } : {}),
       role: this.role,
       vpc: s.vpc,
       vpcSubnets: { subnets: s.vpc.privateSubnets },
@@ -168,28 +142,30 @@ export class AirlockFunction extends Construct {
       onFailure: { bind: () => ({ destination: s.deadLetterQueueArn }) },
     });
 
-    const alarm = (id: string, metric: ReturnType<LambdaFunction['metricErrors']>, what: string) =>
-      new Alarm(this, id, {
-        alarmName: `${this.functionName}-${id.toLowerCase()}`,
-        alarmDescription: `${this.functionName}: ${what}`,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(new SnsAction(s.alarmTopic));
-    alarm(
-      'Errors',
-      this.fn.metricErrors({ period: Duration.minutes(5) }),
-      'invocations failed (retried, then dead-lettered)',
-    );
-    alarm(
-      'Throttles',
-      this.fn.metricThrottles({ period: Duration.minutes(5) }),
-      'invocations throttled (reserved concurrency reached)',
-    );
+    const metric = { period: ALARM_PERIOD };
+    alarmOn(this, 'Errors', {
+      name: `${this.functionName}-errors`,
+      description: `${this.functionName}: invocations failed (retried, then dead-lettered)`,
+      metric: this.fn.metricErrors(metric),
+      topic: s.alarmTopic,
+    });
+    alarmOn(this, 'Throttles', {
+      name: `${this.functionName}-throttles`,
+      description: `${this.functionName}: invocations throttled (the account's or the reserved concurrency reached)`,
+      metric: this.fn.metricThrottles(metric),
+      topic: s.alarmTopic,
+    });
 
     this.suppressWildcards();
+    if (!s.reservedConcurrency) {
+      acknowledge(this.fn, [
+        {
+          id: 'NIST.800.53.R5-LambdaConcurrency',
+          reason:
+            'No reserved concurrency unless the reservedConcurrency context key asks for it: Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, so a new account (quota as low as 10) could not deploy; the blast-radius breaker caps the writes.',
+        },
+      ]);
+    }
     acknowledge(this.fn, [
       {
         id: 'AwsSolutions-L1',
@@ -209,9 +185,42 @@ export class AirlockFunction extends Construct {
     acknowledge(
       this.policy,
       [...this.grants.wildcards].map(([resource, reason]) => ({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, resource)}]`,
         reason,
       })),
     );
   }
+}
+
+/** What every function in the VPC needs to run at all: its own log streams and its network interfaces. */
+function addRuntimeGrants(grants: Grants, s: Shared, logGroupName: string): void {
+  const arn = (service: string, resource: string) =>
+    `arn:${s.partition}:${service}:${s.region}:${s.account}:${resource}`;
+  const eni =
+    'Lambda creates the VPC network interfaces with the function role; their ids do not exist before';
+  grants
+    .add(
+      RUNTIME_ACTIONS.logs,
+      [arn('logs', `log-group:${logGroupName}:log-stream:*`)],
+      'the function writes its own log streams, named by Lambda at run time',
+    )
+    .add(
+      ['ec2:CreateNetworkInterface'],
+      [
+        arn('ec2', 'network-interface/*'),
+        ...s.subnetIds.map((id) => arn('ec2', `subnet/${id}`)),
+        arn('ec2', `security-group/${s.securityGroup.securityGroupId}`),
+      ],
+      eni,
+    )
+    .add(
+      ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      [arn('ec2', 'network-interface/*')],
+      eni,
+    )
+    .add(
+      ['ec2:DescribeNetworkInterfaces'],
+      ['*'],
+      'ec2:DescribeNetworkInterfaces supports no resource-level permission',
+    );
 }

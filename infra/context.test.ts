@@ -1,45 +1,143 @@
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_DEFAULTS, readContext } from './context.js';
+import { EXAMPLE_CONTEXT } from '../test/helpers/synth-fixture.js';
+import { CONTEXT_DEFAULTS, ContextError, REQUIRED_KEYS, readContext } from './context.js';
 
 const from = (values: Record<string, unknown>) => (key: string) => values[key];
+const example = (changes: Record<string, unknown> = {}) => from({ ...EXAMPLE_CONTEXT, ...changes });
+
+/** The error readContext throws, or undefined. */
+function refusal(changes: Record<string, unknown>): ContextError | undefined {
+  try {
+    readContext(example(changes));
+    return undefined;
+  } catch (error) {
+    return error as ContextError;
+  }
+}
 
 describe('Function: readContext', () => {
-  it('gives every key a default so that synth works offline with no context', () => {
+  it('reads the example context, with a default for everything that is not a platform fact', () => {
     // Act
-    const c = readContext(from({}), {});
+    const c = readContext(example());
 
     // Assess
     expect(c).toMatchObject({
-      account: CONTEXT_DEFAULTS.account,
-      region: CONTEXT_DEFAULTS.region,
+      account: '111122223333',
+      region: 'eu-west-2',
       partition: 'aws',
-      mode: 'dry-run',
-      createVpcEndpoints: true,
-      automaticRemediation: false,
-      allowedAccounts: [CONTEXT_DEFAULTS.account],
-      allowedRegions: [CONTEXT_DEFAULTS.region],
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
       availabilityZones: ['eu-west-2a', 'eu-west-2b'],
+      s3PrefixListId: 'pl-7ca54015',
+      dynamodbPrefixListId: 'pl-b3a742da',
+      podCidrs: ['100.64.0.0/16'],
+      breakGlassRoleArn: 'arn:aws:iam::111122223333:role/airlock-break-glass',
+      mode: CONTEXT_DEFAULTS.mode,
+      automaticRemediation: false,
+      allowedAccounts: ['111122223333'],
+      allowedRegions: ['eu-west-2'],
+      auditRetentionDays: CONTEXT_DEFAULTS.auditRetentionDays,
+      endpoints: { existing: {}, existingPeers: [] },
     });
-    expect(c.privateSubnetIds).toHaveLength(2);
-    expect(c.privateRouteTableIds).toHaveLength(2);
+    expect(c.endpoints.create).toEqual([
+      'ec2',
+      'eks',
+      'ssm',
+      'sts',
+      'config',
+      'sqs',
+      'lambda',
+      's3',
+      'dynamodb',
+    ]);
+    expect(c.reservedConcurrency).toBeUndefined();
+    expect(c.auditShortRetentionDays).toBeUndefined();
   });
+
+  it('refuses to go on without each platform fact, naming the missing key', () => {
+    for (const key of REQUIRED_KEYS) {
+      // Act
+      const error = refusal({ [key]: undefined });
+
+      // Assess
+      expect({ key, error: error?.message }).toEqual({
+        key,
+        error: expect.stringContaining(`context ${key} `),
+      });
+      expect(error).toBeInstanceOf(ContextError);
+      expect(error?.key).toBe(key);
+    }
+  });
+
+  it.each([
+    ['account', '12'],
+    ['region', 'Europe'],
+    ['vpcId', 'vpc-xyz'],
+    ['vpcCidr', '10.40.0.1/16'],
+    ['privateSubnetIds', 'subnet-0a1b2c3d4e5f60711,sg-0a1b2c3d4e5f60712'],
+    [
+      'privateSubnetIds',
+      'subnet-0a1b2c3d4e5f60711,subnet-0a1b2c3d4e5f60712,subnet-0a1b2c3d4e5f60713',
+      { availabilityZones: 'eu-west-2a,eu-west-2b' },
+    ],
+    ['privateRouteTableIds', 'rtb-0a1b2c3d4e5f60721'],
+    ['privateRouteTableIds', 'rtb-0a1b2c3d4e5f60721,igw-0a1b2c3d4e5f60722'],
+    ['availabilityZones', 'eu-west-1a,eu-west-1b'],
+    ['s3PrefixListId', 'pl-nope'],
+    ['dynamodbPrefixListId', 'com.amazonaws.eu-west-2.dynamodb'],
+    ['podCidrs', '100.64.0.0/33'],
+    ['podCidrs', '100.64.1.0/16'],
+    ['podCidrs', '0.0.0.0/0'],
+    ['publicRouteTableIds', 'rtb-x'],
+    ['breakGlassRoleArn', 'arn:aws:iam::111122223333:user/alice'],
+    ['breakGlassRoleArn', 'arn:aws-cn:iam::111122223333:role/break-glass'],
+    ['mode', 'on'],
+    ['allowedAccounts', '111122223333,12'],
+    ['allowedRegions', 'eu-west-2,moon'],
+    ['remediations', '[]'],
+    ['remediations', '{not json'],
+    ['createVpcEndpoints', 'yes'],
+    ['existingEndpoints', 'ec2'],
+    ['existingEndpoints', 'logs:vpce-0a1b2c3d4e5f60731'],
+    // a reused interface endpoint needs its peers: the message names the key that is missing
+    ['existingEndpoints', 'ec2:vpce-0a1b2c3d4e5f60731', {}, 'existingEndpointPeers'],
+    ['existingEndpointPeers', 'vpc-0a1b2c3d4e5f60718'],
+    ['auditRetentionDays', '0'],
+    ['auditShortRetentionDays', '3000'],
+    ['logRetentionDays', '100'],
+    ['reservedConcurrency', '0'],
+    ['sweepEveryMinutes', '1'],
+    ['blastRadiusMaxWrites', 'many'],
+  ] as [string, string, Record<string, string>?, string?][])(
+    'refuses a malformed %s (%s), naming it',
+    (key, value, also = {}, names = key) => {
+      // Act
+      const error = refusal({ ...also, [key]: value });
+
+      // Assess
+      expect(error).toBeInstanceOf(ContextError);
+      expect(error?.key).toBe(names);
+      expect(error?.message).toContain(`context ${names} `);
+    },
+  );
 
   it('reads command-line strings: JSON lists, comma lists, booleans, numbers, objects', () => {
     // Act
     const c = readContext(
-      from({
+      example({
         account: '222233334444',
         region: 'us-gov-west-1',
+        breakGlassRoleArn: 'arn:aws-us-gov:iam::222233334444:role/break-glass',
         privateSubnetIds: '["subnet-aaaaaaaa","subnet-bbbbbbbb"]',
         privateRouteTableIds: 'rtb-aaaaaaaa, rtb-bbbbbbbb',
         availabilityZones: 'us-gov-west-1a,us-gov-west-1b',
-        createVpcEndpoints: 'false',
         mode: 'enforce',
         auditRetentionDays: '3650',
+        auditShortRetentionDays: '400',
         logRetentionDays: '731',
+        reservedConcurrency: '5',
         remediations: '{"revoke-open-ssh":{"mode":"dry-run"}}',
       }),
-      {},
     );
 
     // Assess
@@ -48,25 +146,45 @@ describe('Function: readContext', () => {
       partition: 'aws-us-gov',
       privateSubnetIds: ['subnet-aaaaaaaa', 'subnet-bbbbbbbb'],
       privateRouteTableIds: ['rtb-aaaaaaaa', 'rtb-bbbbbbbb'],
-      createVpcEndpoints: false,
       mode: 'enforce',
       auditRetentionDays: 3650,
+      auditShortRetentionDays: 400,
       logRetentionDays: 731,
+      reservedConcurrency: 5,
       remediations: { 'revoke-open-ssh': { mode: 'dry-run' } },
     });
   });
 
-  it('names the key when a value is malformed', () => {
-    // Act & Assess
-    expect(() => readContext(from({ mode: 'on' }), {})).toThrow(/mode/);
-    expect(() => readContext(from({ account: '12' }), {})).toThrow(/account/);
-    expect(() => readContext(from({ createVpcEndpoints: 'yes' }), {})).toThrow(/createVpcEndpoints/);
-    expect(() => readContext(from({ logRetentionDays: '100' }), {})).toThrow(/logRetentionDays/);
-    expect(() => readContext(from({ auditRetentionDays: '0' }), {})).toThrow(/auditRetentionDays/);
-    expect(() => readContext(from({ privateSubnetIds: 'subnet-a,subnet-b,subnet-c' }), {})).toThrow(
-      /privateSubnetIds/,
+  it('reuses the endpoints the VPC has and sends to their peers; without gateway endpoints needs no route tables', () => {
+    // Act
+    const c = readContext(
+      example({
+        existingEndpoints:
+          'ec2:vpce-0a1b2c3d4e5f60731,s3:vpce-0a1b2c3d4e5f60732,dynamodb:vpce-0a1b2c3d4e5f60733',
+        existingEndpointPeers: 'sg-0a1b2c3d4e5f60741,10.50.0.0/24',
+        privateRouteTableIds: undefined,
+      }),
     );
-    expect(() => readContext(from({ remediations: '[]' }), {})).toThrow(/remediations/);
+    const none = readContext(
+      example({
+        createVpcEndpoints: 'false',
+        existingEndpointPeers: '10.50.0.0/24',
+        privateRouteTableIds: undefined,
+      }),
+    );
+
+    // Assess
+    expect(c.endpoints).toEqual({
+      create: ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda'],
+      existing: {
+        ec2: 'vpce-0a1b2c3d4e5f60731',
+        s3: 'vpce-0a1b2c3d4e5f60732',
+        dynamodb: 'vpce-0a1b2c3d4e5f60733',
+      },
+      existingPeers: ['sg-0a1b2c3d4e5f60741', '10.50.0.0/24'],
+    });
+    expect(none.endpoints.create).toEqual([]);
+    expect(Object.values(none.endpoints.existing).every((id) => id === '*')).toBe(true);
   });
 });
 
@@ -80,7 +198,7 @@ describe('Function: readContext (organization)', () => {
 
   it('leaves the organization mode off without organizationId', () => {
     // Act
-    const c = readContext(from({}), {});
+    const c = readContext(example());
 
     // Assess
     expect(c.organization).toBeUndefined();
@@ -88,7 +206,7 @@ describe('Function: readContext (organization)', () => {
 
   it('reads the organization keys, with the member role in the central region and any org account allowed', () => {
     // Act
-    const c = readContext(from(org), {});
+    const c = readContext(example(org));
 
     // Assess
     expect(c.organization).toEqual({
@@ -107,10 +225,16 @@ describe('Function: readContext (organization)', () => {
 
   it('refuses an organization without external id or OUs, or with a malformed id', () => {
     // Act & Assess
-    expect(() => readContext(from({ ...org, externalId: undefined }), {})).toThrow(/externalId/);
-    expect(() => readContext(from({ ...org, memberOrganizationalUnitIds: undefined }), {})).toThrow(
+    expect(() => readContext(example({ ...org, externalId: undefined }))).toThrow(/externalId/);
+    expect(() => readContext(example({ ...org, memberOrganizationalUnitIds: undefined }))).toThrow(
       /memberOrganizationalUnitIds/,
     );
-    expect(() => readContext(from({ ...org, organizationId: 'org-1' }), {})).toThrow(/organizationId/);
+    expect(() => readContext(example({ ...org, organizationId: 'org-1' }))).toThrow(/organizationId/);
+    expect(() => readContext(example({ ...org, memberRegions: 'eu-west-2,mars-1' }))).toThrow(
+      /memberRegions/,
+    );
+    expect(() => readContext(example({ ...org, memberRoleRegion: 'us-east-1' }))).toThrow(/memberRoleRegion/);
+    expect(() => readContext(example({ ...org, busName: 'default' }))).toThrow(/busName/);
+    expect(() => readContext(example({ ...org, stackSetCallAs: 'ADMIN' }))).toThrow(/stackSetCallAs/);
   });
 });

@@ -1,21 +1,32 @@
 /**
- * Deployment settings from CDK context (`cdk.json`, `-c key=value`), each with a default so that
- * `cdk synth` works offline with none. Values given on the command line arrive as strings: lists
- * are JSON arrays or comma-separated, booleans `true`/`false`, objects JSON.
+ * Deployment settings from CDK context (`cdk.json`, `-c key=value`). The platform's facts (account,
+ * region, VPC, subnets, prefix lists, pod CIDRs, the break-glass role) have no default: a missing or
+ * malformed one stops synth with a {@link ContextError} naming the key, instead of a stack whose
+ * functions fail at run time. Values given on the command line arrive as strings: lists are JSON
+ * arrays or comma-separated, booleans `true`/`false`, objects JSON.
  */
+import { parseCidr } from '../shared/cidr.js';
+import { ACCOUNT_ID, REGION } from '../shared/resource-id.js';
+import { readEndpoints } from './context-endpoints.js';
+import { readOrganization } from './context-organization.js';
+import { ContextError, type Get, int, list, optional, optionalInt, required, str } from './context-values.js';
+
+export { ContextError } from './context-values.js';
 
 export interface AirlockContext {
   readonly account: string;
   readonly region: string;
   readonly partition: string;
   readonly vpcId: string;
-  readonly vpcCidr: string;
+  /** The VPC's CIDR, when given (checked; the functions' egress never uses it). */
+  readonly vpcCidr?: string;
   readonly availabilityZones: readonly string[];
   readonly privateSubnetIds: readonly string[];
+  /** Route tables of the private subnets: the gateway endpoints airlock creates are added to them. */
   readonly privateRouteTableIds: readonly string[];
-  /** Managed prefix lists of the S3 and DynamoDB gateway endpoints: the functions' only egress outside the VPC CIDR. */
-  readonly s3PrefixListId?: string;
-  readonly dynamodbPrefixListId?: string;
+  /** Managed prefix lists of the S3 and DynamoDB gateway endpoints: the functions' egress to them. */
+  readonly s3PrefixListId: string;
+  readonly dynamodbPrefixListId: string;
   readonly podCidrs: readonly string[];
   readonly publicRouteTableIds: readonly string[];
   readonly mode: 'enforce' | 'dry-run';
@@ -23,10 +34,17 @@ export interface AirlockContext {
   readonly allowedRegions: readonly string[];
   /** Per-remediation overrides (`AIRLOCK_REMEDIATIONS`): id -> { mode, configRuleNames, settings }. */
   readonly remediations: Readonly<Record<string, Record<string, unknown>>>;
-  readonly createVpcEndpoints: boolean;
+  /** The VPC endpoints airlock uses, and which of them the platform already has. */
+  readonly endpoints: EndpointsContext;
+  /** The one role that may change or destroy the audit key and bucket settings. */
+  readonly breakGlassRoleArn: string;
   readonly auditRetentionDays: number;
+  /** Object Lock retention of the records that changed nothing (NOOP, PLANNED, REJECTED); unset: the bucket's default. */
+  readonly auditShortRetentionDays?: number;
   readonly logRetentionDays: number;
   readonly automaticRemediation: boolean;
+  /** Reserved concurrency per function; unset: none reserved (see infra/README.md). */
+  readonly reservedConcurrency?: number;
   readonly sweepEveryMinutes: number;
   /** How long a NON_COMPLIANT result may stand before the sweep re-drives it (live events go first). */
   readonly sweepGraceMinutes: number;
@@ -34,6 +52,16 @@ export interface AirlockContext {
   readonly blastRadiusWindowSeconds?: number;
   /** Many accounts: set when `organizationId` is given (the central bus, the member role, the StackSet). */
   readonly organization?: OrganizationContext;
+}
+
+/** The endpoints of the services the functions call, from `createVpcEndpoints` and `existingEndpoints`. */
+export interface EndpointsContext {
+  /** Services whose endpoint airlock creates (interface: private DNS on; gateway: on the private route tables). */
+  readonly create: readonly string[];
+  /** Services the platform already has an endpoint for (`service -> vpce-…`, `*` when not named). */
+  readonly existing: Readonly<Record<string, string>>;
+  /** Where the platform's interface endpoints are (`sg-…` or CIDRs): the functions' HTTPS egress to them. */
+  readonly existingPeers: readonly string[];
 }
 
 /** The organization airlock covers from this (security) account. */
@@ -57,10 +85,6 @@ export interface OrganizationContext {
 }
 
 export const CONTEXT_DEFAULTS = {
-  account: '111122223333',
-  region: 'eu-west-2',
-  vpcId: 'vpc-0a1b2c3d4e5f60718',
-  vpcCidr: '10.40.0.0/16',
   mode: 'dry-run',
   auditRetentionDays: 2555,
   logRetentionDays: 400,
@@ -68,32 +92,212 @@ export const CONTEXT_DEFAULTS = {
   sweepGraceMinutes: 30,
 } as const;
 
-type Get = (key: string) => unknown;
+/** The keys a deployment must give: the platform's facts. */
+export const REQUIRED_KEYS = [
+  'account',
+  'region',
+  'vpcId',
+  'privateSubnetIds',
+  'privateRouteTableIds',
+  's3PrefixListId',
+  'dynamodbPrefixListId',
+  'podCidrs',
+  'breakGlassRoleArn',
+] as const;
 
-function list(get: Get, key: string, fallback: readonly string[]): readonly string[] {
-  const value = get(key);
-  if (value === undefined || value === null) return fallback;
-  if (Array.isArray(value)) return value.map(String);
-  const text = String(value).trim();
-  if (text.startsWith('[')) {
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed)) throw new Error(`context ${key} must be a list`);
-    return parsed.map(String);
+/** Every key `readContext` reads (infra/README.md documents each). */
+export const CONTEXT_KEYS = [
+  ...REQUIRED_KEYS,
+  'vpcCidr',
+  'availabilityZones',
+  'publicRouteTableIds',
+  'mode',
+  'allowedAccounts',
+  'allowedRegions',
+  'remediations',
+  'createVpcEndpoints',
+  'existingEndpoints',
+  'existingEndpointPeers',
+  'auditRetentionDays',
+  'auditShortRetentionDays',
+  'logRetentionDays',
+  'automaticRemediation',
+  'reservedConcurrency',
+  'sweepEveryMinutes',
+  'sweepGraceMinutes',
+  'blastRadiusMaxWrites',
+  'blastRadiusWindowSeconds',
+  'organizationId',
+  'externalId',
+  'memberOrganizationalUnitIds',
+  'memberRegions',
+  'memberRoleName',
+  'memberRoleRegion',
+  'busName',
+  'stackSetCallAs',
+] as const;
+
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const ROUTE_TABLE_ID = /^rtb-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const PREFIX_LIST_ID = /^pl-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** The log retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * Reads the deployment settings; throws a {@link ContextError} naming the key when one is missing or
+ * malformed.
+ *
+ * @example
+ * ```ts
+ * const ctx = readContext((key) => app.node.tryGetContext(key));
+ * ```
+ */
+export function readContext(get: Get): AirlockContext {
+  const account = required(get, 'account', ACCOUNT_ID, 'an account id (12 digits)');
+  const region = required(get, 'region', REGION, 'a region name (eu-west-2)');
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const organization = readOrganization(get, region);
+  const endpoints = readEndpoints(get);
+  const auditRetentionDays = int(get, 'auditRetentionDays', CONTEXT_DEFAULTS.auditRetentionDays, 1, 36_500);
+  return {
+    account,
+    region,
+    partition,
+    vpcId: required(get, 'vpcId', VPC_ID, 'a VPC id (vpc-…)'),
+    ...optionalCidr(get, 'vpcCidr'),
+    ...readSubnets(get, region, endpoints),
+    s3PrefixListId: required(get, 's3PrefixListId', PREFIX_LIST_ID, 'the S3 managed prefix list id (pl-…)'),
+    dynamodbPrefixListId: required(
+      get,
+      'dynamodbPrefixListId',
+      PREFIX_LIST_ID,
+      'the DynamoDB managed prefix list id (pl-…)',
+    ),
+    podCidrs: readPodCidrs(get),
+    publicRouteTableIds: ids(get, 'publicRouteTableIds', ROUTE_TABLE_ID, 'route table ids (rtb-…)'),
+    mode: readMode(get),
+    // with an organization, the bus admits only its accounts: any of them, in the member regions
+    allowedAccounts: allowed(get, 'allowedAccounts', ACCOUNT_ID, organization ? ['*'] : [account]),
+    allowedRegions: allowed(
+      get,
+      'allowedRegions',
+      REGION,
+      organization ? [...new Set([region, ...organization.memberRegions])] : [region],
+    ),
+    remediations: object(get, 'remediations'),
+    endpoints,
+    breakGlassRoleArn: readBreakGlassRole(get, partition),
+    auditRetentionDays,
+    ...optionalInt(get, 'auditShortRetentionDays', 1, auditRetentionDays),
+    logRetentionDays: logRetention(get),
+    automaticRemediation: bool(get, 'automaticRemediation', false),
+    ...optionalInt(get, 'reservedConcurrency', 1, 1000),
+    sweepEveryMinutes: int(get, 'sweepEveryMinutes', CONTEXT_DEFAULTS.sweepEveryMinutes, 5, 1440),
+    sweepGraceMinutes: int(get, 'sweepGraceMinutes', CONTEXT_DEFAULTS.sweepGraceMinutes, 1, 1440),
+    ...optionalInt(get, 'blastRadiusMaxWrites', 1, 10_000),
+    ...optionalInt(get, 'blastRadiusWindowSeconds', 1, 86_400),
+    ...(organization ? { organization } : {}),
+  };
+}
+
+function readSubnets(get: Get, region: string, endpoints: EndpointsContext) {
+  const privateSubnetIds = ids(get, 'privateSubnetIds', SUBNET_ID, 'subnet ids (subnet-…)');
+  if (privateSubnetIds.length === 0)
+    throw new ContextError('privateSubnetIds', 'must list the private subnets');
+  // the zones only group the imported subnets (nothing deployed names them): one per subnet unless given
+  const zone = new RegExp(`^${region}[a-z]$`);
+  const availabilityZones = list(
+    get,
+    'availabilityZones',
+    privateSubnetIds.map((_, i) => `${region}${letter(i)}`),
+  );
+  if (!availabilityZones.every((z) => zone.test(z))) {
+    throw new ContextError('availabilityZones', `must be zones of ${region} (${region}a, …)`);
   }
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  if (privateSubnetIds.length % availabilityZones.length !== 0) {
+    throw new ContextError(
+      'privateSubnetIds',
+      'must hold the same number of subnets in each availability zone',
+    );
+  }
+  const createsGateway = endpoints.create.includes('s3') || endpoints.create.includes('dynamodb');
+  const privateRouteTableIds = ids(get, 'privateRouteTableIds', ROUTE_TABLE_ID, 'route table ids (rtb-…)');
+  if (createsGateway && privateRouteTableIds.length !== privateSubnetIds.length) {
+    throw new ContextError(
+      'privateRouteTableIds',
+      'must hold one route table per private subnet (the gateway endpoints airlock creates are added to them)',
+    );
+  }
+  return { availabilityZones, privateSubnetIds, privateRouteTableIds };
 }
 
-function str(get: Get, key: string, fallback: string): string {
-  const value = get(key);
-  return value === undefined || value === null || value === '' ? fallback : String(value);
+const letter = (i: number) => String.fromCharCode(97 + (i % 26));
+
+function readPodCidrs(get: Get): readonly string[] {
+  const cidrs = list(get, 'podCidrs', []);
+  if (cidrs.length === 0)
+    throw new ContextError('podCidrs', 'is required: the pod CIDRs of the platform (100.64.0.0/16, …)');
+  for (const text of cidrs) {
+    const cidr = parseCidr(text);
+    if (!cidr || cidr.text !== text || cidr.prefix === 0) {
+      throw new ContextError('podCidrs', `holds ${JSON.stringify(text)}, not a CIDR in canonical form`);
+    }
+  }
+  return cidrs;
 }
 
-function optional(get: Get, key: string): string | undefined {
-  const value = get(key);
-  return value === undefined || value === null || value === '' ? undefined : String(value);
+function optionalCidr(get: Get, key: string): { vpcCidr?: string } {
+  const text = optional(get, key);
+  if (text === undefined) return {};
+  const cidr = parseCidr(text);
+  if (!cidr || cidr.text !== text)
+    throw new ContextError(key, `must be a CIDR in canonical form, got ${JSON.stringify(text)}`);
+  return { vpcCidr: text };
+}
+
+function readMode(get: Get): 'enforce' | 'dry-run' {
+  const mode = str(get, 'mode', CONTEXT_DEFAULTS.mode);
+  if (mode !== 'enforce' && mode !== 'dry-run') {
+    throw new ContextError('mode', `must be enforce or dry-run, got ${JSON.stringify(mode)}`);
+  }
+  return mode;
+}
+
+function readBreakGlassRole(get: Get, partition: string): string {
+  const arn = required(
+    get,
+    'breakGlassRoleArn',
+    ROLE_ARN,
+    'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+  );
+  if (!arn.startsWith(`arn:${partition}:`)) {
+    throw new ContextError('breakGlassRoleArn', `must be a role of the ${partition} partition`);
+  }
+  return arn;
+}
+
+function ids(get: Get, key: string, pattern: RegExp, what: string): readonly string[] {
+  const values = list(get, key, []);
+  const bad = values.find((v) => !pattern.test(v));
+  if (bad !== undefined) throw new ContextError(key, `must list ${what}, got ${JSON.stringify(bad)}`);
+  return values;
+}
+
+function allowed(get: Get, key: string, pattern: RegExp, fallback: readonly string[]): readonly string[] {
+  const values = list(get, key, fallback);
+  const bad = values.find((v) => v !== '*' && !pattern.test(v));
+  if (values.length === 0 || bad !== undefined) {
+    throw new ContextError(
+      key,
+      `must list ${key === 'allowedAccounts' ? 'account ids' : 'regions'} or *, got ${JSON.stringify(bad ?? '')}`,
+    );
+  }
+  return values;
 }
 
 function bool(get: Get, key: string, fallback: boolean): boolean {
@@ -102,176 +306,33 @@ function bool(get: Get, key: string, fallback: boolean): boolean {
   if (typeof value === 'boolean') return value;
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new Error(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
+  throw new ContextError(key, `must be true or false, got ${JSON.stringify(value)}`);
 }
-
-function int(get: Get, key: string, fallback: number, min: number, max: number): number {
-  const value = get(key);
-  const n = value === undefined || value === null ? fallback : Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`context ${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return n;
-}
-
-/** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 function logRetention(get: Get): number {
   const days = int(get, 'logRetentionDays', CONTEXT_DEFAULTS.logRetentionDays, 1, 3653);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
-    throw new Error(`context logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${days}`);
+    throw new ContextError(
+      'logRetentionDays',
+      `must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${days}`,
+    );
   }
   return days;
-}
-
-function optionalInt(get: Get, key: string, min: number, max: number): number | undefined {
-  return get(key) === undefined ? undefined : int(get, key, min, min, max);
 }
 
 function object(get: Get, key: string): Readonly<Record<string, Record<string, unknown>>> {
   const value = get(key);
   if (value === undefined || value === null) return {};
-  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (cause) {
+      throw new ContextError(key, 'must be a JSON object', { cause });
+    }
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`context ${key} must be a JSON object`);
+    throw new ContextError(key, 'must be a JSON object');
   }
   return parsed as Record<string, Record<string, unknown>>;
-}
-
-/**
- * Reads the deployment settings; throws naming the key when one is malformed.
- *
- * @example
- * ```ts
- * const ctx = readContext((key) => app.node.tryGetContext(key));
- * ```
- */
-export function readContext(get: Get, env: NodeJS.ProcessEnv = process.env): AirlockContext {
-  const account = str(get, 'account', env.CDK_DEFAULT_ACCOUNT ?? CONTEXT_DEFAULTS.account);
-  const region = str(get, 'region', env.CDK_DEFAULT_REGION ?? CONTEXT_DEFAULTS.region);
-  if (!/^\d{12}$/.test(account)) throw new Error(`context account must be 12 digits, got ${account}`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region))
-    throw new Error(`context region is not a region: ${region}`);
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  const availabilityZones = list(get, 'availabilityZones', [`${region}a`, `${region}b`]);
-  const privateSubnetIds = list(get, 'privateSubnetIds', [
-    'subnet-0a1b2c3d4e5f60711',
-    'subnet-0a1b2c3d4e5f60712',
-  ]);
-  const privateRouteTableIds = list(
-    get,
-    'privateRouteTableIds',
-    privateSubnetIds.map((_, i) => `rtb-0a1b2c3d4e5f6072${i}`),
-  );
-  if (privateSubnetIds.length === 0 || privateSubnetIds.length % availabilityZones.length !== 0) {
-    throw new Error(
-      'context privateSubnetIds must hold the same number of subnets in each availability zone',
-    );
-  }
-  if (privateRouteTableIds.length !== privateSubnetIds.length) {
-    throw new Error('context privateRouteTableIds must hold one route table per private subnet');
-  }
-  const mode = str(get, 'mode', CONTEXT_DEFAULTS.mode);
-  if (mode !== 'enforce' && mode !== 'dry-run')
-    throw new Error(`context mode must be enforce or dry-run, got ${mode}`);
-  const s3PrefixListId = optional(get, 's3PrefixListId');
-  const dynamodbPrefixListId = optional(get, 'dynamodbPrefixListId');
-  const blastRadiusMaxWrites = optionalInt(get, 'blastRadiusMaxWrites', 1, 10_000);
-  const blastRadiusWindowSeconds = optionalInt(get, 'blastRadiusWindowSeconds', 1, 86_400);
-  const organization = readOrganization(get, region);
-  return {
-    account,
-    region,
-    partition,
-    vpcId: str(get, 'vpcId', CONTEXT_DEFAULTS.vpcId),
-    vpcCidr: str(get, 'vpcCidr', CONTEXT_DEFAULTS.vpcCidr),
-    availabilityZones,
-    privateSubnetIds,
-    privateRouteTableIds,
-    ...(s3PrefixListId ? { s3PrefixListId } : {}),
-    ...(dynamodbPrefixListId ? { dynamodbPrefixListId } : {}),
-    podCidrs: list(get, 'podCidrs', ['100.64.0.0/16']),
-    publicRouteTableIds: list(get, 'publicRouteTableIds', []),
-    mode,
-    // with an organization, the bus admits only its accounts: any of them, in the member regions
-    allowedAccounts: list(get, 'allowedAccounts', organization ? ['*'] : [account]),
-    allowedRegions: list(
-      get,
-      'allowedRegions',
-      organization ? [...new Set([region, ...organization.memberRegions])] : [region],
-    ),
-    remediations: object(get, 'remediations'),
-    createVpcEndpoints: bool(get, 'createVpcEndpoints', true),
-    auditRetentionDays: int(get, 'auditRetentionDays', CONTEXT_DEFAULTS.auditRetentionDays, 1, 36_500),
-    logRetentionDays: logRetention(get),
-    automaticRemediation: bool(get, 'automaticRemediation', false),
-    sweepEveryMinutes: int(get, 'sweepEveryMinutes', CONTEXT_DEFAULTS.sweepEveryMinutes, 5, 1440),
-    sweepGraceMinutes: int(get, 'sweepGraceMinutes', CONTEXT_DEFAULTS.sweepGraceMinutes, 1, 1440),
-    ...(blastRadiusMaxWrites ? { blastRadiusMaxWrites } : {}),
-    ...(blastRadiusWindowSeconds ? { blastRadiusWindowSeconds } : {}),
-    ...(organization ? { organization } : {}),
-  };
-}
-
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-/** The organization keys; none of them unless `organizationId` is set (one account, as before). */
-function readOrganization(get: Get, region: string): OrganizationContext | undefined {
-  const organizationId = optional(get, 'organizationId');
-  if (!organizationId) return undefined;
-  if (!/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
-    throw new Error(`context organizationId must be an organization id (o-…), got ${organizationId}`);
-  }
-  const externalId = optional(get, 'externalId');
-  if (!externalId || !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
-    throw new Error(
-      'context externalId must be set (2-1224 characters of [\\w+=,.@:/-]) with organizationId',
-    );
-  }
-  const memberRoleName = str(get, 'memberRoleName', 'airlock-member');
-  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) {
-    throw new Error(`context memberRoleName is not an IAM role name: ${memberRoleName}`);
-  }
-  const memberOrganizationalUnitIds = list(get, 'memberOrganizationalUnitIds', []);
-  if (
-    memberOrganizationalUnitIds.length === 0 ||
-    !memberOrganizationalUnitIds.every((ou) =>
-      /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/.test(ou),
-    )
-  ) {
-    throw new Error('context memberOrganizationalUnitIds must list OU ids (ou-…) or the root (r-…)');
-  }
-  const memberRegions = list(get, 'memberRegions', [region]);
-  const memberRoleRegion = str(
-    get,
-    'memberRoleRegion',
-    memberRegions.includes(region) ? region : memberRegions[0]!,
-  );
-  for (const r of [...memberRegions, memberRoleRegion]) {
-    if (!REGION_NAME.test(r)) throw new Error(`context memberRegions holds ${r}, not a region`);
-  }
-  if (!memberRegions.includes(memberRoleRegion)) {
-    throw new Error('context memberRoleRegion must be one of memberRegions');
-  }
-  const stackSetCallAs = str(get, 'stackSetCallAs', 'DELEGATED_ADMIN');
-  if (stackSetCallAs !== 'SELF' && stackSetCallAs !== 'DELEGATED_ADMIN') {
-    throw new Error(`context stackSetCallAs must be SELF or DELEGATED_ADMIN, got ${stackSetCallAs}`);
-  }
-  const busName = str(get, 'busName', 'airlock');
-  if (!/^[\w.-]{1,256}$/.test(busName) || busName === 'default') {
-    throw new Error(`context busName is not a custom event bus name: ${busName}`);
-  }
-  return {
-    organizationId,
-    externalId,
-    memberRoleName,
-    memberOrganizationalUnitIds,
-    memberRegions,
-    memberRoleRegion,
-    busName,
-    stackSetCallAs,
-  };
 }

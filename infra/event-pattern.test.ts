@@ -93,6 +93,23 @@ describe('Function: matchesPattern', () => {
     expect(matched).toBe(false);
   });
 
+  it('treats every field under an absent object as absent, as EventBridge matches flattened paths', () => {
+    // Prepare
+    const pattern = { who: { session: { issuer: [{ 'anything-but': ['airlock'] }, { exists: false }] } } };
+
+    // Act
+    const results = [
+      matchesPattern(pattern, {}),
+      matchesPattern(pattern, { who: {} }),
+      matchesPattern(pattern, { who: { session: { issuer: 'alice' } } }),
+      matchesPattern(pattern, { who: { session: { issuer: 'airlock' } } }),
+      matchesPattern({ who: { session: { issuer: ['airlock'] } } }, { who: 'x' }),
+    ];
+
+    // Assess
+    expect(results).toEqual([true, true, true, false, false]);
+  });
+
   it('does not match a pattern object against a scalar or a scalar list against an object', () => {
     // Act
     const results = [

@@ -5,7 +5,8 @@
  * Supported: nested objects, arrays of allowed values (exact match of strings, numbers, booleans,
  * null), and the content filters `prefix`, `suffix`, `anything-but` (value or list), `exists`.
  * Semantics follow EventBridge: every field of the pattern must match; an array in the event matches
- * when any of its elements matches; a field absent from the event matches only `{ exists: false }`.
+ * when any of its elements matches; a field absent from the event (or under an absent or non-object
+ * parent: EventBridge matches flattened paths) matches only `{ exists: false }`.
  * Anything else in a pattern throws, so a test never silently passes on an unsupported filter.
  *
  * @example
@@ -36,9 +37,10 @@ function isScalar(value: unknown): value is Scalar {
 
 function matchField(rule: unknown, value: unknown, present: boolean, path: string): boolean {
   if (isObject(rule)) {
-    if (!present || !isObject(value)) return false;
+    // EventBridge matches flattened paths: under an absent object every field is absent
+    const object = present && isObject(value) ? value : {};
     return Object.entries(rule).every(([key, sub]) =>
-      matchField(sub, value[key], key in value, `${path}.${key}`),
+      matchField(sub, object[key], key in object, `${path}.${key}`),
     );
   }
   if (!Array.isArray(rule)) throw new PatternError(`${path}: a leaf of a pattern must be an array`);

@@ -1,4 +1,5 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { resourcesFor, type Scope } from './permissions.js';
 
 interface Grant {
   readonly actions: Set<string>;
@@ -54,4 +55,25 @@ export class Grants {
         }),
     );
   }
+}
+
+/**
+ * A descriptor's actions, each on the narrowest resources its API allows (`resourcesFor` in
+ * infra/permissions.ts), with the reason a wildcard resource is needed.
+ *
+ * @example
+ * ```ts
+ * addDescriptorGrants(grants, remediation.permissions.write, { partition, account, region });
+ * ```
+ */
+export function addDescriptorGrants(grants: Grants, actions: readonly string[], where: Scope): Grants {
+  for (const action of actions) {
+    const { resources, condition } = resourcesFor(action, where);
+    const why =
+      resources[0] === '*'
+        ? `${action} supports no resource-level permission (AWS documents "*" only)`
+        : `${action}: the resources are named by Config at run time; scoped to their type in this account and region`;
+    grants.add([action], resources, why, condition);
+  }
+  return grants;
 }

@@ -3,11 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
 import { parseSettings, settingsFromEnv } from '../shared/settings.js';
-import { remediationOverride } from './airlock-stack.js';
+import { environmentOf, type Synthesized, synthesize } from '../test/helpers/synth-fixture.js';
+import { remediationOverride } from './function-env.js';
 import { MemberStack, memberActions } from './member-stack.js';
 import { nagPacks } from './nag.js';
 import { functionActions, REMEDIATION_FIXED_ACTIONS } from './permissions.js';
-import { type Synthesized, synthesize } from './synth-fixture.js';
 
 const ORG = 'o-a1b2c3d4e5';
 const EXTERNAL_ID = 'airlock-o-a1b2c3d4e5';
@@ -261,11 +261,7 @@ describe('Function: AirlockStack (organization)', () => {
   it('gives the central functions the member role, external id and home account in their environment', () => {
     for (const fn of s.stack.remediationFunctions.values()) {
       // Prepare
-      const env = (
-        s.stack.resolve((fn.fn.node.defaultChild as unknown as { environment: unknown }).environment) as {
-          variables: Record<string, string>;
-        }
-      ).variables;
+      const env = environmentOf(s.stack, fn);
 
       // Act
       const settings = parseSettings(settingsFromEnv(env));

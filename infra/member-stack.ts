@@ -18,9 +18,9 @@ import {
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
 import { COMPLIANCE_CHANGE, ComplianceType, EVENT_SOURCES } from '../shared/event.js';
 import type { AnyRemediation } from '../shared/remediation.js';
+import { apiCallNames, apiCallPattern } from './event-rules.js';
 import { Grants } from './grants.js';
 import { acknowledge } from './nag.js';
 import { resourcesFor } from './permissions.js';
@@ -152,16 +152,15 @@ export class MemberStack extends Stack {
       },
       targets: [target()],
     });
+    // failed calls, and the member role's own calls (airlock's writes here), are not forwarded
+    const memberRoleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${props.roleName}`;
     for (const remediation of props.remediations) {
-      if (!remediation.cloudTrail) continue;
-      const pattern = cloudTrailEventPattern(remediation.cloudTrail);
+      const eventPattern = apiCallPattern(remediation, [memberRoleArn]);
+      if (!eventPattern) continue;
       const rule = new Rule(this, `Forward-${remediation.id}-ApiCalls`, {
         ruleName: `airlock-forward-${remediation.id}-api-calls`.slice(0, 64),
-        description: `airlock: ${pattern.detail.eventName.join(', ')} (CloudTrail) -> central bus`.slice(
-          0,
-          512,
-        ),
-        eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
+        description: `airlock: ${apiCallNames(remediation)} (CloudTrail) -> central bus`.slice(0, 512),
+        eventPattern,
         targets: [target()],
       });
       this.apiCallRules.set(remediation.id, rule);

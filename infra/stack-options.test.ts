@@ -1,23 +1,29 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Synthesized, synthesize } from './synth-fixture.js';
+import {
+  environmentOf,
+  flattenReferences,
+  type Synthesized,
+  synthesize,
+} from '../test/helpers/synth-fixture.js';
 
-// One synthesis with the options a platform sets: endpoints it already has, the prefix lists of its
-// gateway endpoints, enforce mode, automatic remediation.
+// One synthesis with the options a platform sets: endpoints it already has (and where they are),
+// enforce mode, automatic remediation, a longer retention, reserved concurrency, short retention.
 let s: Synthesized;
 
 beforeAll(async () => {
   s = await synthesize({
     context: {
       createVpcEndpoints: 'false',
-      s3PrefixListId: 'pl-7ca54015',
-      dynamodbPrefixListId: 'pl-b3a742da',
+      existingEndpointPeers: 'sg-0a1b2c3d4e5f60741,10.50.0.0/24',
       mode: 'enforce',
       automaticRemediation: 'true',
       auditRetentionDays: '3650',
       remediations: JSON.stringify({
         'revoke-open-ssh': { settings: { portRangePolicy: 'reauthorize-remainder' } },
       }),
+      auditShortRetentionDays: '400',
+      reservedConcurrency: '5',
     },
   });
 }, 240_000);
@@ -62,13 +68,12 @@ describe('Function: AirlockStack (platform options)', () => {
   it('creates no endpoint when the platform has them', () => {
     // Act & Assess
     expect(s.template.findResources('AWS::EC2::VPCEndpoint')).toEqual({});
+    expect(s.stack.network.node.tryFindChild('EndpointSecurityGroup')).toBeUndefined();
   });
 
-  it('lets the functions reach the S3 and DynamoDB gateway endpoints over HTTPS, and nothing else outside the VPC', () => {
+  it("sends HTTPS only to the platform's endpoints and the S3 and DynamoDB prefix lists", () => {
     // Prepare
-    const group = s.stack.getLogicalId(
-      s.stack.node.findChild('FunctionSecurityGroup').node.defaultChild as never,
-    );
+    const group = s.stack.getLogicalId(s.stack.network.securityGroup.node.defaultChild as never);
     const inline = s.template.toJSON().Resources[group].Properties.SecurityGroupEgress as Record<
       string,
       unknown
@@ -79,18 +84,23 @@ describe('Function: AirlockStack (platform options)', () => {
 
     // Act
     const targets = [...inline, ...separate].map((e) => [
-      e.CidrIp ?? e.DestinationPrefixListId,
+      flattenReferences(e.CidrIp ?? e.DestinationPrefixListId ?? e.DestinationSecurityGroupId),
       e.IpProtocol,
       e.FromPort,
       e.ToPort,
     ]);
 
     // Assess
-    expect(targets).toEqual([
-      [s.context.vpcCidr, 'tcp', 443, 443],
-      ['pl-7ca54015', 'tcp', 443, 443],
-      ['pl-b3a742da', 'tcp', 443, 443],
-    ]);
+    expect(targets.sort()).toEqual(
+      [
+        ['10.50.0.0/24', 'tcp', 443, 443],
+        ['pl-7ca54015', 'tcp', 443, 443],
+        ['pl-b3a742da', 'tcp', 443, 443],
+        ['sg-0a1b2c3d4e5f60741', 'tcp', 443, 443],
+        // the rule that matches no traffic (keeps EC2's default allow-all egress away)
+        ['255.255.255.255/32', 'icmp', 252, 86],
+      ].sort(),
+    );
   });
 
   it('starts in the context mode and runs the Config remediations automatically when asked', () => {
@@ -107,5 +117,28 @@ describe('Function: AirlockStack (platform options)', () => {
     s.template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3650 } } },
     });
+  });
+
+  it('reserves the concurrency asked for, on every function', () => {
+    // Act
+    const functions = Object.values(s.template.findResources('AWS::Lambda::Function'));
+
+    // Assess
+    expect(functions.length).toBeGreaterThan(1);
+    for (const f of functions) expect(f.Properties.ReservedConcurrentExecutions).toBe(5);
+  });
+
+  it('tells the remediations the short retention, and lets them set it on the records they write', () => {
+    for (const fn of s.stack.remediationFunctions.values()) {
+      // Act
+      const env = environmentOf(s.stack, fn);
+      const retention = fn.grants.statements().find((st) => st.actions.includes('s3:PutObjectRetention'));
+
+      // Assess
+      expect(env.AIRLOCK_AUDIT_SHORT_RETENTION_DAYS).toBe('400');
+      expect(retention?.resources.map((r) => flattenReferences(s.stack.resolve(r)))).toEqual([
+        `<${s.stack.getLogicalId(s.stack.storage.audit.node.defaultChild as never)}.Arn>/audit/*`,
+      ]);
+    }
   });
 });

@@ -5,28 +5,35 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { recordKey, sealRecord } from '../shared/audit-record.js';
+import { recordKey } from '../shared/audit-record.js';
 import { parseSettings, settingsFromEnv } from '../shared/settings.js';
+import { sampleRecord } from '../test/helpers/audit-records.js';
 import { complianceEvent } from '../test/helpers/events.js';
 import { listRealWorld, loadRealWorld } from '../test/helpers/fixtures.js';
+import {
+  environmentOf,
+  flattenReferences,
+  type Synthesized,
+  synthesize,
+} from '../test/helpers/synth-fixture.js';
 import {
   type AirlockFunction,
   ASYNC_RETRIES,
   FUNCTION_MEMORY_MB,
   MAX_EVENT_AGE,
-  RESERVED_CONCURRENCY,
 } from './airlock-function.js';
-import { INTERFACE_ENDPOINTS, NAMES, remediationOverride } from './airlock-stack.js';
 import { MANAGED_RULES } from './config-rules.js';
 import { matchesPattern } from './event-pattern.js';
+import { remediationOverride } from './function-env.js';
 import { nagPacks } from './nag.js';
+import { NAMES } from './names.js';
+import { INTERFACE_ENDPOINTS } from './network.js';
 import {
   EVALUATOR_FIXED_ACTIONS,
   functionActions,
   isStarOnlyAction,
   REMEDIATION_FIXED_ACTIONS,
 } from './permissions.js';
-import { type Synthesized, synthesize } from './synth-fixture.js';
 
 const COMPLIANCE_FOLDER = 'events/config-rules-compliance-change';
 /** A real captured compliance-change event (2019), re-addressed to one of our rules. */
@@ -75,6 +82,34 @@ beforeAll(async () => {
   resources = s.template.toJSON().Resources as Resources;
 }, 240_000);
 
+describe('Function: AirlockStack (logical ids)', () => {
+  it('keeps the logical ids the resources were first deployed under (a new id replaces the resource)', () => {
+    // Prepare
+    const deployed = [
+      'Key961B73FD',
+      'AccessLogs8B620ECA',
+      'AuditTrailFF0F2BB5',
+      'State1C20CC9A',
+      'Settings1CCB6159',
+      'Exemptions0735ABD1',
+      'DeadLettersBBF8BAAB',
+      'AuditDatabase',
+      'AuditRecords',
+      'FunctionSecurityGroup37F9C17C',
+      'EndpointSecurityGroupF840B798',
+      'revokeopensshFunction810E0F3A',
+      'revokeopensshLogs435338C9',
+      'sweepFunction2A2788F2',
+    ];
+
+    // Act
+    const ids = Object.keys(resources);
+
+    // Assess
+    expect(ids).toEqual(expect.arrayContaining(deployed));
+  });
+});
+
 describe('Function: AirlockStack (remediation functions)', () => {
   it('deploys one function per registered remediation, and the sweep', () => {
     // Act
@@ -89,9 +124,7 @@ describe('Function: AirlockStack (remediation functions)', () => {
   it('runs every function on nodejs22.x, arm64, in the private subnets only, behind the airlock group', () => {
     // Prepare
     const functions = s.template.findResources('AWS::Lambda::Function');
-    const groupId = s.stack.getLogicalId(
-      s.stack.node.findChild('FunctionSecurityGroup').node.defaultChild as never,
-    );
+    const groupId = s.stack.getLogicalId(s.stack.network.securityGroup.node.defaultChild as never);
 
     // Act
     const all = Object.values(functions).map((f) => f.Properties as Record<string, unknown>);
@@ -105,42 +138,66 @@ describe('Function: AirlockStack (remediation functions)', () => {
         SubnetIds: [...s.context.privateSubnetIds],
         SecurityGroupIds: [{ 'Fn::GetAtt': [groupId, 'GroupId'] }],
       });
-      expect(p.ReservedConcurrentExecutions).toBe(RESERVED_CONCURRENCY);
+      // none reserved unless asked: a new account's concurrency quota refuses any reservation
+      expect(p.ReservedConcurrentExecutions).toBeUndefined();
       expect(p.MemorySize).toBe(FUNCTION_MEMORY_MB);
       expect(p.Handler).toBe('index.handler');
     }
   });
 
-  it('lets no security group send to 0.0.0.0/0 or ::/0, and the functions only HTTPS into the VPC', () => {
+  it('lets no security group send to 0.0.0.0/0 or ::/0, and the functions only HTTPS to the endpoints', () => {
     // Prepare
     const groups = s.template.findResources('AWS::EC2::SecurityGroup');
-    const group = resourceOf(s.stack.node.findChild('FunctionSecurityGroup') as never);
-
-    // Act
-    const egress = Object.values(groups).flatMap(
-      (g) => (g.Properties as { SecurityGroupEgress?: Record<string, unknown>[] }).SecurityGroupEgress ?? [],
+    const group = resourceOf(s.stack.network.securityGroup as never);
+    const endpointGroup = s.stack.getLogicalId(
+      s.stack.network.node.findChild('EndpointSecurityGroup').node.defaultChild as never,
     );
 
+    // Act
+    const inline = Object.values(groups).flatMap(
+      (g) => (g.Properties as { SecurityGroupEgress?: Record<string, unknown>[] }).SecurityGroupEgress ?? [],
+    );
+    const separate = Object.values(s.template.findResources('AWS::EC2::SecurityGroupEgress'))
+      .map((r) => r.Properties as Record<string, unknown>)
+      .filter((p) => JSON.stringify(p.GroupId).includes(group.id));
+
     // Assess
-    for (const rule of egress) {
+    for (const rule of [...inline, ...separate]) {
       expect(rule.CidrIp).not.toBe('0.0.0.0/0');
       expect(rule.CidrIpv6).not.toBe('::/0');
     }
+    // the rule that matches no traffic stays inline: EC2 would give a group without one its allow-all egress
     expect(group.Properties.SecurityGroupEgress).toEqual([
       {
-        CidrIp: s.context.vpcCidr,
-        Description: 'HTTPS to the interface endpoints in the VPC',
-        FromPort: 443,
-        IpProtocol: 'tcp',
-        ToPort: 443,
+        CidrIp: '255.255.255.255/32',
+        Description: 'Disallow all traffic',
+        FromPort: 252,
+        IpProtocol: 'icmp',
+        ToPort: 86,
       },
     ]);
-    expect(s.template.findResources('AWS::EC2::SecurityGroupEgress')).toEqual({});
+    expect(
+      separate
+        .map((e) => [
+          flattenReferences(e.DestinationPrefixListId ?? e.DestinationSecurityGroupId),
+          e.IpProtocol,
+          e.FromPort,
+          e.ToPort,
+        ])
+        .sort(),
+    ).toEqual(
+      [
+        ['pl-7ca54015', 'tcp', 443, 443],
+        ['pl-b3a742da', 'tcp', 443, 443],
+        [`<${endpointGroup}.GroupId>`, 'tcp', 443, 443],
+      ].sort(),
+    );
   });
 
   it('retries async invocations twice, then sends them to the KMS-encrypted dead-letter queue', () => {
     // Prepare
-    const queueArn = `arn:aws:sqs:${s.context.region}:${s.context.account}:${NAMES.deadLetterQueue}`;
+    const queue = resourceOf(s.stack.recovery.queue);
+    const queueArn = { 'Fn::GetAtt': [queue.id, 'Arn'] };
 
     // Act & Assess
     for (const fn of s.stack.remediationFunctions.values()) {
@@ -152,7 +209,7 @@ describe('Function: AirlockStack (remediation functions)', () => {
       });
     }
     s.template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: NAMES.deadLetterQueue,
+      QueueName: Match.absent(),
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
     });
   });
@@ -160,18 +217,18 @@ describe('Function: AirlockStack (remediation functions)', () => {
   it('gives each function only environment variables that the settings loader reads, and they parse', () => {
     for (const [id, fn] of s.stack.remediationFunctions) {
       // Prepare
-      const env = (resourceOf(fn.fn).Properties.Environment as { Variables: Record<string, string> })
-        .Variables;
+      const env = environmentOf(s.stack, fn);
 
       // Act
       const settings = parseSettings(settingsFromEnv(env), 'environment');
 
       // Assess
       expect(settings.mode).toBe('dry-run');
-      expect(settings.table).toBe(NAMES.table);
-      expect(settings.audit.bucket).toBe(`airlock-audit-${s.context.account}-${s.context.region}`);
-      expect(settings.parameter).toBe(NAMES.settingsParameter);
-      expect(settings.exemptions.parameter).toBe(NAMES.exemptionsParameter);
+      // the names CloudFormation gives, by reference
+      expect(settings.table).toBe(`<${resourceOf(s.stack.storage.table).id}>`);
+      expect(settings.audit.bucket).toBe(`<${resourceOf(s.stack.storage.audit).id}>`);
+      expect(settings.parameter).toBe(`<${resourceOf(s.stack.storage.settingsParameter).id}>`);
+      expect(settings.exemptions.parameter).toBe(`<${resourceOf(s.stack.storage.exemptionsParameter).id}>`);
       expect(settings.allowedAccounts).toEqual([s.context.account]);
       const remediation = s.registries.remediations.find((r) => r.id === id)!;
       expect(() => remediation.settingsSchema.parse(settings.remediations[id]?.settings ?? {})).not.toThrow();
@@ -316,7 +373,7 @@ describe('Function: AirlockStack (storage)', () => {
   it('keeps the audit trail under Object Lock in compliance mode, versioned, KMS-encrypted, private, logged', () => {
     // Act & Assess
     s.template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketName: `airlock-audit-${s.context.account}-${s.context.region}`,
+      BucketName: Match.absent(),
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {
         ObjectLockEnabled: 'Enabled',
@@ -356,7 +413,7 @@ describe('Function: AirlockStack (storage)', () => {
   it("keys the table on 'id', expires on 'expiration', with point-in-time recovery and the airlock key", () => {
     // Act & Assess
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
-      TableName: NAMES.table,
+      TableName: Match.absent(),
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
       TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
@@ -378,40 +435,20 @@ describe('Function: AirlockStack (storage)', () => {
   it('points the Athena table at the layout the S3 sink writes', () => {
     // Prepare
     const table = Object.values(s.template.findResources('AWS::Glue::Table'))[0]!.Properties as {
-      TableInput: { Parameters: Record<string, string>; PartitionKeys: { Name: string }[] };
+      TableInput: { Parameters: Record<string, unknown>; PartitionKeys: { Name: string }[] };
     };
-    const record = sealRecord({
-      schema: 'airlock.audit/v1',
-      id: '0190f3a2-7b1c-7def-8abc-0123456789ab',
-      time: '2026-11-20T10:00:06.000Z',
-      startedAt: '2026-11-20T10:00:05.000Z',
-      durationMs: 1000,
-      actor: { type: 'function', name: 'airlock-revoke-open-ssh', version: '0.1.0' },
-      trigger: 'config',
-      event: {},
-      remediation: 'revoke-open-ssh',
-      account: s.context.account,
-      region: s.context.region,
-      resource: {},
-      mode: 'dry-run',
-      outcome: 'PLANNED',
-      reason: 'test',
-      steps: [],
-      notes: [],
-    });
+    const record = sampleRecord({ account: s.context.account, region: s.context.region });
 
     // Act
     const key = recordKey(record, NAMES.auditPrefix);
-    const location = table.TableInput.Parameters['storage.location.template']!.replace(
+    const location = flattenReferences(table.TableInput.Parameters['storage.location.template']).replace(
       /\$\{(dt|account|region)\}/g,
       (_, name: string) =>
         ({ dt: '2026-11-20', account: s.context.account, region: s.context.region })[name] ?? '',
     );
 
     // Assess
-    expect(`s3://airlock-audit-${s.context.account}-${s.context.region}/${key}`).toBe(
-      `${location}${record.id}.json`,
-    );
+    expect(`s3://<${resourceOf(s.stack.storage.audit).id}>/${key}`).toBe(`${location}${record.id}.json`);
     expect(table.TableInput.PartitionKeys.map((k) => k.Name)).toEqual(['dt', 'account', 'region']);
     expect(table.TableInput.Parameters['projection.enabled']).toBe('true');
   });
@@ -474,21 +511,19 @@ describe('Function: AirlockStack (Config, SSM, network, alarms)', () => {
     }
   });
 
-  it('creates the interface and gateway endpoints the functions need', () => {
+  it('creates the endpoints of the services the functions call, and no other', () => {
     // Prepare
     const endpoints = Object.values(s.template.findResources('AWS::EC2::VPCEndpoint')).map(
       (e) => e.Properties as { ServiceName: unknown; VpcEndpointType: string; PrivateDnsEnabled?: boolean },
     );
 
     // Act
-    const services = endpoints.map((e) => JSON.stringify(e.ServiceName));
+    const services = endpoints.map((e) => flattenReferences(e.ServiceName).split('.').at(-1)).sort();
 
     // Assess
-    expect(endpoints.length).toBe(Object.keys(INTERFACE_ENDPOINTS).length + 2);
-    for (const name of [...Object.keys(INTERFACE_ENDPOINTS), 's3', 'dynamodb']) {
-      const suffix = name === 'logs' ? '.logs' : `.${name}`;
-      expect(services.some((sv) => sv.includes(suffix))).toBe(true);
-    }
+    // STS only serves the member roles (many accounts), CloudWatch Logs and KMS no function calls
+    expect(services).toEqual(['config', 'dynamodb', 'ec2', 'eks', 'lambda', 's3', 'sqs', 'ssm']);
+    expect(Object.keys(INTERFACE_ENDPOINTS)).not.toContain('logs');
     expect(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').length).toBe(2);
     expect(endpoints.filter((e) => e.VpcEndpointType === 'Interface').every((e) => e.PrivateDnsEnabled)).toBe(
       true,

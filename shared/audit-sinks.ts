@@ -25,12 +25,37 @@ export function logSink(logger: Logger): AuditSink {
 
 export type S3Port = Pick<S3Client, 'send'>;
 
+/** The outcomes of records that changed nothing: they may be kept for less time than the others. */
+export const SHORT_RETENTION_OUTCOMES: ReadonlySet<string> = new Set(['NOOP', 'PLANNED', 'REJECTED']);
+
+export interface S3SinkOptions {
+  /**
+   * Object Lock retention, in days from the record's time, of records that changed nothing
+   * ({@link SHORT_RETENTION_OUTCOMES}): set per object in compliance mode. Unset, or for any other
+   * outcome, the bucket's default retention applies.
+   */
+  readonly shortRetentionDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+
 /**
  * One immutable S3 object per record, under a date-partitioned key, written so that an Object Lock
  * bucket keeps it: a SHA-256 content checksum that S3 verifies, and `If-None-Match: *` so that an
- * existing record is never overwritten. The bucket's default retention (compliance mode) applies.
+ * existing record is never overwritten. The bucket's default retention (compliance mode) applies,
+ * except to records that changed nothing when `shortRetentionDays` is set.
+ *
+ * @example
+ * ```ts
+ * const sink = s3Sink(s3, 'airlock-audit-…', 'audit/', { shortRetentionDays: 400 });
+ * ```
  */
-export function s3Sink(s3: S3Port, bucket: string, prefix = 'audit/'): AuditSink {
+export function s3Sink(
+  s3: S3Port,
+  bucket: string,
+  prefix = 'audit/',
+  options: S3SinkOptions = {},
+): AuditSink {
   return {
     name: 's3',
     async write(record) {
@@ -43,9 +68,18 @@ export function s3Sink(s3: S3Port, bucket: string, prefix = 'audit/'): AuditSink
           ChecksumAlgorithm: 'SHA256',
           IfNoneMatch: '*',
           Metadata: { 'airlock-digest': record.digest.value, 'airlock-schema': record.schema },
+          ...shortRetention(record, options.shortRetentionDays),
         }),
       );
     },
+  };
+}
+
+function shortRetention(record: AuditRecord, days: number | undefined) {
+  if (!days || !SHORT_RETENTION_OUTCOMES.has(record.outcome)) return {};
+  return {
+    ObjectLockMode: 'COMPLIANCE' as const,
+    ObjectLockRetainUntilDate: new Date(Date.parse(record.time) + days * DAY_MS),
   };
 }
 

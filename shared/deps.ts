@@ -110,7 +110,11 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
 
   const sinks: AuditSink[] = [logSink(logger)];
   if (staticSettings.audit.bucket) {
-    sinks.push(s3Sink(clients.get(S3Client, home), staticSettings.audit.bucket, staticSettings.audit.prefix));
+    sinks.push(
+      s3Sink(clients.get(S3Client, home), staticSettings.audit.bucket, staticSettings.audit.prefix, {
+        shortRetentionDays: staticSettings.audit.shortRetentionDays,
+      }),
+    );
   }
   if (staticSettings.audit.file) sinks.push(fileSink(staticSettings.audit.file));
   sinks.push(...(options.extraSinks ?? []));

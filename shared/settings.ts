@@ -66,6 +66,11 @@ export const SettingsSchema = z.strictObject({
       prefix: z._default(str(0, 256), 'audit/'),
       /** Local NDJSON trail (offline runs and the harness). */
       file: z.optional(str(1, 4096)),
+      /**
+       * Object Lock retention (compliance mode), in days from the record's time, of the records that
+       * changed nothing (NOOP, PLANNED, REJECTED). Unset: every record keeps the bucket's default.
+       */
+      shortRetentionDays: z.optional(posInt),
     }),
     { prefix: 'audit/' },
   ),
@@ -117,6 +122,7 @@ export const ENV = {
   AIRLOCK_AUDIT_BUCKET: 'audit.bucket',
   AIRLOCK_AUDIT_PREFIX: 'audit.prefix',
   AIRLOCK_AUDIT_FILE: 'audit.file',
+  AIRLOCK_AUDIT_SHORT_RETENTION_DAYS: 'audit.shortRetentionDays (records that changed nothing)',
   AIRLOCK_SETTINGS_PARAMETER: 'parameter',
   AIRLOCK_EXEMPTIONS_PARAMETER: 'exemptions.parameter',
   AIRLOCK_EXEMPTIONS_ON_UNREADABLE: 'exemptions.onUnreadable',
@@ -163,6 +169,11 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
   if (env.AIRLOCK_AUDIT_BUCKET) audit.bucket = env.AIRLOCK_AUDIT_BUCKET;
   if (env.AIRLOCK_AUDIT_PREFIX) audit.prefix = env.AIRLOCK_AUDIT_PREFIX;
   if (env.AIRLOCK_AUDIT_FILE) audit.file = env.AIRLOCK_AUDIT_FILE;
+  if (env.AIRLOCK_AUDIT_SHORT_RETENTION_DAYS)
+    audit.shortRetentionDays = num(
+      'AIRLOCK_AUDIT_SHORT_RETENTION_DAYS',
+      env.AIRLOCK_AUDIT_SHORT_RETENTION_DAYS,
+    );
   if (env.AIRLOCK_EXEMPTIONS_PARAMETER) exemptions.parameter = env.AIRLOCK_EXEMPTIONS_PARAMETER;
   if (env.AIRLOCK_EXEMPTIONS_ON_UNREADABLE) exemptions.onUnreadable = env.AIRLOCK_EXEMPTIONS_ON_UNREADABLE;
   if (env.AIRLOCK_BLAST_RADIUS_MAX_WRITES)

@@ -1,0 +1,77 @@
+import type { EventPattern } from 'aws-cdk-lib/aws-events';
+import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
+import { COMPLIANCE_CHANGE, ComplianceType, EVENT_SOURCES } from '../shared/event.js';
+import type { AnyRemediation } from '../shared/remediation.js';
+import type { AirlockContext } from './context.js';
+
+/** The Config rule names a remediation's events may come from: its own, and those the context adds. */
+export function ruleNamesOf(remediation: AnyRemediation, c: AirlockContext): string[] {
+  const added = (c.remediations[remediation.id]?.configRuleNames as string[] | undefined) ?? [];
+  return [...new Set([...remediation.configRuleNames, ...added])];
+}
+
+/**
+ * The pattern of a remediation's compliance rule: NON_COMPLIANT evaluations of its resource type by
+ * one of its rules.
+ *
+ * @example
+ * ```ts
+ * compliancePattern(revokeOpenSsh, ['airlock-restricted-ssh']);
+ * ```
+ */
+export function compliancePattern(remediation: AnyRemediation, ruleNames: readonly string[]): EventPattern {
+  return {
+    source: [EVENT_SOURCES.config],
+    detailType: [COMPLIANCE_CHANGE],
+    detail: {
+      configRuleName: [...ruleNames],
+      newEvaluationResult: { complianceType: [ComplianceType.NON_COMPLIANT] },
+      resourceType: [remediation.resourceType],
+    },
+  };
+}
+
+/**
+ * The pattern of a remediation's fast-path rule (its CloudTrail calls), or none without `cloudTrail`.
+ * Calls that failed (`errorCode` present: nothing changed) and calls made by airlock's own roles (its
+ * own writes; matched by the issuing role's ARN, which another account cannot take) never match, so
+ * they never invoke a function. Calls by principals without a session issuer (IAM users, root) match.
+ *
+ * @example
+ * ```ts
+ * apiCallPattern(revokeOpenSsh, ['arn:aws:iam::111122223333:role/airlock-revoke-open-ssh']);
+ * ```
+ */
+export function apiCallPattern(
+  remediation: AnyRemediation,
+  ownRoleArns: readonly string[],
+): EventPattern | undefined {
+  if (!remediation.cloudTrail) return undefined;
+  const pattern = cloudTrailEventPattern(remediation.cloudTrail);
+  return {
+    source: pattern.source,
+    detailType: pattern['detail-type'],
+    detail: {
+      ...pattern.detail,
+      errorCode: [{ exists: false }],
+      userIdentity: {
+        sessionContext: {
+          sessionIssuer: { arn: [{ 'anything-but': [...ownRoleArns] }, { exists: false }] },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The ARNs of airlock's function roles in this account (each role is named after its function,
+ * `airlock-<id>`): the principals of airlock's own calls.
+ */
+export function ownRoleArns(functionIds: readonly string[], c: AirlockContext): string[] {
+  return functionIds.map((id) => `arn:${c.partition}:iam::${c.account}:role/airlock-${id}`);
+}
+
+/** The calls a remediation's fast path listens to, for the rule's description. */
+export function apiCallNames(remediation: AnyRemediation): string {
+  return remediation.cloudTrail ? remediation.cloudTrail.eventNames.join(', ') : '';
+}

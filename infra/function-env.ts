@@ -1,0 +1,107 @@
+import type { AnyRemediation } from '../shared/remediation.js';
+import type { ENV } from '../shared/settings.js';
+import type { AirlockContext } from './context.js';
+import { ContextError } from './context-values.js';
+import { NAMES } from './names.js';
+
+/** The environment a function gets: only names that shared/settings.ts reads. */
+type AirlockEnv = Partial<Record<keyof typeof ENV, string>>;
+
+/** Where the shared state is, as the functions are told it (names CloudFormation gives, as tokens). */
+export interface StateNames {
+  readonly table: string;
+  readonly auditBucket: string;
+  readonly settingsParameter: string;
+  readonly exemptionsParameter: string;
+}
+
+/** The environment of a remediation function: its settings, where the state is, and the organization. */
+export function remediationEnv(
+  remediation: AnyRemediation,
+  c: AirlockContext,
+  names: StateNames,
+): Record<string, string> {
+  const env: AirlockEnv = {
+    AIRLOCK_MODE: c.mode,
+    AIRLOCK_TABLE: names.table,
+    AIRLOCK_AUDIT_BUCKET: names.auditBucket,
+    AIRLOCK_AUDIT_PREFIX: NAMES.auditPrefix,
+    AIRLOCK_SETTINGS_PARAMETER: names.settingsParameter,
+    AIRLOCK_EXEMPTIONS_PARAMETER: names.exemptionsParameter,
+    AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
+    AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
+    AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
+    ...(c.auditShortRetentionDays
+      ? { AIRLOCK_AUDIT_SHORT_RETENTION_DAYS: String(c.auditShortRetentionDays) }
+      : {}),
+    ...(c.blastRadiusMaxWrites ? { AIRLOCK_BLAST_RADIUS_MAX_WRITES: String(c.blastRadiusMaxWrites) } : {}),
+    ...(c.blastRadiusWindowSeconds
+      ? { AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: String(c.blastRadiusWindowSeconds) }
+      : {}),
+    ...(c.organization
+      ? {
+          AIRLOCK_MEMBER_ROLE_NAME: c.organization.memberRoleName,
+          AIRLOCK_MEMBER_EXTERNAL_ID: c.organization.externalId,
+          AIRLOCK_HOME_ACCOUNT: c.account,
+          // its own writes in a member account come back as CloudTrail calls of the member role
+          AIRLOCK_OWN_PRINCIPALS: c.organization.memberRoleName,
+        }
+      : {}),
+  };
+  return env as Record<string, string>;
+}
+
+/** The environment of an evaluator: the settings of the remediation whose rule it evaluates. */
+export function evaluatorEnv(
+  remediation: AnyRemediation,
+  c: AirlockContext,
+  names: Pick<StateNames, 'settingsParameter'>,
+): Record<string, string> {
+  const env: AirlockEnv = {
+    AIRLOCK_SETTINGS_PARAMETER: names.settingsParameter,
+    AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
+    AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
+    AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
+  };
+  return env as Record<string, string>;
+}
+
+/**
+ * A remediation's settings in `AIRLOCK_REMEDIATIONS`: the context's override for it, plus the
+ * platform settings (pod CIDRs, public route tables) that its settings schema accepts. Checked
+ * against the schema at synth time, so a bad setting fails the deploy, not the first event.
+ *
+ * @example
+ * ```ts
+ * remediationOverride(removePodCidrTgwRoutes, context); // { settings: { podCidrs: ['100.64.0.0/16'] } }
+ * ```
+ */
+export function remediationOverride(remediation: AnyRemediation, c: AirlockContext): Record<string, unknown> {
+  const override = { ...(c.remediations[remediation.id] ?? {}) };
+  const settings: Record<string, unknown> = {
+    ...((override.settings as Record<string, unknown> | undefined) ?? {}),
+  };
+  const platform: Record<string, unknown> = {
+    podCidrs: c.podCidrs,
+    publicRouteTableIds: c.publicRouteTableIds,
+  };
+  for (const [key, value] of Object.entries(platform)) {
+    if (key in settings) continue;
+    if (accepts(remediation, { [key]: value })) settings[key] = value;
+  }
+  try {
+    remediation.settingsSchema.parse(settings);
+  } catch (cause) {
+    throw new ContextError('remediations', `${remediation.id}.settings is invalid`, { cause });
+  }
+  return Object.keys(settings).length ? { ...override, settings } : override;
+}
+
+function accepts(remediation: AnyRemediation, settings: Record<string, unknown>): boolean {
+  try {
+    remediation.settingsSchema.parse(settings);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,111 @@
+import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { AnyPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { AirlockContext, OrganizationContext } from './context.js';
+import { Layer } from './layer.js';
+import { centralRoleNames, type MemberStackProps, memberTemplateBody } from './member-stack.js';
+import { invokeTarget, type RemediationResources } from './remediation.js';
+
+export interface OrganizationProps {
+  readonly context: AirlockContext & { readonly organization: OrganizationContext };
+  readonly remediations: readonly RemediationResources[];
+}
+
+/**
+ * Many accounts: the central event bus (only the organization may put events on it), each
+ * remediation's rules again on that bus, and the StackSet that puts the member stack (role and event
+ * forwarding) into every account of the member OUs.
+ */
+export class Organization extends Layer {
+  readonly bus: EventBus;
+  readonly busRules = new Map<string, Rule>();
+  readonly busApiCallRules = new Map<string, Rule>();
+  readonly memberProps: MemberStackProps;
+  readonly memberStackSet: CfnStackSet;
+
+  constructor(scope: Construct, id: string, props: OrganizationProps) {
+    super(scope, id);
+    const c = props.context;
+    const org = c.organization;
+    this.bus = new EventBus(this, 'CentralBus', {
+      eventBusName: org.busName,
+      description:
+        'airlock: Config and CloudTrail events forwarded by the member accounts of the organization',
+    });
+    this.bus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'MembersOfTheOrganizationOnly',
+        principals: [new AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': org.organizationId } },
+      }),
+    );
+    // forwarded events keep their own account and region: the functions act there (member role)
+    for (const r of props.remediations) this.addBusRules(r);
+    const remediations = props.remediations.map((r) => r.remediation);
+    this.memberProps = {
+      remediations,
+      organizationId: org.organizationId,
+      externalId: org.externalId,
+      roleName: org.memberRoleName,
+      centralAccount: c.account,
+      centralRegion: c.region,
+      centralPartition: c.partition,
+      busName: org.busName,
+      centralRoleNames: centralRoleNames(remediations),
+      memberRegions: org.memberRegions,
+      roleRegion: org.memberRoleRegion,
+    };
+    this.memberStackSet = this.stackSet(org);
+    // the member role trusts the functions' roles by ARN: they must exist first
+    for (const r of props.remediations) this.memberStackSet.node.addDependency(r.fn.role);
+  }
+
+  private addBusRules(r: RemediationResources): void {
+    const id = r.remediation.id;
+    const onBus = new Rule(this, `${id}-BusEvents`, {
+      eventBus: this.bus,
+      ruleName: `airlock-${id}`,
+      description: `member accounts: ${r.remediation.resourceType} NON_COMPLIANT -> airlock-${id}`,
+      eventPattern: r.compliancePattern,
+    });
+    onBus.addTarget(invokeTarget(r.fn));
+    this.busRules.set(id, onBus);
+    if (!r.apiCallPattern) return;
+    const onBusCalls = new Rule(this, `${id}-BusApiCalls`, {
+      eventBus: this.bus,
+      ruleName: `airlock-${id}-api-calls`,
+      description: `member accounts: CloudTrail calls -> airlock-${id}`,
+      eventPattern: r.apiCallPattern,
+    });
+    onBusCalls.addTarget(invokeTarget(r.fn));
+    this.busApiCallRules.set(id, onBusCalls);
+  }
+
+  /** The member template rides inline (TemplateBody): synthesized offline, no asset bucket every member must read. */
+  private stackSet(org: OrganizationContext): CfnStackSet {
+    return new CfnStackSet(this, 'MemberStackSet', {
+      stackSetName: 'airlock-member',
+      description: 'airlock member role and event forwarding, in every account of the member OUs',
+      permissionModel: 'SERVICE_MANAGED',
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      callAs: org.stackSetCallAs,
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      managedExecution: { Active: true },
+      operationPreferences: {
+        regionConcurrencyType: 'PARALLEL',
+        maxConcurrentPercentage: 25,
+        failureTolerancePercentage: 10,
+      },
+      stackInstancesGroup: [
+        {
+          deploymentTargets: { organizationalUnitIds: [...org.memberOrganizationalUnitIds] },
+          regions: [...org.memberRegions],
+        },
+      ],
+      templateBody: memberTemplateBody(this.memberProps),
+    });
+  }
+}

@@ -1,0 +1,130 @@
+// Test support: synthesizes the stack once per test file, against stand-in bundles in a temporary
+// folder (the infrastructure tests look at the template, not at the code; dist/ may be rebuilt by
+// another run at the same moment).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { AirlockFunction } from '../../infra/airlock-function.js';
+import { AirlockStack } from '../../infra/airlock-stack.js';
+import { type AirlockContext, readContext } from '../../infra/context.js';
+import { type EvaluatorDescriptor, loadRegistries, type Registries } from '../../infra/registries.js';
+
+/**
+ * The context of the README's Deploy example (a test checks they are the same): the platform facts
+ * every deployment gives.
+ */
+export const EXAMPLE_CONTEXT: Readonly<Record<string, string>> = {
+  account: '111122223333',
+  region: 'eu-west-2',
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
+  privateSubnetIds: 'subnet-0a1b2c3d4e5f60711,subnet-0a1b2c3d4e5f60712',
+  privateRouteTableIds: 'rtb-0a1b2c3d4e5f60721,rtb-0a1b2c3d4e5f60722',
+  s3PrefixListId: 'pl-7ca54015',
+  dynamodbPrefixListId: 'pl-b3a742da',
+  podCidrs: '100.64.0.0/16',
+  breakGlassRoleArn: 'arn:aws:iam::111122223333:role/airlock-break-glass',
+};
+
+/** The organization keys added to the example context in the many-accounts tests. */
+export const EXAMPLE_ORGANIZATION: Readonly<Record<string, string>> = {
+  organizationId: 'o-a1b2c3d4e5',
+  externalId: 'airlock-o-a1b2c3d4e5',
+  memberOrganizationalUnitIds: 'ou-ab12-cdef3456',
+};
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: AirlockStack;
+  readonly template: Template;
+  readonly context: AirlockContext;
+  readonly registries: Registries;
+}
+
+/**
+ * The stack as `cdk synth` makes it with the example context and `context` overrides, and extra
+ * evaluators (the evaluator path is tested even before the evaluator registry lands).
+ */
+export async function synthesize(options: { context?: Record<string, unknown> } = {}): Promise<Synthesized> {
+  const loaded = await loadRegistries();
+  const registries: Registries = {
+    remediations: loaded.remediations,
+    evaluators: loaded.evaluators.length ? loaded.evaluators : standInEvaluators(loaded),
+  };
+  const dist = mkdtempSync(join(tmpdir(), 'airlock-dist-'));
+  for (const id of [
+    ...registries.remediations.map((r) => r.id),
+    ...registries.evaluators.map((e) => e.id),
+    'sweep',
+  ]) {
+    mkdirSync(join(dist, id), { recursive: true });
+    writeFileSync(join(dist, id, 'index.mjs'), `export const handler = async () => '${id}';\n`);
+  }
+  const app = new App({
+    context: { 'aws:cdk:disable-stack-trace': true, ...EXAMPLE_CONTEXT, ...options.context },
+  });
+  const context = readContext((key) => app.node.tryGetContext(key));
+  const stack = new AirlockStack(app, 'Airlock', {
+    context,
+    registries,
+    distDir: dist,
+    documentsDir: join(import.meta.dirname, '..', '..', 'ssm-documents'),
+  });
+  return { app, stack, template: Template.fromStack(stack), context, registries };
+}
+
+/** The logical id of a construct's CloudFormation resource. */
+export function logicalIdOf(
+  stack: AirlockStack,
+  resource: { node: { defaultChild?: unknown } } | object,
+): string {
+  const child = (resource as { node: { defaultChild?: unknown } }).node.defaultChild ?? resource;
+  return stack.getLogicalId(child as never);
+}
+
+/**
+ * Until the evaluator registry exists, one stand-in evaluator per custom rule identifier, so that
+ * the custom-rule path of the stack is tested all the same.
+ */
+function standInEvaluators(loaded: Registries): EvaluatorDescriptor[] {
+  return loaded.remediations.flatMap((r) =>
+    (r.configRules.custom ?? []).map((rule) => ({
+      id: rule.evaluator,
+      ruleName: rule.name,
+      resourceType: r.resourceType,
+      remediationId: r.id,
+      permissions: [...r.permissions.read, 'config:PutEvaluations'],
+      periodic: rule.periodic,
+      configurationChange: rule.configurationChange,
+    })),
+  );
+}
+
+/**
+ * A template value as text: `{ Ref: 'X' }` -> `<X>`, `{ 'Fn::GetAtt': ['X', 'Arn'] }` -> `<X.Arn>`, joins
+ * joined, so that values naming resources CloudFormation names can be compared and parsed.
+ */
+export function flattenReferences(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return `<${v.Ref}>`;
+    if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (Array.isArray(v['Fn::Join'])) {
+      const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(flattenReferences).join(separator);
+    }
+  }
+  throw new Error(`cannot flatten ${JSON.stringify(value)}`);
+}
+
+/** A function's environment as its template gives it, references flattened (`<LogicalId>`). */
+export function environmentOf(stack: AirlockStack, fn: AirlockFunction): Record<string, string> {
+  const environment = stack.resolve(
+    (fn.fn.node.defaultChild as unknown as { environment: unknown }).environment,
+  ) as {
+    variables: Record<string, unknown>;
+  };
+  return Object.fromEntries(Object.entries(environment.variables).map(([k, v]) => [k, flattenReferences(v)]));
+}
