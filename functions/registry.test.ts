@@ -9,14 +9,14 @@ import { documentOf } from '../infra/ssm-document.js';
 import { parseEvent } from '../shared/parse-event.js';
 import type { AnyRemediation, Step } from '../shared/remediation.js';
 import { validateResourceId } from '../shared/resource-id.js';
-import type { RemediationFixtures } from '../test/helpers/remediation-fixtures.js';
+import { type RemediationFixtures, remediationFixtures } from '../test/helpers/remediation-fixtures.js';
 import { hostileIds } from '../test/helpers/resource-ids.js';
 import { EVALUATORS } from './evaluator-registry.js';
 import { REMEDIATIONS, routeEvent } from './registry.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCOPE: Scope = { partition: 'aws', account: '111122223333', region: 'eu-west-2' };
-/** What every remediation folder holds (STYLE.md, "How an airlock remediation looks"). */
+/** What every remediation folder holds (STYLE.md, "How an airlock remediation looks"; `demo.ts`: its case in `airlock demo`). */
 const FILES = [
   'index.ts',
   'describe.ts',
@@ -26,6 +26,7 @@ const FILES = [
   'plan.test.ts',
   'apply.test.ts',
   'fixtures.ts',
+  'demo.ts',
   'README.md',
 ];
 /** The README sections STYLE.md lists, in order (what it does is the paragraph under the title). */
@@ -78,11 +79,11 @@ describe('Function: the remediation registry', () => {
 describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediation %s', (id, r) => {
   let fixtures: RemediationFixtures<unknown>;
   beforeAll(async () => {
-    fixtures = ((await import(`./${id}/fixtures.ts`)) as { fixtures: RemediationFixtures<unknown> }).fixtures;
+    fixtures = await remediationFixtures(id);
   });
 
   describe('its folder', () => {
-    it('holds the one shape: descriptor, describe, plan, apply, handler, their tests, fixtures, README', () => {
+    it('holds the one shape: descriptor, describe, plan, apply, handler, their tests, fixtures, demo, README', () => {
       // Act
       const missing = FILES.filter((f) => !existsSync(join(import.meta.dirname, id, f)));
 

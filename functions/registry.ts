@@ -1,6 +1,7 @@
 import { matchesCloudTrailTrigger } from '../shared/cloudtrail.js';
 import type { AnyRemediation } from '../shared/remediation.js';
 import { blockPublicS3 } from './block-public-s3/index.js';
+import { disableSubnetPublicIp } from './disable-subnet-public-ip/index.js';
 import { privatizeEksEndpoint } from './privatize-eks-endpoint/index.js';
 import { removePodCidrTgwRoutes } from './remove-pod-cidr-tgw-routes/index.js';
 import { revokeOpenSsh } from './revoke-open-ssh/index.js';
@@ -16,6 +17,7 @@ export const REMEDIATIONS: readonly AnyRemediation[] = [
   removePodCidrTgwRoutes,
   blockPublicS3,
   privatizeEksEndpoint,
+  disableSubnetPublicIp,
 ];
 
 /** The remediation with this id, or undefined. */

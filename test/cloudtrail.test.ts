@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { blockPublicS3CloudTrail } from '../functions/block-public-s3/cloudtrail.js';
-import { privatizeEksEndpointCloudTrail } from '../functions/privatize-eks-endpoint/cloudtrail.js';
 import { REMEDIATIONS } from '../functions/registry.js';
 import { removePodCidrTgwRoutesCloudTrail } from '../functions/remove-pod-cidr-tgw-routes/cloudtrail.js';
 import { revokeOpenSshCloudTrail } from '../functions/revoke-open-ssh/cloudtrail.js';
@@ -27,6 +26,7 @@ import { validateResourceId } from '../shared/resource-id.js';
 import { parseSettings, settingsFromEnv } from '../shared/settings.js';
 import { complianceEvent } from './helpers/events.js';
 import { loadFixture } from './helpers/fixtures.js';
+import { remediationFixtures } from './helpers/remediation-fixtures.js';
 
 type Event = { detail: Record<string, unknown> & { requestParameters?: Record<string, unknown> } } & Record<
   string,
@@ -35,50 +35,22 @@ type Event = { detail: Record<string, unknown> & { requestParameters?: Record<st
 const load = (file: string) => loadFixture<Event>(`cloudtrail/${file}`);
 const clone = (file: string) => structuredClone(load(file));
 
-/** Every fixture, the trigger it is for, and the resource it names. */
-const CASES: [file: string, trigger: CloudTrailTrigger, resourceId: string][] = [
-  [
-    'ec2__AuthorizeSecurityGroupIngress__stratus-red-team.json',
-    revokeOpenSshCloudTrail,
-    'sg-003dc7f1f1c686164',
-  ],
-  ['ec2__AuthorizeSecurityGroupIngress.json', revokeOpenSshCloudTrail, 'sg-0123456789abcdef0'],
-  ['ec2__AuthorizeSecurityGroupIngress__failed.json', revokeOpenSshCloudTrail, 'sg-0123456789abcdef0'],
-  [
-    'ec2__AuthorizeSecurityGroupIngress__airlock-own-role.json',
-    revokeOpenSshCloudTrail,
-    'sg-0123456789abcdef0',
-  ],
-  ['ec2__ModifySecurityGroupRules.json', revokeOpenSshCloudTrail, 'sg-0123456789abcdef0'],
-  ['ec2__CreateRoute.json', stripInternetRoutesCloudTrail, 'rtb-0a1b2c3d4e5f60718'],
-  ['ec2__ReplaceRoute.json', stripInternetRoutesCloudTrail, 'rtb-0a1b2c3d4e5f60718'],
-  ['ec2__AssociateRouteTable.json', stripInternetRoutesCloudTrail, 'rtb-0a1b2c3d4e5f60718'],
-  ['ec2__ReplaceRouteTableAssociation.json', stripInternetRoutesCloudTrail, 'rtb-0a1b2c3d4e5f60718'],
-  ['ec2__CreateTransitGatewayRoute.json', removePodCidrTgwRoutesCloudTrail, 'tgw-rtb-0123456789abcdef0'],
-  ['ec2__ReplaceTransitGatewayRoute.json', removePodCidrTgwRoutesCloudTrail, 'tgw-rtb-0123456789abcdef0'],
-  [
-    'ec2__EnableTransitGatewayRouteTablePropagation.json',
-    removePodCidrTgwRoutesCloudTrail,
-    'tgw-rtb-0123456789abcdef0',
-  ],
-  [
-    'ec2__CreateTransitGatewayPrefixListReference.json',
-    removePodCidrTgwRoutesCloudTrail,
-    'tgw-rtb-0123456789abcdef0',
-  ],
-  [
-    'ec2__ModifyTransitGatewayPrefixListReference.json',
-    removePodCidrTgwRoutesCloudTrail,
-    'tgw-rtb-0123456789abcdef0',
-  ],
-  ['s3__PutBucketPublicAccessBlock__panther.json', blockPublicS3CloudTrail, 'austin-panther'],
-  ['s3__PutBucketPolicy.json', blockPublicS3CloudTrail, 'payments-ledger-exports'],
-  ['s3__PutBucketAcl.json', blockPublicS3CloudTrail, 'payments-ledger-exports'],
-  ['s3__DeleteBucketPublicAccessBlock.json', blockPublicS3CloudTrail, 'payments-ledger-exports'],
-  ['s3__CreateBucket.json', blockPublicS3CloudTrail, 'payments-ledger-exports'],
-  ['eks__CreateCluster__eks-user-guide.json', privatizeEksEndpointCloudTrail, 'test'],
-  ['eks__UpdateClusterConfig.json', privatizeEksEndpointCloudTrail, 'payments'],
-];
+/**
+ * Every fixture, the trigger it is for, and the resource it names: each remediation lists the
+ * recorded events of its calls in its folder (`fixtures.cloudTrailEvents`).
+ */
+const CASES: [file: string, trigger: CloudTrailTrigger, resourceId: string][] = (
+  await Promise.all(
+    REMEDIATIONS.map(async (r) =>
+      ((await remediationFixtures(r.id)).cloudTrailEvents ?? []).map(
+        (e): [string, CloudTrailTrigger, string] => {
+          if (!r.cloudTrail) throw new Error(`${r.id} lists CloudTrail events but has no CloudTrail trigger`);
+          return [e.file, r.cloudTrail, e.resourceId];
+        },
+      ),
+    ),
+  )
+).flat();
 
 /** Every registered remediation with a fast path: its id, its trigger, and itself. */
 const TRIGGERS = REMEDIATIONS.flatMap((r) => (r.cloudTrail ? [[r.id, r.cloudTrail, r] as const] : []));

@@ -8,26 +8,19 @@ import { runPipeline } from '../../shared/pipeline.js';
 import type { AnyRemediation, RemediationContext } from '../../shared/remediation.js';
 import { complianceEvent } from '../../test/helpers/events.js';
 import { tempDir } from '../../test/helpers/real-trail.js';
+import { DEMO_ACCOUNT, DEMO_REGION, DEMO_SETTINGS, DEMO_VIOLATIONS, demoState } from '../demo/scenario.js';
 import { SimulatedCloud } from '../sim/cloud.js';
-import { sampleSimState } from '../sim/sample.js';
-import type { SimState } from '../sim/state.js';
 import { planRollback } from './rollback-plan.js';
 import { runRollback } from './rollback-run.js';
 
-/** The violating resource of each kind in the sample simulated account. */
-const SAMPLE_RESOURCE: Readonly<Record<string, string>> = {
-  'AWS::EC2::SecurityGroup': 'sg-0a1b2c3d4e5f60718',
-  'AWS::EC2::TransitGatewayRouteTable': 'tgw-rtb-0123456789abcdef0',
-  'AWS::S3::Bucket': 'airlock-sample-public-bucket',
-  'AWS::EKS::Cluster': 'platform',
-};
-const ACCOUNT = '111122223333';
-const REGION = 'eu-west-2';
+const ACCOUNT = DEMO_ACCOUNT;
+const REGION = DEMO_REGION;
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
 /**
  * What may differ after a rollback without the resource being different: ids AWS gives a re-created
- * rule, and the update history an EKS cluster keeps.
+ * rule, the update history an EKS cluster keeps, and an empty list where the original left the field
+ * out (a re-created rule's `Tags: []`).
  */
 function comparable(value: unknown): unknown {
   if (Array.isArray(value)) {
@@ -37,35 +30,11 @@ function comparable(value: unknown): unknown {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([k]) => !['SecurityGroupRuleId', 'updates', 'updateId', 'lastUpdate'].includes(k))
+        .filter(([, v]) => !(Array.isArray(v) && v.length === 0))
         .map(([k, v]) => [k, comparable(v)]),
     );
   }
   return value;
-}
-
-const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-
-/**
- * The sample account, with any route table id that is not well-formed (the sample's
- * `rtb-0private000000001` is not hex, so the pipeline rightly rejects events naming it) renamed to
- * `rtb-0abcdef0123456789`.
- */
-function sampleState(): SimState {
-  let text = JSON.stringify(sampleSimState());
-  const tables = sampleSimState().accounts[ACCOUNT]!.regions[REGION]!.routeTables;
-  for (const t of tables) {
-    if (t.RouteTableId && !ROUTE_TABLE_ID.test(t.RouteTableId)) {
-      text = text.replaceAll(t.RouteTableId, 'rtb-0abcdef0123456789');
-    }
-  }
-  return JSON.parse(text) as SimState;
-}
-
-/** The sample's violating route table: the one with a route to a NAT or internet gateway. */
-function privateRouteTableId(state: SimState): string | undefined {
-  return state.accounts[ACCOUNT]!.regions[REGION]!.routeTables.find((t) =>
-    (t.Routes ?? []).some((r) => r.NatGatewayId || r.GatewayId?.startsWith('igw-')),
-  )?.RouteTableId;
 }
 
 let sim: SimulatedCloud | undefined;
@@ -89,21 +58,17 @@ describe('Function: rollback on the simulated account', () => {
   it.each(REMEDIATIONS.map((r) => [r.id, r] as const))(
     'restores the state %s changed: apply, roll back, state equals the original',
     async (_id, remediation) => {
-      // Prepare
-      const state = sampleState();
-      const resourceId =
-        remediation.resourceType === 'AWS::EC2::RouteTable'
-          ? privateRouteTableId(state)
-          : SAMPLE_RESOURCE[remediation.resourceType];
-      expect(resourceId, `the sample account has no ${remediation.resourceType}`).toBeDefined();
-      sim = await SimulatedCloud.create(state, { dynamodb: false });
+      // Prepare: the violation the remediation's own demo case plants
+      const resourceId = DEMO_VIOLATIONS.find((v) => v.remediation === remediation.id)?.resourceId;
+      expect(resourceId, `${remediation.id} has no violation in its demo case`).toBeDefined();
+      sim = await SimulatedCloud.create(demoState(), { dynamodb: false });
       const original = comparable(await describeNow(remediation, sim, resourceId!));
       const records: AuditRecord[] = [];
       const deps = createDeps(remediation.id, {
         env: {},
         clients: sim.clientFactory(),
         settings: {
-          mode: 'enforce',
+          ...DEMO_SETTINGS,
           allowedAccounts: ['*'],
           audit: { file: join(tempDir(), 'trail.ndjson') },
         },

@@ -34,4 +34,11 @@ export const fixtures: RemediationFixtures<BucketState> = {
     'bucket-s3alias',
     'bucket--ol-s3',
   ],
+  cloudTrailEvents: [
+    { file: 's3__PutBucketPublicAccessBlock__panther.json', resourceId: 'austin-panther' },
+    { file: 's3__PutBucketPolicy.json', resourceId: 'payments-ledger-exports' },
+    { file: 's3__PutBucketAcl.json', resourceId: 'payments-ledger-exports' },
+    { file: 's3__DeleteBucketPublicAccessBlock.json', resourceId: 'payments-ledger-exports' },
+    { file: 's3__CreateBucket.json', resourceId: 'payments-ledger-exports' },
+  ],
 };

@@ -33,4 +33,8 @@ export const fixtures: RemediationFixtures<ClusterState> = {
   settings: fc.constant({}),
   validIds: ['a', 'Cluster_1', `c${'a'.repeat(99)}`],
   lookAlikeIds: ['-cluster', '_cluster', 'a'.repeat(101), 'cluster.prod', 'cluster/prod'],
+  cloudTrailEvents: [
+    { file: 'eks__CreateCluster__eks-user-guide.json', resourceId: 'test' },
+    { file: 'eks__UpdateClusterConfig.json', resourceId: 'payments' },
+  ],
 };

@@ -89,4 +89,11 @@ export const fixtures: RemediationFixtures<TgwRouteTableState> = {
   ),
   validIds: ['tgw-rtb-12345678', 'tgw-rtb-0a1b2c3d4e5f60718'],
   lookAlikeIds: ['tgw-rtb-1234', 'rtb-12345678', 'tgw-12345678', 'tgw-rtb-0123456789ABCDEF0', 'tgw-rtb-'],
+  cloudTrailEvents: [
+    { file: 'ec2__CreateTransitGatewayRoute.json', resourceId: 'tgw-rtb-0123456789abcdef0' },
+    { file: 'ec2__ReplaceTransitGatewayRoute.json', resourceId: 'tgw-rtb-0123456789abcdef0' },
+    { file: 'ec2__EnableTransitGatewayRouteTablePropagation.json', resourceId: 'tgw-rtb-0123456789abcdef0' },
+    { file: 'ec2__CreateTransitGatewayPrefixListReference.json', resourceId: 'tgw-rtb-0123456789abcdef0' },
+    { file: 'ec2__ModifyTransitGatewayPrefixListReference.json', resourceId: 'tgw-rtb-0123456789abcdef0' },
+  ],
 };

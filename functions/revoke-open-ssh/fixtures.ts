@@ -92,4 +92,11 @@ export const fixtures: RemediationFixtures<SecurityGroupState> = {
     'sg-g2345678',
     'SG-12345678',
   ],
+  cloudTrailEvents: [
+    { file: 'ec2__AuthorizeSecurityGroupIngress__stratus-red-team.json', resourceId: 'sg-003dc7f1f1c686164' },
+    { file: 'ec2__AuthorizeSecurityGroupIngress.json', resourceId: 'sg-0123456789abcdef0' },
+    { file: 'ec2__AuthorizeSecurityGroupIngress__failed.json', resourceId: 'sg-0123456789abcdef0' },
+    { file: 'ec2__AuthorizeSecurityGroupIngress__airlock-own-role.json', resourceId: 'sg-0123456789abcdef0' },
+    { file: 'ec2__ModifySecurityGroupRules.json', resourceId: 'sg-0123456789abcdef0' },
+  ],
 };

@@ -83,4 +83,10 @@ export const fixtures: RemediationFixtures<RouteTableState> = {
   settings: anySettings.map((s) => ({ ...s, publicRouteTableTag: s.publicRouteTableTag ?? null })),
   validIds: ['rtb-12345678', 'rtb-0a1b2c3d4e5f60718'],
   lookAlikeIds: ['rtb-123', 'tgw-rtb-12345678', 'rtb-g2345678', 'rtb-0123456789ABCDEF0', 'sg-12345678'],
+  cloudTrailEvents: [
+    { file: 'ec2__CreateRoute.json', resourceId: 'rtb-0a1b2c3d4e5f60718' },
+    { file: 'ec2__ReplaceRoute.json', resourceId: 'rtb-0a1b2c3d4e5f60718' },
+    { file: 'ec2__AssociateRouteTable.json', resourceId: 'rtb-0a1b2c3d4e5f60718' },
+    { file: 'ec2__ReplaceRouteTableAssociation.json', resourceId: 'rtb-0a1b2c3d4e5f60718' },
+  ],
 };

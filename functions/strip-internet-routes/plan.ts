@@ -5,6 +5,7 @@ import type {
   RouteTable,
 } from '@aws-sdk/client-ec2';
 import * as z from 'zod/mini';
+import { PublicTierTagSchema, publicTierIdsSchema, publicTierReason } from '../../shared/public-tier.js';
 import type { Gone, Plan, Step } from '../../shared/remediation.js';
 import { GONE } from '../../shared/remediation.js';
 import '../../shared/zod.js';
@@ -13,30 +14,15 @@ import { routeTableKind } from './resource-kind.js';
 /** The route table as DescribeRouteTables returns it: routes, associations, tags, VPC. */
 export type RouteTableState = RouteTable;
 
-const RouteTableIdSchema = z
-  .string()
-  .check(z.regex(new RegExp(routeTableKind.pattern), `must be ${routeTableKind.words}`));
-
 export const StripInternetRoutesSettingsSchema = z.strictObject({
   /** Route tables of the public tier: their internet routes are legitimate and never touched. */
-  publicRouteTableIds: z._default(z.array(RouteTableIdSchema).check(z.maxLength(1000)), []),
+  publicRouteTableIds: publicTierIdsSchema(routeTableKind),
   /**
    * A tag that marks a public-tier route table, e.g. `{ key: 'airlock:tier', value: 'public' }`. Off
    * (`null`) by default: whoever owns a route table can usually write its tags, so a tag would let the
    * owner of a drifted private table exempt it; only `publicRouteTableIds` counts unless this is set.
    */
-  publicRouteTableTag: z.pipe(
-    z._default(
-      z.nullable(
-        z.strictObject({
-          key: z.string().check(z.minLength(1), z.maxLength(128)),
-          value: z.string().check(z.maxLength(256)),
-        }),
-      ),
-      null,
-    ),
-    z.transform((tag) => tag ?? undefined),
-  ),
+  publicRouteTableTag: PublicTierTagSchema,
 });
 export type StripInternetRoutesSettings = z.infer<typeof StripInternetRoutesSettingsSchema>;
 
@@ -109,18 +95,19 @@ function targetText(t: InternetTarget): string {
 }
 
 /** Why a route table belongs to the public tier, or undefined when it does not. */
-export function publicTierReason(
+function publicRouteTableReason(
   table: RouteTableState,
   settings: StripInternetRoutesSettings,
 ): string | undefined {
-  if (table.RouteTableId && settings.publicRouteTableIds.includes(table.RouteTableId)) {
-    return `${table.RouteTableId} is listed as a public-tier route table (publicRouteTableIds)`;
-  }
-  const tag = settings.publicRouteTableTag;
-  if (tag && (table.Tags ?? []).some((t) => t.Key === tag.key && t.Value === tag.value)) {
-    return `${table.RouteTableId} is tagged ${tag.key}=${tag.value} (public tier)`;
-  }
-  return undefined;
+  return publicTierReason(
+    { id: table.RouteTableId, tags: table.Tags ?? [] },
+    {
+      ids: settings.publicRouteTableIds,
+      tag: settings.publicRouteTableTag,
+      idsSetting: 'publicRouteTableIds',
+      noun: 'route table',
+    },
+  );
 }
 
 interface Finding {
@@ -169,7 +156,7 @@ export function planStripInternetRoutes(
   table: RouteTableState,
   settings: StripInternetRoutesSettings,
 ): Plan<RouteStep> {
-  const publicTier = publicTierReason(table, settings);
+  const publicTier = publicRouteTableReason(table, settings);
   if (publicTier) return { kind: 'noop', reason: `public-tier route table, never touched: ${publicTier}` };
   const findings = findInternetRoutes(table);
   if (findings.length === 0) {

@@ -7,6 +7,7 @@ import { routeTables } from './route-tables.js';
 import { s3Buckets } from './s3-buckets.js';
 import { securityGroups } from './security-groups.js';
 import { ssmParameters } from './ssm-parameters.js';
+import { subnets } from './subnets.js';
 import { transitGateways } from './transit-gateways.js';
 
 /**
@@ -20,6 +21,7 @@ export const SIM_KINDS = [
   securityGroups,
   prefixLists,
   routeTables,
+  subnets,
   transitGateways,
   eksClusters,
   ssmParameters,

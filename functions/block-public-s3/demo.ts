@@ -1,0 +1,19 @@
+// The demo's case (`airlock demo`): a bucket with no public access block, beside a fully blocked one.
+import { DEMO_ACCOUNT, type DemoCase } from '../../cli/demo/case.js';
+import { bucket } from '../../cli/sim/index.js';
+
+export const demo: DemoCase = {
+  violations: [
+    { resourceId: 'airlock-demo-public-assets', what: 'bucket has no public access block at all' },
+  ],
+  lookAlikes: [
+    {
+      what: 'bucket already fully blocked',
+      select: (_r, s) => s.accounts[DEMO_ACCOUNT]?.buckets['airlock-demo-private-data'],
+    },
+  ],
+  resources: () => [
+    bucket('airlock-demo-public-assets', { publicAccessBlock: 'none' }),
+    bucket('airlock-demo-private-data', { publicAccessBlock: 'all' }),
+  ],
+};

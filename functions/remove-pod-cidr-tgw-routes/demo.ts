@@ -1,0 +1,50 @@
+// The demo's case (`airlock demo`): a TGW route table that reaches the pod CIDR, and its look-alikes.
+import { DEMO_ATTACHMENTS, DEMO_TARGETS, type DemoCase, demoTgwAttachments } from '../../cli/demo/case.js';
+import { type SimRegion, tgwRoute, tgwRouteTable } from '../../cli/sim/index.js';
+
+const REACHES_PODS = 'tgw-rtb-0a0a0a0a0a0a0c001';
+const OTHER = 'tgw-rtb-0a0a0a0a0a0a0c002';
+
+const findTgwRoute = (r: SimRegion, cidr: string) =>
+  r.transitGatewayRouteTables
+    .find((t) => t.TransitGatewayRouteTableId === REACHES_PODS)
+    ?.Routes.find((x) => x.DestinationCidrBlock === cidr);
+
+export const demo: DemoCase = {
+  settings: { podCidrs: ['100.64.0.0/10'] },
+  violations: [
+    {
+      resourceId: REACHES_PODS,
+      what: 'TGW route table reaches the pod CIDR (static 100.64.0.0/16, propagated 100.65.0.0/16)',
+    },
+  ],
+  lookAlikes: [
+    { what: 'TGW route to the node CIDR 10.0.0.0/16', select: (r) => findTgwRoute(r, '10.0.0.0/16') },
+    { what: 'TGW default route 0.0.0.0/0 to inspection', select: (r) => findTgwRoute(r, '0.0.0.0/0') },
+    {
+      what: 'another TGW route table with no pod route',
+      select: (r) => r.transitGatewayRouteTables.find((t) => t.TransitGatewayRouteTableId === OTHER),
+    },
+  ],
+  resources: () => {
+    const { attachment, inspection } = DEMO_ATTACHMENTS;
+    return [
+      tgwRouteTable({
+        id: REACHES_PODS,
+        transitGateway: DEMO_TARGETS.transitGateway,
+        routes: [
+          tgwRoute('100.64.0.0/16', attachment),
+          tgwRoute('100.65.0.0/16', attachment, 'propagated'),
+          tgwRoute('10.0.0.0/16', attachment, 'propagated'),
+          tgwRoute('0.0.0.0/0', inspection),
+        ],
+      }),
+      tgwRouteTable({
+        id: OTHER,
+        transitGateway: DEMO_TARGETS.transitGateway,
+        routes: [tgwRoute('10.1.0.0/16', inspection, 'propagated')],
+      }),
+      ...demoTgwAttachments(),
+    ];
+  },
+};

@@ -1,0 +1,51 @@
+// The demo's case (`airlock demo`): a bastion group open to the world on SSH, and its look-alikes.
+import { DEMO_ACCOUNT, DEMO_VPC, type DemoCase } from '../../cli/demo/case.js';
+import { type SimRegion, securityGroup } from '../../cli/sim/index.js';
+
+const BASTION = 'sg-0a0a0a0a0a0a0a001';
+const EDGE = 'sg-0a0a0a0a0a0a0a002';
+
+const group = (r: SimRegion, id: string) => r.securityGroups.find((g) => g.GroupId === id);
+const rule = (r: SimRegion, groupId: string, ruleId: string) =>
+  group(r, groupId)?.Rules.find((x) => x.SecurityGroupRuleId === ruleId);
+
+export const demo: DemoCase = {
+  violations: [{ resourceId: BASTION, what: 'security group "bastion" lets 0.0.0.0/0 reach tcp 22' }],
+  lookAlikes: [
+    {
+      what: 'SSH from 10.0.0.0/8 in the same group',
+      select: (r) => rule(r, BASTION, 'sgr-0a0a0a0a0a0a0a012'),
+    },
+    {
+      what: 'HTTPS open to the world in the same group',
+      select: (r) => rule(r, BASTION, 'sgr-0a0a0a0a0a0a0a013'),
+    },
+    {
+      what: 'group "edge": port 2222 and udp 22 open, SSH from another group',
+      select: (r) => group(r, EDGE),
+    },
+  ],
+  resources: () => [
+    securityGroup({
+      id: BASTION,
+      name: 'bastion',
+      vpc: DEMO_VPC,
+      rules: [
+        { id: 'sgr-0a0a0a0a0a0a0a011', ports: 22, cidr: '0.0.0.0/0', description: 'temporary debug access' },
+        { id: 'sgr-0a0a0a0a0a0a0a012', ports: 22, cidr: '10.0.0.0/8', description: 'corporate network' },
+        { id: 'sgr-0a0a0a0a0a0a0a013', ports: 443, cidr: '0.0.0.0/0' },
+        { id: 'sgr-0a0a0a0a0a0a0a014', egress: true, protocol: '-1', cidr: '0.0.0.0/0' },
+      ],
+    }),
+    securityGroup({
+      id: EDGE,
+      name: 'edge',
+      vpc: DEMO_VPC,
+      rules: [
+        { id: 'sgr-0a0a0a0a0a0a0a021', ports: 2222, cidr: '0.0.0.0/0' },
+        { id: 'sgr-0a0a0a0a0a0a0a022', protocol: 'udp', ports: 22, cidr: '0.0.0.0/0' },
+        { id: 'sgr-0a0a0a0a0a0a0a023', ports: 22, group: { GroupId: BASTION, UserId: DEMO_ACCOUNT } },
+      ],
+    }),
+  ],
+};

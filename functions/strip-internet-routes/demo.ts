@@ -1,0 +1,53 @@
+// The demo's case (`airlock demo`): a private route table with a NAT default route, beside the public tier's.
+import { DEMO_TARGETS, DEMO_VPC, type DemoCase } from '../../cli/demo/case.js';
+import { localRoute, route, routeTable, type SimRegion } from '../../cli/sim/index.js';
+
+const PRIVATE = 'rtb-0a0a0a0a0a0a0b001';
+const PUBLIC = 'rtb-0a0a0a0a0a0a0b002';
+
+const findRoute = (r: SimRegion, dest: { cidr?: string; pl?: string }) =>
+  r.routeTables
+    .find((t) => t.RouteTableId === PRIVATE)
+    ?.Routes?.find((x) =>
+      dest.cidr ? x.DestinationCidrBlock === dest.cidr : x.DestinationPrefixListId === dest.pl,
+    );
+
+export const demo: DemoCase = {
+  settings: { publicRouteTableIds: [PUBLIC] },
+  violations: [{ resourceId: PRIVATE, what: 'private route table sends 0.0.0.0/0 to a NAT gateway' }],
+  lookAlikes: [
+    {
+      what: "the public tier's IGW route",
+      select: (r) => r.routeTables.find((t) => t.RouteTableId === PUBLIC),
+    },
+    {
+      what: 'local, S3 gateway-endpoint and peering routes of the private table',
+      select: (r) => [
+        findRoute(r, { cidr: '10.0.0.0/16' }),
+        findRoute(r, { pl: 'pl-6da54004' }),
+        findRoute(r, { cidr: '172.31.0.0/16' }),
+      ],
+    },
+  ],
+  resources: () => [
+    routeTable({
+      id: PRIVATE,
+      vpc: DEMO_VPC,
+      associations: [{ id: 'rtbassoc-0a0a0a0a0a0a0b011', subnet: 'subnet-0a0a0a0a0a0a0d001' }],
+      routes: [
+        localRoute('10.0.0.0/16'),
+        route('0.0.0.0/0', { NatGatewayId: DEMO_TARGETS.nat }),
+        route('pl-6da54004', { GatewayId: 'vpce-0a0a0a0a0a0a0f001' }),
+        route('172.31.0.0/16', { VpcPeeringConnectionId: DEMO_TARGETS.peering }),
+      ],
+      tags: [{ Key: 'Name', Value: 'private-a' }],
+    }),
+    routeTable({
+      id: PUBLIC,
+      vpc: DEMO_VPC,
+      associations: [{ id: 'rtbassoc-0a0a0a0a0a0a0b021', subnet: 'subnet-0a0a0a0a0a0a0d002' }],
+      routes: [localRoute('10.0.0.0/16'), route('0.0.0.0/0', { GatewayId: DEMO_TARGETS.internetGateway })],
+      tags: [{ Key: 'Name', Value: 'public-ingress' }],
+    }),
+  ],
+};
