@@ -1,12 +1,11 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
+import type { StsPort } from './assume-role.js';
 import type { AuditSink } from './audit-sinks.js';
 import { fileSink, logSink, s3Sink } from './audit-sinks.js';
 import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
@@ -51,7 +50,7 @@ function homeClients(settings: Settings, home: { region: string }): ClientFactor
   const role = settings.memberRole;
   if (!role) return createClientFactory();
   const factory: ClientFactory = createClientFactory({
-    credentialsFor: memberCredentials(() => factory.get(STSClient, home), {
+    credentialsFor: memberCredentials(() => stsClient(factory, home), {
       roleName: role.name,
       ...(role.externalId ? { externalId: role.externalId } : {}),
       ...(settings.homeAccount ? { homeAccount: settings.homeAccount } : {}),
@@ -59,6 +58,20 @@ function homeClients(settings: Settings, home: { region: string }): ClientFactor
     }),
   });
   return factory;
+}
+
+/** The STS client of the member roles, loaded at the first AssumeRole (a chunk of its own in a bundle). */
+async function stsClient(clients: ClientFactory, home: { region: string }): Promise<StsPort> {
+  return clients.get((await import('./sts-client.js')).STSClient, home);
+}
+
+/**
+ * Parameter Store through Powertools, for the settings override and the exemption register: loaded
+ * when a parameter is first read (a separate chunk in the function bundles, never loaded without one).
+ */
+async function ssmProvider(clients: ClientFactory, home: { region: string }): Promise<SSMProvider> {
+  const { SSMProvider, SSMClient } = await import('./ssm-client.js');
+  return new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) });
 }
 
 /**
@@ -90,9 +103,9 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
   const clients = options.clients ?? homeClients(staticSettings, home);
   const logger = options.logger ?? new Logger({ serviceName });
 
-  let provider: SSMProvider | undefined;
+  let provider: Promise<SSMProvider> | undefined;
   const ssm = () => {
-    provider ??= new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) });
+    provider ??= ssmProvider(clients, home);
     return provider;
   };
 
@@ -102,7 +115,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     ? {
         load: async () => {
           const name = staticSettings.exemptions.parameter as string;
-          const value = await ssm().get(name, { maxAge: staticSettings.parameterMaxAgeSeconds });
+          const value = await (await ssm()).get(name, { maxAge: staticSettings.parameterMaxAgeSeconds });
           if (value === undefined) throw new Error(`parameter ${name} is empty`);
           return JSON.parse(String(value));
         },

@@ -15,11 +15,11 @@ import { mergeSettings, parseSettings, type Settings } from './settings.js';
 export function settingsLoader(
   raw: Record<string, unknown>,
   base: Settings,
-  provider: () => SSMProvider,
+  provider: () => SSMProvider | Promise<SSMProvider>,
 ): () => Promise<Settings> {
   return async () => {
     if (!base.parameter) return base;
-    const override = await provider().get(base.parameter, {
+    const override = await (await provider()).get(base.parameter, {
       maxAge: base.parameterMaxAgeSeconds,
       transform: 'json',
     });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { complianceEvent } from './helpers/events.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
-const BUNDLE = join(ROOT, 'dist', 'revoke-open-ssh', 'index.mjs');
+const FOLDER = join(ROOT, 'dist', 'revoke-open-ssh');
+const BUNDLE = join(FOLDER, 'index.mjs');
 
 /** A minimal EC2 query-protocol endpoint holding one group with one world-open SSH rule. */
 function ec2Endpoint() {
@@ -67,9 +68,9 @@ describe('Function: the revoke-open-ssh bundle', () => {
   afterAll(() => new Promise<void>((resolve) => (endpoint.server as Server).close(() => resolve())));
 
   it('runs alone, outside the repository, against an endpoint override', async () => {
-    // Prepare: the bundle copied to an empty folder (no node_modules, no other file)
+    // Prepare: the function's folder (index.mjs and its chunks) copied to an empty folder (no node_modules)
     const dir = mkdtempSync(join(tmpdir(), 'airlock-bundle-'));
-    copyFileSync(BUNDLE, join(dir, 'index.mjs'));
+    cpSync(FOLDER, dir, { recursive: true });
     const event = complianceEvent({
       resourceType: 'AWS::EC2::SecurityGroup',
       resourceId: 'sg-0123456789abcdef0',
