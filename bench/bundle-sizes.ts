@@ -118,3 +118,30 @@ export function bytesByPackage(root: string, id: string): PackageBytes[] {
     .map(([name, t]) => ({ name, ...t }))
     .sort((a, b) => b.start + b.lazy - (a.start + a.lazy));
 }
+
+const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+
+/**
+ * Where the bytes of each function go: its folder's totals, then its largest packages (KiB read at
+ * start, KiB in chunks loaded later), from the build's metafile.
+ *
+ * @example
+ * ```ts
+ * console.log(sizeTables(ROOT, ['revoke-open-ssh']).join('\n'));
+ * ```
+ */
+export function sizeTables(root: string, ids: readonly string[], top = 15): string[] {
+  const out: string[] = [];
+  for (const id of ids) {
+    const s = bundleSize(root, id, join(root, 'dist', id));
+    const lazy = Object.values(s.lazy).reduce((a, b) => a + b, 0);
+    out.push(
+      '',
+      `${id}: ${s.totalBytes} bytes in ${s.files} files (gzip ${s.totalGzipBytes}); read at start ${s.startBytes} (gzip ${s.startGzipBytes}); loaded on use ${lazy}`,
+      ...bytesByPackage(root, id)
+        .slice(0, top)
+        .map((p) => `  ${kib(p.start).padStart(7)} ${kib(p.lazy).padStart(7)}  ${p.name}`),
+    );
+  }
+  return ['BYTES PER PACKAGE — KiB read at start, KiB loaded on use', ...out];
+}

@@ -108,10 +108,49 @@ export function lambdaStandInsPlugin() {
 }
 
 /**
+ * Dynamic imports of Node built-ins that the bundle turns into `require` (the bundle's banner
+ * defines it), by the file that holds them. Node evaluates every export of a built-in when
+ * `import()` loads it: `node:http`'s exports include `WebSocket`, `MessageEvent` and `CloseEvent`,
+ * which load undici (and http2, worker_threads...): 10-20 ms at the first request to an http://
+ * endpoint, where `require('node:http')` costs under a millisecond. The SDK reads either shape
+ * (`node_http.default ?? node_http`).
+ */
+export const BUILTIN_IMPORTS = [
+  {
+    file: /[\\/]@smithy[\\/]node-http-handler[\\/]dist-es[\\/]node-http-handler\.js$/,
+    specifier: 'node:http',
+  },
+];
+
+/** @returns {import('esbuild').Plugin} */
+export function builtinRequirePlugin() {
+  return {
+    name: 'airlock-builtin-require',
+    setup(build) {
+      for (const { file, specifier } of BUILTIN_IMPORTS) {
+        build.onLoad({ filter: file }, async ({ path }) => {
+          const source = await readFile(path, 'utf8');
+          const call = `import(${JSON.stringify(specifier)})`;
+          if (!source.includes(call)) {
+            throw new Error(
+              `${path} no longer holds ${call}: update BUILTIN_IMPORTS in build/esbuild-plugins.mjs`,
+            );
+          }
+          return {
+            contents: source.replaceAll(call, `Promise.resolve(require(${JSON.stringify(specifier)}))`),
+            loader: 'js',
+          };
+        });
+      }
+    },
+  };
+}
+
+/**
  * Every plugin of the function bundles.
  *
  * @returns {import('esbuild').Plugin[]}
  */
 export function lambdaBundlePlugins() {
-  return [schemaKeysPlugin(), sdkPackageInfoPlugin(), lambdaStandInsPlugin()];
+  return [schemaKeysPlugin(), sdkPackageInfoPlugin(), lambdaStandInsPlugin(), builtinRequirePlugin()];
 }
