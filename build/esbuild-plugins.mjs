@@ -77,12 +77,15 @@ export function sdkPackageInfoPlugin() {
  *   process, web-identity and metadata providers and their nested clients) by the environment's
  *   credentials only, which the Lambda runtime sets (build/lambda-credentials.mjs);
  * - `@aws-lambda-powertools/jmespath` (a JMESPath interpreter, imported by Powertools' idempotency
- *   for its key and validation paths) by field paths only (build/jmespath-fields.mjs).
+ *   for its key and validation paths) by field paths only (build/jmespath-fields.mjs);
+ * - `@smithy/core/event-streams` (event stream codec and serde, for operations no function calls) by
+ *   a marshaller that refuses to work (build/no-event-streams.mjs).
  */
 export const LAMBDA_STAND_INS = {
   '@aws-sdk/credential-provider-node': join(here, 'lambda-credentials.mjs'),
   '@aws-lambda-powertools/jmespath': join(here, 'jmespath-fields.mjs'),
   '@aws-lambda-powertools/jmespath/functions': join(here, 'jmespath-fields.mjs'),
+  '@smithy/core/event-streams': join(here, 'no-event-streams.mjs'),
 };
 
 /**

@@ -1,7 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
@@ -15,7 +14,7 @@ import type { ExemptionSource } from './exemptions.js';
 import { memberCredentials, partitionOf } from './member-roles.js';
 import type { IdempotencyGuard, PipelineDeps, PipelineResult } from './pipeline.js';
 import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
-import { settingsLoader } from './settings-loader.js';
+import { parameterStore, settingsLoader } from './settings-loader.js';
 
 export interface DepsOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -66,15 +65,6 @@ async function stsClient(clients: ClientFactory, home: { region: string }): Prom
 }
 
 /**
- * Parameter Store through Powertools, for the settings override and the exemption register: loaded
- * when a parameter is first read (a separate chunk in the function bundles, never loaded without one).
- */
-async function ssmProvider(clients: ClientFactory, home: { region: string }): Promise<SSMProvider> {
-  const { SSMProvider, SSMClient } = await import('./ssm-client.js');
-  return new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) });
-}
-
-/**
  * Builds the pipeline's dependencies once per container from the environment: fails at start-up,
  * naming the setting, when a setting is invalid.
  *
@@ -103,11 +93,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
   const clients = options.clients ?? homeClients(staticSettings, home);
   const logger = options.logger ?? new Logger({ serviceName });
 
-  let provider: Promise<SSMProvider> | undefined;
-  const ssm = () => {
-    provider ??= ssmProvider(clients, home);
-    return provider;
-  };
+  const ssm = parameterStore(clients, home);
 
   const settings = settingsLoader(raw, staticSettings, ssm);
 
