@@ -21,6 +21,7 @@ const { values } = parseArgs({
     warm: { type: 'string', default: '100' },
     fuzz: { type: 'string', default: '100000' },
     only: { type: 'string', default: 'cold,warm,triggers,burst,fuzz' },
+    // `sizes` (bytes per package, no timing) is also a section: --only sizes
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
     /** Sections measured by earlier runs (their --out files), merged instead of measured again. */
     merge: { type: 'string' },
@@ -62,6 +63,10 @@ for (const file of values.merge ? values.merge.split(',') : []) {
   const earlier = JSON.parse(readFileSync(file, 'utf8')) as typeof results;
   for (const k of ['cold', 'warm', 'triggers', 'burst', 'latencyProbe', 'fuzz'] as const) {
     if (earlier[k]) (results as Record<string, unknown>)[k] = earlier[k];
+  }
+  if (results.cold && !('floors' in results.cold)) {
+    say(`${file}: its cold section predates the load/first-event figures: measure it again (--only cold)`);
+    delete results.cold;
   }
   if (earlier.burst?.checks.some((c) => !c.ok) || earlier.latencyProbe?.checks.some((c) => !c.ok))
     failed = true;

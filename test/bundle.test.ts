@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bundleSize } from '../bench/bundle-sizes.js';
-import { complianceEvent } from './helpers/events.js';
 import { startDynalite } from './helpers/dynalite.js';
+import { complianceEvent } from './helpers/events.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -60,7 +60,8 @@ function fakeAws() {
         if (value === undefined) {
           res.statusCode = 400;
           res.end(JSON.stringify({ __type: 'ParameterNotFound', message: name }));
-        } else res.end(JSON.stringify({ Parameter: { Name: name, Type: 'String', Value: value, Version: 1 } }));
+        } else
+          res.end(JSON.stringify({ Parameter: { Name: name, Type: 'String', Value: value, Version: 1 } }));
         return;
       }
       const params = new URLSearchParams(body);
