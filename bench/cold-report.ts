@@ -20,11 +20,19 @@ export function coldTargets(cold: ColdStartResult): Target[] {
   const targets: Target[] = [];
   for (const f of cold.functions) {
     const limit = f.ec2 ? BUDGET.ec2 : BUDGET.other;
-    targets.push({
-      name: `bundle ${f.id} <= ${f.ec2 ? '1.0 MB' : '450 KB'} (all files)`,
-      figure: `${f.totalBytes} B (${kib(f.startBytes)} read at start)`,
-      ok: f.totalBytes <= limit,
-    });
+    const budget = f.ec2 ? '1.0 MB' : '450 KB';
+    targets.push(
+      {
+        name: `bundle ${f.id} <= ${budget}, read at start`,
+        figure: `${f.startBytes} B (${kib(f.startBytes)})`,
+        ok: f.startBytes <= limit,
+      },
+      {
+        name: `bundle ${f.id} <= ${budget}, all files`,
+        figure: `${f.totalBytes} B (${kib(f.totalBytes)})`,
+        ok: f.totalBytes <= limit,
+      },
+    );
     const c = f.cold;
     if (!c) continue;
     if (f.ec2 && c.python) {
@@ -79,7 +87,7 @@ export function coldTables(c: ColdStartResult): string[] {
     `BUNDLES — dist/<id>/ as deployed (all .mjs files) and what a cold start reads (index.mjs and the chunks it imports statically), bytes`,
     textTable(['function', 'all files', 'gzip', 'read at start', 'gzip', 'files'], sizeRows(c.functions)),
     '',
-    `COLD START — ${c.node}; median (min–max) of ${c.floors.nodeMs.runs} runs, wall time from spawn to the child's report above a child that does nothing (${ms(c.floors.nodeMs)} ms, CPU ${ms(c.floors.nodeCpuMs)} ms)`,
+    `COLD START — ${c.node}; median (min–max) of ${c.floors.nodeMs.runs} runs${c.loadAverage ? `, load average ${c.loadAverage.map((l) => l.toFixed(1)).join(' ')}` : ''}; wall time from spawn to the child's report above a child that does nothing (${ms(c.floors.nodeMs)} ms, CPU ${ms(c.floors.nodeCpuMs)} ms)`,
     'load = import of the bundle (module evaluation, settings validated, clients built); first = load and one COMPLIANT evaluation end to end',
     '(settings, parse, validate, NOOP record sealed, logged and written to S3 on a loopback endpoint: one PutObject, no other AWS call).',
     textTable(
@@ -98,14 +106,10 @@ export function coldTables(c: ColdStartResult): string[] {
       ],
       remediations.map((f) => {
         const x = f.cold!;
+        const times = [x.load.wallMs, x.first.wallMs, x.load.cpuMs, x.first.cpuMs, x.importMs, x.eventMs];
         return [
           f.id,
-          ms(x.load.wallMs),
-          ms(x.first.wallMs),
-          ms(x.load.cpuMs),
-          ms(x.first.cpuMs),
-          ms(x.importMs),
-          ms(x.eventMs),
+          ...times.map(ms),
           ms(x.unbundledMs),
           x.ratio.toFixed(2),
           showSpread(x.rssMiB),
@@ -141,19 +145,9 @@ export function coldTables(c: ColdStartResult): string[] {
         .filter((f) => f.cold?.python)
         .map((f) => {
           const p = f.cold!.python!;
-          return [
-            f.id,
-            p.service,
-            ms(p.load.wallMs),
-            ms(p.first.wallMs),
-            ms(p.importMs),
-            ms(p.clientsMs),
-            ms(p.eventMs),
-            p.loadRatio.toFixed(2),
-            p.firstRatio.toFixed(2),
-            p.loadCpuRatio.toFixed(2),
-            p.firstCpuRatio.toFixed(2),
-          ];
+          const times = [p.load.wallMs, p.first.wallMs, p.importMs, p.clientsMs, p.eventMs];
+          const ratios = [p.loadRatio, p.firstRatio, p.loadCpuRatio, p.firstCpuRatio];
+          return [f.id, p.service, ...times.map(ms), ...ratios.map((r) => r.toFixed(2))];
         }),
     ),
   ];

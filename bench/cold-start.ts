@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { REMEDIATIONS } from '../functions/registry.js';
@@ -119,6 +119,8 @@ export interface FunctionFigures extends BundleSize {
 
 export interface ColdStartResult {
   readonly node: string;
+  /** The machine's load average when the section started: wall-clock figures grow with it. */
+  readonly loadAverage?: readonly number[];
   readonly python: PythonRuntime;
   readonly floors: {
     readonly nodeMs: Spread;
@@ -294,6 +296,7 @@ const field = (samples: readonly Sample[], f: keyof ChildReport) =>
  * floor measured in the same run, and the kinds alternate run by run.
  */
 export async function measureColdStarts(runs: number): Promise<ColdStartResult> {
+  const loadAverage = loadavg();
   const node = lambdaNode();
   const version = execFileSync(node, ['--version']).toString().trim();
   const python = pythonWithBoto3();
@@ -411,6 +414,7 @@ export async function measureColdStarts(runs: number): Promise<ColdStartResult> 
     if (s3.requests() === 0) throw new Error('no audit record reached the loopback S3 endpoint');
     return {
       node: `${version} (${node.replace(`${ROOT}/`, '')})`,
+      loadAverage,
       python: 'bin' in python ? { ...python, bin: python.bin } : python,
       floors: {
         nodeMs: spread(floors.node.map((s) => s.wallMs)),
