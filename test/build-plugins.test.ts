@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,7 +8,12 @@ import { search as jmespathSearch } from '@aws-lambda-powertools/jmespath';
 import { build } from 'esbuild';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { inlineSchemaKeys, schemaKeysPlugin, sdkPackageInfoPlugin } from '../build/esbuild-plugins.mjs';
+import {
+  inlineSchemaKeys,
+  lambdaBundlePlugins,
+  schemaKeysPlugin,
+  sdkPackageInfoPlugin,
+} from '../build/esbuild-plugins.mjs';
 import { PowertoolsFunctions, search } from '../build/jmespath-fields.mjs';
 import { defaultProvider } from '../build/lambda-credentials.mjs';
 import {
@@ -224,6 +231,41 @@ describe('Build: the credentials stand-in', () => {
 });
 
 describe('Build: the event-stream stand-in', () => {
+  it("leaves a client that imports event streams (the sweep's Lambda client) working for its other operations", async () => {
+    // Prepare: a Lambda endpoint answering Invoke, and the client bundled with every plugin
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('x-amz-executed-version', '$LATEST');
+        res.end(JSON.stringify({ ok: req.url }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const sdk = await bundleAndImport(
+        `export { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';`,
+        lambdaBundlePlugins(),
+      );
+      const { LambdaClient, InvokeCommand } = sdk as unknown as typeof import('@aws-sdk/client-lambda');
+      const lambda = new LambdaClient({
+        region: 'eu-west-2',
+        endpoint,
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      });
+
+      // Act
+      const out = await lambda.send(new InvokeCommand({ FunctionName: 'airlock-revoke-open-ssh' }));
+
+      // Assess
+      expect(JSON.parse(Buffer.from(out.Payload ?? []).toString())).toEqual({
+        ok: '/2015-03-31/functions/airlock-revoke-open-ssh/invocations',
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 120_000);
+
   it('lets a client construct its marshaller, and refuses to use it', () => {
     // Act
     const config = resolveEventStreamSerdeConfig({ eventStreamSerdeProvider });
