@@ -1,4 +1,4 @@
-import type { ColdStartResult, FunctionFigures } from './cold-start.js';
+import { type ColdStartResult, type FunctionFigures, WARM_EVENTS } from './cold-start.js';
 import { type Spread, showSpread, textTable } from './stats.js';
 
 export interface Target {
@@ -88,7 +88,8 @@ export function coldTables(c: ColdStartResult): string[] {
     textTable(['function', 'all files', 'gzip', 'read at start', 'gzip', 'files'], sizeRows(c.functions)),
     '',
     `COLD START — ${c.node}; median (min–max) of ${c.floors.nodeMs.runs} runs${c.loadAverage ? `, load average ${c.loadAverage.map((l) => l.toFixed(1)).join(' ')}` : ''}; wall time from spawn to the child's report above a child that does nothing (${ms(c.floors.nodeMs)} ms, CPU ${ms(c.floors.nodeCpuMs)} ms)`,
-    'load = import of the bundle (module evaluation, settings validated, clients built); first = load and one COMPLIANT evaluation end to end',
+    'load = import of the bundle (module evaluation, settings validated, clients built); first = load and one COMPLIANT evaluation end to end;',
+    `warm event = each of the ${WARM_EVENTS} events the same process handles next (in-process, pooled)`,
     '(settings, parse, validate, NOOP record sealed, logged and written to S3 on a loopback endpoint: one PutObject, no other AWS call).',
     textTable(
       [
@@ -99,6 +100,7 @@ export function coldTables(c: ColdStartResult): string[] {
         'first CPU ms',
         'in-process: import',
         'event',
+        'warm event',
         'unbundled first ms',
         'ratio',
         'RSS MiB',
@@ -106,7 +108,15 @@ export function coldTables(c: ColdStartResult): string[] {
       ],
       remediations.map((f) => {
         const x = f.cold!;
-        const times = [x.load.wallMs, x.first.wallMs, x.load.cpuMs, x.first.cpuMs, x.importMs, x.eventMs];
+        const times = [
+          x.load.wallMs,
+          x.first.wallMs,
+          x.load.cpuMs,
+          x.first.cpuMs,
+          x.importMs,
+          x.eventMs,
+          x.warmMs,
+        ];
         return [
           f.id,
           ...times.map(ms),
@@ -126,7 +136,7 @@ export function coldTables(c: ColdStartResult): string[] {
   return [
     ...out,
     `PYTHON EQUIVALENT — ${py.bin} ${py.version}, boto3 ${py.boto3} (bench/cold_start.py); floor ${ms(c.floors.pythonMs)} ms, CPU ${ms(c.floors.pythonCpuMs)} ms`,
-    'load = import boto3 and build the DynamoDB, S3 and service clients; first = load and the same record sealed, logged and PutObject to the same endpoint',
+    'load = import boto3 and build the DynamoDB, S3 and service clients; first = load and the same record sealed, logged and PutObject to the same endpoint; warm = that work again',
     textTable(
       [
         'function',
@@ -136,18 +146,25 @@ export function coldTables(c: ColdStartResult): string[] {
         'import',
         'clients',
         'event',
+        'warm event',
         'Node/Python load',
         'first',
         'CPU load',
         'CPU first',
+        'warm',
       ],
       remediations
         .filter((f) => f.cold?.python)
         .map((f) => {
           const p = f.cold!.python!;
-          const times = [p.load.wallMs, p.first.wallMs, p.importMs, p.clientsMs, p.eventMs];
-          const ratios = [p.loadRatio, p.firstRatio, p.loadCpuRatio, p.firstCpuRatio];
-          return [f.id, p.service, ...times.map(ms), ...ratios.map((r) => r.toFixed(2))];
+          const times = [p.load.wallMs, p.first.wallMs, p.importMs, p.clientsMs, p.eventMs, p.warmMs];
+          const ratios = [p.loadRatio, p.firstRatio, p.loadCpuRatio, p.firstCpuRatio, p.warmRatio];
+          return [
+            f.id,
+            p.service,
+            ...times.map(ms),
+            ...ratios.map((r) => (Number.isFinite(r) ? r.toFixed(2) : '-')),
+          ];
         }),
     ),
   ];

@@ -84,6 +84,8 @@ export interface PythonFigures {
   readonly importMs: Spread;
   readonly clientsMs: Spread;
   readonly eventMs: Spread;
+  /** The same work again in the same process (WARM_EVENTS times, pooled), ms. */
+  readonly warmMs: Spread;
 }
 
 export interface ColdFigures {
@@ -94,6 +96,8 @@ export interface ColdFigures {
   /** From inside the process: the import, then the first event. */
   readonly importMs: Spread;
   readonly eventMs: Spread;
+  /** Warm events in the same processes after the first (WARM_EVENTS each, pooled), ms. */
+  readonly warmMs: Spread;
   /** The same handler with node_modules loaded unbundled (esbuild `packages: 'external'`): import + event. */
   readonly unbundledMs: Spread;
   /** first.wallMs / unbundledMs, of the medians. */
@@ -109,6 +113,8 @@ export interface ColdFigures {
     /** The same with CPU time. */
     readonly loadCpuRatio: number;
     readonly firstCpuRatio: number;
+    /** Node over Python, medians of the warm events. */
+    readonly warmRatio: number;
   };
 }
 
@@ -141,12 +147,19 @@ const VALID_ID: Record<string, string> = {
 
 const AUDIT_BUCKET = 'airlock-bench-audit';
 
-/** What a Node child runs: nothing (floor), import the handler (load), or import and handle one event. */
+/** Warm events each _first_ child handles after its first one, timed one by one. */
+export const WARM_EVENTS = 10;
+
+/**
+ * What a Node child runs: nothing (floor), import the handler (load), or import it and handle one
+ * event (first): it reports, then handles WARM_EVENTS more (other event ids) and reports their times.
+ */
 const NODE_CHILD = `
 const phase = process.argv[1];
+const line = (values) => process.stdout.write('\\n' + JSON.stringify(values) + '\\n');
 const report = (values) => {
   const cpu = process.cpuUsage();
-  process.stdout.write('\\n' + JSON.stringify({ bench: { ...values, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS } }) + '\\n', () => process.exit(0));
+  line({ bench: { ...values, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS } });
 };
 if (phase === 'floor') report({});
 else {
@@ -155,14 +168,25 @@ else {
   const imported = performance.now();
   if (phase === 'load') report({ importMs: imported - started });
   else {
-    const result = await handler(JSON.parse(process.argv[3]));
+    const event = JSON.parse(process.argv[3]);
+    const result = await handler(event);
     report({ importMs: imported - started, eventMs: performance.now() - imported, outcome: result.outcome });
+    const warm = [];
+    for (let i = 1; i <= ${WARM_EVENTS}; i++) {
+      const t = performance.now();
+      await handler({ ...event, id: event.id.slice(0, -12) + String(i).padStart(12, '0') });
+      warm.push(performance.now() - t);
+    }
+    line({ warm });
   }
 }
+process.stdout.write('', () => process.exit(0));
 `;
 
 interface ChildReport {
   readonly cpuMs: number;
+  /** The warm events' times after the first event (first phase only), ms. */
+  readonly warmMs?: readonly number[];
   readonly maxRssKiB?: number;
   readonly importMs?: number;
   readonly eventMs?: number;
@@ -227,7 +251,13 @@ function runChild(
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0 && report) resolve(report);
+      const warm = out.split('\n').find((l) => l.startsWith('{"warm"'));
+      if (code === 0 && report && warm)
+        resolve({
+          ...report,
+          report: { ...report.report, warmMs: (JSON.parse(warm) as { warm: number[] }).warm },
+        });
+      else if (code === 0 && report) resolve(report);
       else reject(new Error(`${bin} ${args[0] ?? ''} exited ${code}: ${err.slice(-800) || out.slice(-300)}`));
     });
   });
@@ -287,6 +317,8 @@ function phase(samples: readonly Sample[], floor: { wall: number; cpu: number })
 const field = (samples: readonly Sample[], f: keyof ChildReport) =>
   spread(samples.map((s) => Number(s.report[f] ?? 0)));
 
+const warmOf = (samples: readonly Sample[]) => spread(samples.flatMap((s) => s.report.warmMs ?? []));
+
 /**
  * Bundle sizes and cold starts on Lambda's Node: for each remediation, fresh processes that import
  * the bundle (load: module evaluation and the handler's init), or import it and handle one COMPLIANT
@@ -313,6 +345,7 @@ export async function measureColdStarts(runs: number): Promise<ColdStartResult> 
     AIRLOCK_AUDIT_BUCKET: AUDIT_BUCKET,
     AIRLOCK_ALLOWED_ACCOUNTS: '111122223333',
     AWS_LAMBDA_FUNCTION_NAME: 'bench',
+    AIRLOCK_BENCH_WARM_EVENTS: String(WARM_EVENTS),
   };
   const nodeRun = (phaseName: string, file = '', event = '') =>
     runChild(node, ['--input-type=module', '-e', NODE_CHILD, phaseName, file, event], env);
@@ -383,6 +416,7 @@ export async function measureColdStarts(runs: number): Promise<ColdStartResult> 
         first,
         importMs: field(s.first, 'importMs'),
         eventMs: field(s.first, 'eventMs'),
+        warmMs: warmOf(s.first),
         unbundledMs,
         ratio: first.wallMs.median / unbundledMs.median,
         rssMiB: spread(s.first.map((x) => (x.report.maxRssKiB ?? 0) / 1024)),
@@ -403,10 +437,12 @@ export async function measureColdStarts(runs: number): Promise<ColdStartResult> 
             importMs: field(s.pyFirst, 'importMs'),
             clientsMs: field(s.pyFirst, 'clientsMs'),
             eventMs: field(s.pyFirst, 'firstMs'),
+            warmMs: warmOf(s.pyFirst),
             loadRatio: load.wallMs.median / pyLoad.wallMs.median,
             firstRatio: first.wallMs.median / pyFirst.wallMs.median,
             loadCpuRatio: load.cpuMs.median / pyLoad.cpuMs.median,
             firstCpuRatio: first.cpuMs.median / pyFirst.cpuMs.median,
+            warmRatio: warmOf(s.first).median / warmOf(s.pyFirst).median,
           },
         },
       };
