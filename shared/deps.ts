@@ -1,10 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
+import type { StsPort } from './assume-role.js';
 import type { AuditSink } from './audit-sinks.js';
 import { fileSink, logSink, s3Sink } from './audit-sinks.js';
 import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
@@ -15,7 +13,7 @@ import { type DynamoIdempotency, dynamoIdempotency } from './idempotency.js';
 import { memberCredentials, partitionOf } from './member-roles.js';
 import type { PipelineDeps } from './pipeline.js';
 import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
-import { settingsLoader } from './settings-loader.js';
+import { parameterStore, settingsLoader } from './settings-loader.js';
 
 export interface DepsOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -50,7 +48,7 @@ function homeClients(settings: Settings, home: { region: string }): ClientFactor
   const role = settings.memberRole;
   if (!role) return createClientFactory();
   const factory: ClientFactory = createClientFactory({
-    credentialsFor: memberCredentials(() => factory.get(STSClient, home), {
+    credentialsFor: memberCredentials(() => stsClient(factory, home), {
       roleName: role.name,
       ...(role.externalId ? { externalId: role.externalId } : {}),
       ...(settings.homeAccount ? { homeAccount: settings.homeAccount } : {}),
@@ -58,6 +56,11 @@ function homeClients(settings: Settings, home: { region: string }): ClientFactor
     }),
   });
   return factory;
+}
+
+/** The STS client of the member roles, loaded at the first AssumeRole (a chunk of its own in a bundle). */
+async function stsClient(clients: ClientFactory, home: { region: string }): Promise<StsPort> {
+  return clients.get((await import('./sts-client.js')).STSClient, home);
 }
 
 /**
@@ -89,11 +92,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
   const clients = options.clients ?? homeClients(staticSettings, home);
   const logger = options.logger ?? new Logger({ serviceName });
 
-  let provider: SSMProvider | undefined;
-  const ssm = () => {
-    provider ??= new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) });
-    return provider;
-  };
+  const ssm = parameterStore(clients, home);
 
   const settings = settingsLoader(raw, staticSettings, ssm);
 
@@ -101,7 +100,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     ? {
         load: async () => {
           const name = staticSettings.exemptions.parameter as string;
-          const value = await ssm().get(name, { maxAge: staticSettings.parameterMaxAgeSeconds });
+          const value = await (await ssm()).get(name, { maxAge: staticSettings.parameterMaxAgeSeconds });
           if (value === undefined) throw new Error(`parameter ${name} is empty`);
           return JSON.parse(String(value));
         },
