@@ -3,12 +3,14 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
+import { kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';
-import { fileSink, logSink, s3Sink } from './audit-sinks.js';
+import { fileSink, logSink, s3Sink, signedSinks } from './audit-sinks.js';
 import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
 import { type ClientFactory, createClientFactory } from './clients.js';
 import { SettingsError } from './errors.js';
@@ -80,7 +82,8 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     staticSettings.table ||
     staticSettings.audit.bucket ||
     staticSettings.parameter ||
-    staticSettings.exemptions.parameter;
+    staticSettings.exemptions.parameter ||
+    staticSettings.signingKey;
   if (needsHome && !homeRegion) {
     throw new SettingsError(
       'AWS_REGION must be set: the table, audit bucket or parameters live in that region',
@@ -109,12 +112,19 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
       }
     : undefined;
 
-  const sinks: AuditSink[] = [logSink(logger)];
+  // the trail's sinks write each record signed when a signing key is set (one kms:Sign per record);
+  // the log line keeps the digest only
+  const trail: AuditSink[] = [];
   if (staticSettings.audit.bucket) {
-    sinks.push(s3Sink(clients.get(S3Client, home), staticSettings.audit.bucket, staticSettings.audit.prefix));
+    const owner = staticSettings.homeAccount ? { expectedOwner: staticSettings.homeAccount } : {};
+    const s3 = clients.get(S3Client, home);
+    trail.push(s3Sink(s3, staticSettings.audit.bucket, staticSettings.audit.prefix, owner));
   }
-  if (staticSettings.audit.file) sinks.push(fileSink(staticSettings.audit.file));
-  sinks.push(...(options.extraSinks ?? []));
+  if (staticSettings.audit.file) trail.push(fileSink(staticSettings.audit.file));
+  trail.push(...(options.extraSinks ?? []));
+  const signingKey = staticSettings.signingKey;
+  const signer = signingKey ? kmsSigner(clients.get(KMSClient, home), signingKey) : undefined;
+  const sinks: AuditSink[] = [logSink(logger), ...(signer ? signedSinks(signer, trail) : trail)];
 
   const limits = () => staticSettings.blastRadius;
   let idempotency: IdempotencyGuard | undefined;
