@@ -279,6 +279,6 @@ describe('Function: planRollback + runRollback', () => {
     expect(record).toEqual(applied);
     expect(result.outcome).toBe('APPLIED');
     expect(failures).toEqual([]);
-    expect(report).toEqual({ objects: 2, problems: [] });
+    expect(report).toMatchObject({ objects: 2, problems: [] });
   });
 });

@@ -231,7 +231,7 @@ export function describeSignatures(summary: SignatureSummary, total: number, req
     );
   } else if (total) {
     lines.push(
-      `signatures: none: this trail is unsigned; its digests show changes made without recomputing them, not who wrote it`,
+      'signatures: none: this trail is unsigned; its digests and chain show a change made by someone who did not recompute them, nothing proves who wrote it',
     );
   }
   for (const x of summary.invalid) lines.push(`record ${x.id}: INVALID signature: ${x.reason}`);

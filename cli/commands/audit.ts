@@ -290,7 +290,7 @@ async function verifyFileTrail(
     return false;
   }
   process.stdout.write(
-    `OK: ${report.records} record(s), digests and chain verified${signatures.checkedWith ? `, ${signatures.valid} signature(s) verified` : ', signatures not checked'}; head ${report.head}\n`,
+    `OK: ${report.records} record(s), digests${signatures.checkedWith ? `, signatures (${signatures.valid})` : ''} and chain verified; head ${report.head}\n`,
   );
   return true;
 }
