@@ -138,12 +138,16 @@ function dayChart(sorted: readonly AuditRecord[], now: number): { byDay: DayCoun
       ? { byDay: [], note: `${sorted.length} record(s) have no valid time and are not drawn` }
       : { byDay: [] };
   }
-  const latest = days.reduce((a, b) => Math.max(a, b), days[0]!);
-  const end = Math.min(latest, Math.floor(now / DAY) * DAY + DAY);
-  const start = Math.max(
-    days.reduce((a, b) => Math.min(a, b), days[0]!),
-    end - (MAX_CHART_DAYS - 1) * DAY,
-  );
+  // never past tomorrow (a record cannot be completed after the report), the latest MAX_CHART_DAYS days
+  const tomorrow = Math.floor(now / DAY) * DAY + DAY;
+  const drawable = days.filter((d) => d <= tomorrow);
+  const end = drawable.length ? drawable.reduce((a, b) => Math.max(a, b)) : Number.NEGATIVE_INFINITY;
+  const start = drawable.length
+    ? Math.max(
+        drawable.reduce((a, b) => Math.min(a, b)),
+        end - (MAX_CHART_DAYS - 1) * DAY,
+      )
+    : Number.POSITIVE_INFINITY;
   const counts = new Map<number, Record<Outcome, number>>();
   const outside: AuditRecord[] = [];
   for (const { r, day } of dated) {
