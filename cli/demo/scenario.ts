@@ -1,10 +1,12 @@
 import {
   bucket,
   eksCluster,
+  kmsKey,
   localRoute,
   placeResources,
   route,
   routeTable,
+  SAMPLE_SIGNING_KEY_ALIAS,
   type SimFragment,
   type SimRegion,
   type SimState,
@@ -54,6 +56,8 @@ export const DEMO_FAST_PATH_GROUP = 'sg-0a0a0a0a0a0a0a003';
 /** Settings the demo deploys with: enforce, the public tier named, the pod CIDR the default. */
 export const DEMO_SETTINGS = {
   mode: 'enforce',
+  // every record is signed with the account's KMS key, as the deployed functions sign theirs
+  signingKey: SAMPLE_SIGNING_KEY_ALIAS,
   remediations: {
     'strip-internet-routes': { settings: { publicRouteTableIds: [DEMO_PUBLIC_ROUTE_TABLE] } },
     'remove-pod-cidr-tgw-routes': { settings: { podCidrs: ['100.64.0.0/10'] } },
@@ -164,6 +168,7 @@ export const DEMO_LOOK_ALIKES: readonly DemoLookAlike[] = [
 export function demoState(): SimState {
   const state = simState({ seed: 7, settings: { eksUpdateDelayMs: 0 } });
   return placeResources(state, { account: DEMO_ACCOUNT, region: DEMO_REGION }, [
+    kmsKey({ id: '0d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60', aliases: [SAMPLE_SIGNING_KEY_ALIAS] }),
     bucket('airlock-demo-public-assets', { publicAccessBlock: 'none' }),
     bucket('airlock-demo-private-data', { publicAccessBlock: 'all' }),
     ...demoSecurityGroups(),
