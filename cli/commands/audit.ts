@@ -99,12 +99,12 @@ function verifierFor(o: Flags, source: TrailSource): Promise<SignatureVerifier |
   });
 }
 
-/** What the records' signatures say, for list, show and report (warnings, never a failure). */
+/** What the records' signatures say, for list and report: warnings, never a failure. */
 async function signatureLines(
   o: Flags,
   source: TrailSource,
   records: readonly AuditRecord[],
-): Promise<string[]> {
+): Promise<{ lines: string[]; problems: number }> {
   const required = signatureRequired(o, source);
   const summary = await summarizeSignatures(records, await verifierFor(o, source));
   const lines = describeSignatures(summary, records.length, required);
@@ -113,7 +113,7 @@ async function signatureLines(
       'signatures are expected of this trail but were not checked: pass --signing-key or --public-key',
     );
   }
-  return lines;
+  return { lines, problems: signatureProblems(summary, required) };
 }
 
 function titles(): Record<string, string> {
@@ -155,7 +155,7 @@ Examples:
       const filter = buildFilter(o, now);
       const source = resolveSource(sourceFlags(o));
       const records = await loadRecords(source, filter, now);
-      for (const line of await signatureLines(o, source, records)) process.stderr.write(`${line}\n`);
+      for (const line of (await signatureLines(o, source, records)).lines) process.stderr.write(`${line}\n`);
       const out = process.stdout;
       switch (o.output) {
         case 'json':
@@ -244,13 +244,10 @@ Examples:
       const filter = buildFilter(o, now);
       const source = resolveSource(sourceFlags(o));
       const records = await loadRecords(source, filter, now);
-      const required = signatureRequired(o, source);
-      const summary = await summarizeSignatures(records, await verifierFor(o, source));
-      const signatures = describeSignatures(summary, records.length, required);
-      const problems = signatureProblems(summary, required);
-      for (const line of signatures) process.stderr.write(`${line}\n`);
+      const { lines, problems } = await signatureLines(o, source, records);
+      for (const line of lines) process.stderr.write(`${line}\n`);
       const html = renderReportHtml(computeReportStats(records, now), {
-        signatures,
+        signatures: lines,
         signatureProblems: problems,
         source: sourceName(source),
         ...(o.since || o.until ? { scope: `from ${o.since ?? 'the start'} to ${o.until ?? 'now'}` } : {}),
