@@ -87,10 +87,20 @@ export interface SignatureVerifier {
   verify(record: AuditRecord): Promise<SignatureCheck>;
 }
 
+/**
+ * What a record's signature is before any key is tried: unsigned, or invalid whatever the key (not
+ * ECDSA_SHA_256, not base64, or a content that does not match its digest); undefined when a key must decide.
+ */
+function precheck(record: AuditRecord): SignatureCheck | undefined {
+  if (record.signature === undefined) return { status: 'unsigned' };
+  const problem = signatureShapeProblem(record);
+  return problem ? { status: 'invalid', reason: problem } : undefined;
+}
+
 /** Why a record cannot carry a valid signature whatever the key, or undefined. */
 function signatureShapeProblem(record: AuditRecord): string | undefined {
   const s = record.signature as Partial<RecordSignature> | undefined;
-  if (!s || typeof s !== 'object') return undefined;
+  if (!s || typeof s !== 'object') return 'the signature is not an object';
   if (s.algorithm !== SIGNING_ALGORITHM)
     return `signature algorithm ${JSON.stringify(s.algorithm)} is not ${SIGNING_ALGORITHM}`;
   if (typeof s.value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(s.value))
@@ -114,9 +124,8 @@ export function localVerifier(keys: readonly KeyObject[], source: string): Signa
   return {
     source,
     async verify(record) {
-      if (record.signature === undefined) return { status: 'unsigned' };
-      const problem = signatureShapeProblem(record);
-      if (problem) return { status: 'invalid', reason: problem };
+      const early = precheck(record);
+      if (early || !record.signature) return early ?? { status: 'unsigned' };
       const message = Buffer.from(canonicalJson(sealedContent(record)), 'utf8');
       const signature = Buffer.from(record.signature.value, 'base64');
       const holds = keys.some((key) => {
@@ -146,9 +155,8 @@ export function kmsVerifier(kms: KmsPort, key: string): SignatureVerifier {
   return {
     source,
     async verify(record) {
-      if (record.signature === undefined) return { status: 'unsigned' };
-      const problem = signatureShapeProblem(record);
-      if (problem) return { status: 'invalid', reason: problem };
+      const early = precheck(record);
+      if (early || !record.signature) return early ?? { status: 'unsigned' };
       try {
         const out = await kms.send(
           new VerifyCommand({

@@ -122,26 +122,29 @@ function storedUndo(step: AuditStep): AuditStep['undo'] {
     .map((u) => ({ action: u.action, api: apiName(u.action, u.api), input: u.input, reason: u.reason }));
 }
 
+/** The forgery of the first attack: each step's stored undo opens all traffic from 0.0.0.0/0 on the victim. */
+const openingTheVictim = (r: UnsignedAuditRecord): UnsignedAuditRecord => ({
+  ...r,
+  steps: r.steps.map((s) => ({
+    ...s,
+    undo: [
+      {
+        action: 'ec2:AuthorizeSecurityGroupIngress',
+        api: 'AuthorizeSecurityGroupIngress',
+        input: { GroupId: VICTIM, IpPermissions: ALL_TRAFFIC },
+        reason: 'undo',
+      },
+    ],
+  })),
+});
+
 describe('Attack: a forged record in the trail makes rollback send its own undo steps', () => {
   it('refuses a record whose stored undo opens all traffic on a group airlock never touched; nothing is sent, even forced', async () => {
     // Prepare
     sim = await groups();
     const trail = join(tempDir(), 'trail.ndjson');
     const genuine = await remediateSigned(sim, revokeOpenSsh, sshEvent(), trail);
-    const forged = await forge(trail, genuine, (r) => ({
-      ...r,
-      steps: r.steps.map((s) => ({
-        ...s,
-        undo: [
-          {
-            action: 'ec2:AuthorizeSecurityGroupIngress',
-            api: 'AuthorizeSecurityGroupIngress',
-            input: { GroupId: VICTIM, IpPermissions: ALL_TRAFFIC },
-            reason: 'undo',
-          },
-        ],
-      })),
-    }));
+    const forged = await forge(trail, genuine, openingTheVictim);
     const before = victimRules(sim);
     sim.resetCalls();
 
@@ -241,20 +244,7 @@ describe('Attack: a forged record in the trail makes rollback send its own undo 
     const state = join(dir, 'account.json');
     const pem = join(dir, 'audit-key.pem');
     const genuine = await remediateSigned(sim, revokeOpenSsh, sshEvent(), trail);
-    const forged = await forge(trail, genuine, (r) => ({
-      ...r,
-      steps: r.steps.map((s) => ({
-        ...s,
-        undo: [
-          {
-            action: 'ec2:AuthorizeSecurityGroupIngress',
-            api: 'AuthorizeSecurityGroupIngress',
-            input: { GroupId: VICTIM, IpPermissions: ALL_TRAFFIC },
-            reason: 'undo',
-          },
-        ],
-      })),
-    }));
+    const forged = await forge(trail, genuine, openingTheVictim);
     writeFileSync(pem, await trustedPem(sim));
     await sim.save(state);
     const before = victimRules(sim);
@@ -323,8 +313,8 @@ describe("Attack: rollback acts in the credentials' account, not the record's", 
       region: REGION,
     });
 
-  it("refuses a member account's record with the home account's credentials, naming both; the home cluster of the same name stays private", async () => {
-    // Prepare
+  /** A member account's EKS record, signed, and the plan of its rollback with the home account's credentials. */
+  async function planMemberRollback(assumeRoleName?: string) {
     sim = await signedOrganization([cluster(false)], [cluster(true), role('airlock-member')]);
     const cloud = sim;
     const record = await remediateSigned(
@@ -333,15 +323,27 @@ describe("Attack: rollback acts in the credentials' account, not the record's", 
       memberEvent(),
       join(tempDir(), 't.ndjson'),
     );
-    const bound = await bindToCallerAccount((extra) => cloud.clientFactory(extra), { region: REGION });
+    const bound = await bindToCallerAccount((extra) => cloud.clientFactory(extra), {
+      region: REGION,
+      ...(assumeRoleName ? { assumeRoleName } : {}),
+    });
     cloud.resetCalls();
-
-    // Act
     const plan = await planRollback(
       record,
-      { clients: bound.clients, logger: silent, callerAccount: bound.callerAccount, assumesRoles: false },
+      {
+        clients: bound.clients,
+        logger: silent,
+        callerAccount: bound.callerAccount,
+        assumesRoles: bound.assumesRoles,
+      },
       { signature: await (await trustedVerifier(cloud)).verify(record), requireSignature: true },
     );
+    return { cloud, record, bound, plan };
+  }
+
+  it("refuses a member account's record with the home account's credentials, naming both; the home cluster of the same name stays private", async () => {
+    // Prepare + Act
+    const { cloud, record, bound, plan } = await planMemberRollback();
     const result = await runRollback(plan, { mode: 'apply', force: true, operator: 'alice' });
 
     // Assess
@@ -359,26 +361,8 @@ describe("Attack: rollback acts in the credentials' account, not the record's", 
   });
 
   it("rolls back in the record's own account through its member role (--assume-role-name), never touching home", async () => {
-    // Prepare
-    sim = await signedOrganization([cluster(false)], [cluster(true), role('airlock-member')]);
-    const cloud = sim;
-    const record = await remediateSigned(
-      cloud,
-      privatizeEksEndpoint,
-      memberEvent(),
-      join(tempDir(), 't.ndjson'),
-    );
-    const bound = await bindToCallerAccount((extra) => cloud.clientFactory(extra), {
-      region: REGION,
-      assumeRoleName: 'airlock-member',
-    });
-
-    // Act
-    const plan = await planRollback(
-      record,
-      { clients: bound.clients, logger: silent, callerAccount: bound.callerAccount, assumesRoles: true },
-      { signature: await (await trustedVerifier(cloud)).verify(record), requireSignature: true },
-    );
+    // Prepare + Act
+    const { cloud, bound, plan } = await planMemberRollback('airlock-member');
     const result = await runRollback(plan, { mode: 'apply', force: false, operator: 'alice' });
 
     // Assess (any call settles the simulated EKS update)

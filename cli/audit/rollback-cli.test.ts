@@ -66,30 +66,21 @@ describe('Function: airlock rollback (the command, spawned) on the simulated acc
     const id = records[0]!.id;
 
     // Act
-    const key = ['--signing-key', SAMPLE_SIGNING_KEY_ALIAS];
-    const plan = await airlock('rollback', id, '--file', simTrail, '--sim-state', state, ...key);
-    const apply = await airlock(
-      'rollback',
-      id,
-      '--file',
-      simTrail,
-      '--sim-state',
-      state,
-      ...key,
-      '--mode',
-      'apply',
-    );
-    const again = await airlock(
-      'rollback',
-      id,
-      '--file',
-      simTrail,
-      '--sim-state',
-      state,
-      ...key,
-      '--mode',
-      'apply',
-    );
+    const rollback = (...more: string[]) =>
+      airlock(
+        'rollback',
+        id,
+        '--file',
+        simTrail,
+        '--sim-state',
+        state,
+        '--signing-key',
+        SAMPLE_SIGNING_KEY_ALIAS,
+        ...more,
+      );
+    const plan = await rollback();
+    const apply = await rollback('--mode', 'apply');
+    const again = await rollback('--mode', 'apply');
     const verify = await airlock('audit', 'verify', '--file', simTrail);
 
     // Assess
