@@ -288,7 +288,7 @@ describe('Attack: a forged record in the trail makes rollback send its own undo 
     expect(
       victim.Rules.map((r: { IpProtocol: string; CidrIpv4: string }) => `${r.IpProtocol} ${r.CidrIpv4}`),
     ).toEqual(before);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("Attack: rollback acts in the credentials' account, not the record's", () => {
