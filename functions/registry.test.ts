@@ -228,6 +228,27 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
       // Assess
       expect(unique(called)).toEqual(unique(r.undoPermissions));
     });
+
+    it('names the one resource each step and its undo act on (targetOf), a valid id of its kind', () => {
+      // Prepare
+      const cases = sampleCases(fixtures);
+      let steps = 0;
+
+      // Act + Assess: a plan acts on one resource, and undoing it acts on that same resource
+      for (const [state, raw] of cases) {
+        const plan = stepsOf(r.plan(state, r.settingsSchema.parse(raw)));
+        const targets = new Set(plan.flatMap((step) => [step, ...r.undo(step)]).map((s) => r.targetOf(s)));
+        steps += plan.length;
+        if (plan.length === 0) continue;
+        expect(targets.size).toBe(1);
+        const [target] = [...targets];
+        expect(target).toBeTypeOf('string');
+        expect(validateResourceId(r.resourceType, target!)).toBeUndefined();
+      }
+      expect(steps).toBeGreaterThan(0);
+      expect(r.targetOf({ action: 'x:Y', input: { Unrelated: 'value' }, reason: '' })).toBeUndefined();
+      expect(r.targetOf({ action: 'x:Y', input: null, reason: '' })).toBeUndefined();
+    });
   });
 
   describe('its resource kind', () => {

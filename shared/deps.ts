@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import type { StsPort } from './assume-role.js';
+import { kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';
-import { fileSink, logSink, s3Sink } from './audit-sinks.js';
+import { fileSink, logSink, s3Sink, signedSinks } from './audit-sinks.js';
 import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
 import { type ClientFactory, createClientFactory } from './clients.js';
 import { SettingsError } from './errors.js';
@@ -82,7 +84,8 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     staticSettings.table ||
     staticSettings.audit.bucket ||
     staticSettings.parameter ||
-    staticSettings.exemptions.parameter;
+    staticSettings.exemptions.parameter ||
+    staticSettings.signingKey;
   if (needsHome && !homeRegion) {
     throw new SettingsError(
       'AWS_REGION must be set: the table, audit bucket or parameters live in that region',
@@ -107,16 +110,23 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
       }
     : undefined;
 
-  const sinks: AuditSink[] = [logSink(logger)];
+  // the trail's sinks write each record signed when a signing key is set (one kms:Sign per record);
+  // the log line keeps the digest only
+  const trail: AuditSink[] = [];
   if (staticSettings.audit.bucket) {
-    sinks.push(
-      s3Sink(clients.get(S3Client, home), staticSettings.audit.bucket, staticSettings.audit.prefix, {
+    const s3 = clients.get(S3Client, home);
+    trail.push(
+      s3Sink(s3, staticSettings.audit.bucket, staticSettings.audit.prefix, {
         shortRetentionDays: staticSettings.audit.shortRetentionDays,
+        ...(staticSettings.homeAccount ? { expectedOwner: staticSettings.homeAccount } : {}),
       }),
     );
   }
-  if (staticSettings.audit.file) sinks.push(fileSink(staticSettings.audit.file));
-  sinks.push(...(options.extraSinks ?? []));
+  if (staticSettings.audit.file) trail.push(fileSink(staticSettings.audit.file));
+  trail.push(...(options.extraSinks ?? []));
+  const signingKey = staticSettings.signingKey;
+  const signer = signingKey ? kmsSigner(clients.get(KMSClient, home), signingKey) : undefined;
+  const sinks: AuditSink[] = [logSink(logger), ...(signer ? signedSinks(signer, trail) : trail)];
 
   const limits = () => staticSettings.blastRadius;
   let idempotency: DynamoIdempotency | undefined;

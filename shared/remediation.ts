@@ -134,6 +134,13 @@ export interface RemediationDefinition<State = unknown, Settings = unknown, S ex
   /** The inverse steps of a step, from what the step kept in `before`. */
   undo(step: S): readonly S[];
   /**
+   * The id of the resource a step (or an undo step) acts on, read from its input (`GroupId`,
+   * `Bucket`...); undefined when the input names none. A rollback refuses an undo step whose target
+   * is not the record's resource. Written with {@link inputString}: a step rebuilt from a record may
+   * hold anything.
+   */
+  targetOf(step: S): string | undefined;
+  /**
    * Optional: why undoing `step` now would conflict with the resource's current state (it changed
    * since the remediation); a rollback refuses with this message unless forced. Pure.
    */
@@ -230,4 +237,20 @@ export function customRuleOf(
   const rule = remediation.configRules.custom?.find((c) => c.evaluator === evaluator);
   if (!rule) throw new Error(`${remediation.id} declares no custom Config rule evaluated by ${evaluator}`);
   return rule;
+}
+
+/**
+ * A string member of a step's input, or undefined (the input of a step rebuilt from an audit record
+ * is untyped: anything may be there).
+ *
+ * @example
+ * ```ts
+ * inputString({ action: 'ec2:RevokeSecurityGroupIngress', input: { GroupId: 'sg-0abc' }, reason: '' }, 'GroupId'); // 'sg-0abc'
+ * ```
+ */
+export function inputString(step: Pick<Step, 'input'>, field: string): string | undefined {
+  const input = step.input;
+  if (!input || typeof input !== 'object') return undefined;
+  const value = (input as Record<string, unknown>)[field];
+  return typeof value === 'string' ? value : undefined;
 }

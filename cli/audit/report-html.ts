@@ -30,6 +30,8 @@ td.mono, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, mon
 .chart .grid { stroke: #e7eaee; stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 11px; }
 .empty { color: var(--muted); font-style: italic; }
+.note { color: var(--muted); font-size: 12px; }
+.warning { border-left: 4px solid #d95f02; padding: 4px 10px; background: #fff4ec; }
 .outcome { font-weight: 600; white-space: nowrap; }
 td.time { white-space: nowrap; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
@@ -51,6 +53,13 @@ function recordRow(r: AuditRecord): string {
   return `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td>${outcomeCell(r.outcome)}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.account ?? '')} ${h(r.region ?? '')}</td><td>${h(r.reason)}</td><td class="mono">${h(r.id)}</td></tr>`;
 }
 
+/** What the records' signatures say: who wrote them can be proven, or not. */
+function signatureSection(lines: readonly string[] | undefined, problems = 0): string {
+  if (!lines?.length) return '';
+  const items = lines.map((l) => `<li>${h(l)}</li>`).join('');
+  return `<section id="signatures"><h2>Signatures</h2><ul class="${problems ? 'warning' : 'note'}" id="list-signatures">${items}</ul></section>`;
+}
+
 function fmtDuration(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
@@ -67,7 +76,10 @@ function fmtDuration(ms: number): string {
  * await writeFile('report.html', renderReportHtml(computeReportStats(records, Date.now()), { source: 'trail.ndjson' }));
  * ```
  */
-export function renderReportHtml(stats: ReportStats, meta: { source: string; scope?: string }): string {
+export function renderReportHtml(
+  stats: ReportStats,
+  meta: { source: string; scope?: string; signatures?: readonly string[]; signatureProblems?: number },
+): string {
   const cards = [
     `<div class="card" data-outcome="ALL"><span class="n" id="total">${stats.total}</span><span class="k">records</span></div>`,
     ...OUTCOMES.map(
@@ -108,9 +120,11 @@ export function renderReportHtml(stats: ReportStats, meta: { source: string; sco
 </header>
 <main>
 <section id="summary"><h2>Summary</h2><div class="cards">${cards}</div></section>
+${signatureSection(meta.signatures, meta.signatureProblems)}
 <section id="over-time"><h2>Remediations over time, by outcome (per UTC day)</h2>
 <div class="legend">${legend}</div>
 ${stats.byDay.length ? stackedBarChart(stats.byDay) : '<p class="empty">No records.</p>'}
+${stats.chartNote ? `<p class="note" id="chart-note">${h(stats.chartNote)}</p>` : ''}
 </section>
 <div class="two">
 <section id="by-remediation"><h2>By remediation</h2>${countTable('table-remediation', 'Remediation', stats.byRemediation)}</section>

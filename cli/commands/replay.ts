@@ -116,14 +116,16 @@ Examples:
       };
       const target: Target = flags.simState
         ? await simTarget(flags.simState, flags.simOut, roles)
-        : awsTarget({
+        : await awsTarget({
             ...(flags.region ? { region: flags.region } : {}),
             ...(flags.profile ? { profile: flags.profile } : {}),
             ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
             ...(flags.roleArn ? { roleArn: flags.roleArn } : {}),
             ...roles,
           });
-      let settings: Record<string, unknown> = { allowedAccounts: ['*'], ...target.settings };
+      // each target says which accounts it may act in: the simulated account's own, or on AWS the
+      // caller's account (plus any account reached through --assume-role-name)
+      let settings: Record<string, unknown> = { ...target.settings };
       if (flags.settings) settings = mergeSettings(settings, readSettingsFile(flags.settings));
       if (flags.table) settings = mergeSettings(settings, { table: flags.table });
       if (flags.auditFile) settings = mergeSettings(settings, { audit: { file: flags.auditFile } });

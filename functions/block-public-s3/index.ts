@@ -1,4 +1,4 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyS3BlockStep } from './apply.js';
 import { blockPublicS3CloudTrail } from './cloudtrail.js';
 import { describeBucketPublicAccessBlock } from './describe.js';
@@ -63,5 +63,6 @@ export const blockPublicS3 = defineRemediation<BucketState, BlockPublicS3Setting
   plan: planBlockPublicS3,
   apply: applyS3BlockStep,
   undo: undoS3BlockStep,
+  targetOf: (step) => inputString(step, 'Bucket'),
   undoConflict: s3BlockUndoConflict,
 });

@@ -1,4 +1,4 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyEksStep, isAlreadyAtDesiredConfiguration } from './apply.js';
 import { privatizeEksEndpointCloudTrail } from './cloudtrail.js';
 import { describeEksCluster } from './describe.js';
@@ -51,5 +51,6 @@ export const privatizeEksEndpoint = defineRemediation<ClusterState, PrivatizeEks
   plan: planPrivatizeEksEndpoint,
   apply: applyEksStep,
   undo: undoEksStep,
+  targetOf: (step) => inputString(step, 'name'),
   undoConflict: eksUndoConflict,
 });

@@ -1,4 +1,4 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyTgwRouteStep } from './apply.js';
 import { removePodCidrTgwRoutesCloudTrail } from './cloudtrail.js';
 import { describeTgwRouteTable } from './describe.js';
@@ -52,5 +52,6 @@ export const removePodCidrTgwRoutes = defineRemediation<
   plan: planRemovePodCidrTgwRoutes,
   apply: applyTgwRouteStep,
   undo: undoTgwRouteStep,
+  targetOf: (step) => inputString(step, 'TransitGatewayRouteTableId'),
   undoConflict: tgwUndoConflict,
 });

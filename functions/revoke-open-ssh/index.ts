@@ -1,4 +1,4 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applySshStep } from './apply.js';
 import { revokeOpenSshCloudTrail } from './cloudtrail.js';
 import { describeSecurityGroup } from './describe.js';
@@ -48,5 +48,6 @@ export const revokeOpenSsh = defineRemediation<SecurityGroupState, RevokeOpenSsh
   plan: planRevokeOpenSsh,
   apply: applySshStep,
   undo: undoSshStep,
+  targetOf: (step) => inputString(step, 'GroupId'),
   cloudTrail: revokeOpenSshCloudTrail,
 });

@@ -1,4 +1,4 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyRouteStep } from './apply.js';
 import { stripInternetRoutesCloudTrail } from './cloudtrail.js';
 import { describeRouteTable } from './describe.js';
@@ -49,6 +49,7 @@ export const stripInternetRoutes = defineRemediation<RouteTableState, StripInter
     plan: planStripInternetRoutes,
     apply: applyRouteStep,
     undo: undoRouteStep,
+    targetOf: (step) => inputString(step, 'RouteTableId'),
     undoConflict: routeUndoConflict,
   },
 );
