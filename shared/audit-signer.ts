@@ -1,11 +1,5 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import {
-  GetPublicKeyCommand,
-  type KMSClient,
-  SignCommand,
-  type SigningAlgorithmSpec,
-  VerifyCommand,
-} from '@aws-sdk/client-kms';
+import type { KMSClient, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import type { AuditRecord, RecordSignature } from './audit-record.js';
 import { sealedContent, verifyRecordDigest } from './audit-record.js';
 import { canonicalJson } from './canonical-json.js';
@@ -40,6 +34,7 @@ export function kmsSigner(kms: KmsPort, key: string): AuditSigner {
   return {
     key,
     async sign(digestHex) {
+      const { SignCommand } = await import('./kms-client.js');
       const out = await kms.send(
         new SignCommand({
           KeyId: key,
@@ -157,6 +152,7 @@ export function kmsVerifier(kms: KmsPort, key: string): SignatureVerifier {
     async verify(record) {
       const early = precheck(record);
       if (early || !record.signature) return early ?? { status: 'unsigned' };
+      const { VerifyCommand } = await import('./kms-client.js');
       try {
         const out = await kms.send(
           new VerifyCommand({
@@ -216,6 +212,7 @@ export function publicKeyFromPem(pem: string, source = 'the PEM'): KeyObject {
  * ```
  */
 export async function kmsPublicKey(kms: KmsPort, keyId: string): Promise<{ key: KeyObject; keyId: string }> {
+  const { GetPublicKeyCommand } = await import('./kms-client.js');
   const out = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
   const source = `KMS key ${out.KeyId ?? keyId}`;
   if (out.KeyUsage !== 'SIGN_VERIFY') throw new Error(`${source} is not a signing key (${out.KeyUsage})`);

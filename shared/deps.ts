@@ -1,10 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import type { StsPort } from './assume-role.js';
-import { kmsSigner } from './audit-signer.js';
+import { type KmsPort, kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';
 import { fileSink, logSink, s3Sink, signedSinks } from './audit-sinks.js';
 import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
@@ -125,7 +124,11 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
   if (staticSettings.audit.file) trail.push(fileSink(staticSettings.audit.file));
   trail.push(...(options.extraSinks ?? []));
   const signingKey = staticSettings.signingKey;
-  const signer = signingKey ? kmsSigner(clients.get(KMSClient, home), signingKey) : undefined;
+  // the KMS client is loaded at the first signature (a chunk of its own in a bundle)
+  const kms: KmsPort = {
+    send: async (command) => clients.get((await import('./kms-client.js')).KMSClient, home).send(command),
+  };
+  const signer = signingKey ? kmsSigner(kms, signingKey) : undefined;
   const sinks: AuditSink[] = [logSink(logger), ...(signer ? signedSinks(signer, trail) : trail)];
 
   const limits = () => staticSettings.blastRadius;

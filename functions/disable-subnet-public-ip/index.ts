@@ -1,4 +1,4 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applySubnetStep } from './apply.js';
 import { disableSubnetPublicIpCloudTrail } from './cloudtrail.js';
 import { describeSubnet } from './describe.js';
@@ -52,5 +52,6 @@ export const disableSubnetPublicIp = defineRemediation<
   apply: applySubnetStep,
   undo: undoSubnetStep,
   undoConflict: subnetUndoConflict,
+  targetOf: (step) => inputString(step, 'SubnetId'),
   cloudTrail: disableSubnetPublicIpCloudTrail,
 });
