@@ -48,7 +48,8 @@ function checkFlags(flags: ReplayFlags): number {
       '--sim-state acts on the simulated account: drop --endpoint-url, --profile and --role-arn',
     );
   }
-  if (flags.roleArn && flags.assumeRoleName) throw new CliError('choose one of --role-arn and --assume-role-name');
+  if (flags.roleArn && flags.assumeRoleName)
+    throw new CliError('choose one of --role-arn and --assume-role-name');
   return concurrency;
 }
 
@@ -133,7 +134,10 @@ export function registerReplay(program: Command): void {
     )
     .option('--audit-file <path>', 'append audit records to this local NDJSON trail')
     .option('--settings <file>', 'settings JSON (the same shape as the Parameter Store document)')
-    .option('--table <name>', 'DynamoDB table for breaker counters (and idempotency with --as-deployed) (AWS target)')
+    .option(
+      '--table <name>',
+      'DynamoDB table for breaker counters (and idempotency with --as-deployed) (AWS target)',
+    )
     .option(
       '--as-deployed',
       'behave exactly like the deployed function: an event already settled (APPLIED, NOOP) is answered from the idempotency table instead of read again',

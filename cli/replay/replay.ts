@@ -7,12 +7,11 @@ import type { ClientFactory } from '../../shared/clients.js';
 import { type BuiltDeps, createDeps } from '../../shared/deps.js';
 import { describeError, EventRejectedError, RemediationFailedError } from '../../shared/errors.js';
 import { summarizeRejectedEvent } from '../../shared/event.js';
-import type { PipelineDeps } from '../../shared/pipeline.js';
-import { runPipeline } from '../../shared/pipeline.js';
 import { recordStage } from '../../shared/pipeline/record.js';
 import { rejectedSubject } from '../../shared/pipeline/subject.js';
 import { rejectWith } from '../../shared/pipeline/verdict.js';
-import type { AnyRemediation } from '../../shared/remediation.js';
+import type { PipelineDeps } from '../../shared/pipeline.js';
+import { runPipeline } from '../../shared/pipeline.js';
 import type { InputEvent } from './read-events.js';
 
 export type ReplayMode = 'plan' | 'apply';
@@ -134,10 +133,23 @@ export async function replayEvents(
       );
       returned.add(out.recordId);
       const { outcome, recordId } = out;
-      return { ...base, ...end, outcome, reason: out.reason, recordId, durationMs: performance.now() - started };
+      return {
+        ...base,
+        ...end,
+        outcome,
+        reason: out.reason,
+        recordId,
+        durationMs: performance.now() - started,
+      };
     } catch (error) {
       const failed = `${reason}; its record could not be written: ${describeError(error).message}`;
-      return { ...base, ...end, outcome: 'FAILED' as const, reason: failed, durationMs: performance.now() - started };
+      return {
+        ...base,
+        ...end,
+        outcome: 'FAILED' as const,
+        reason: failed,
+        durationMs: performance.now() - started,
+      };
     }
   }
 

@@ -129,9 +129,12 @@ export async function parameterSettings(
     const out = await clients.get(SSMClient, { region }).send(new GetParameterCommand({ Name: name }));
     text = out.Parameter?.Value;
   } catch (error) {
-    if (errorCode(error) === 'ParameterNotFound') throw new CliError(`${label}: no such parameter in ${region}`);
+    if (errorCode(error) === 'ParameterNotFound')
+      throw new CliError(`${label}: no such parameter in ${region}`);
     const d = describeError(error);
-    throw new CliError(`${label}: cannot be read (${d.name}: ${d.message})`, ExitCode.FAILED, { cause: error });
+    throw new CliError(`${label}: cannot be read (${d.name}: ${d.message})`, ExitCode.FAILED, {
+      cause: error,
+    });
   }
   let value: unknown;
   try {
@@ -180,6 +183,9 @@ export async function withParameter(
 }
 
 /** The environment's layer and, when given, the settings file's: checked before anything starts. */
-export function localSettings(file: string | undefined, env: NodeJS.ProcessEnv = process.env): SettingsSource[] {
+export function localSettings(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): SettingsSource[] {
   return [environmentSettings(env), ...(file ? [fileSettings(file)] : [])];
 }

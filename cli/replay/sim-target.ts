@@ -37,7 +37,8 @@ export async function simTarget(
     Object.values(a.regions).some((r) => SIM_TABLE in r.dynamodbTables),
   );
   const served = options.dynamodb !== false;
-  if (served && !hasTable) state.accounts[account]!.regions[region]!.dynamodbTables[SIM_TABLE] = { items: [] };
+  if (served && !hasTable)
+    state.accounts[account]!.regions[region]!.dynamodbTables[SIM_TABLE] = { items: [] };
   const sim = await SimulatedCloud.create(state, {
     defaultAccount: account,
     defaultRegion: region,
