@@ -38,21 +38,26 @@ async function plannersVerdicts(
   };
   const settings = parseSettings({});
   const out = new Map<string, string>();
+  const verdictOf = async (r: { remediation: string; id: string }) => {
+    const remediation = findRemediation(r.remediation)!;
+    const own = remediationSettings(remediation, settings);
+    const described = await remediation.describe(r.id, ctx, own);
+    const plan = described === GONE ? undefined : remediation.plan(described, own);
+    const verdict = !plan
+      ? 'gone'
+      : plan.kind === 'noop'
+        ? 'compliant'
+        : plan.kind === 'skip'
+          ? 'deferred'
+          : 'change';
+    out.set(`${r.remediation}/${r.id}`, verdict);
+  };
   try {
-    for (const r of resources) {
-      const remediation = findRemediation(r.remediation)!;
-      const own = remediationSettings(remediation, settings);
-      const described = await remediation.describe(r.id, ctx, own);
-      const plan = described === GONE ? undefined : remediation.plan(described, own);
-      const verdict = !plan
-        ? 'gone'
-        : plan.kind === 'noop'
-          ? 'compliant'
-          : plan.kind === 'skip'
-            ? 'deferred'
-            : 'change';
-      out.set(`${r.remediation}/${r.id}`, verdict);
-    }
+    let next = 0;
+    const worker = async () => {
+      while (next < resources.length) await verdictOf(resources[next++]!);
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
   } finally {
     await sim.close();
   }
