@@ -194,7 +194,7 @@ describe('Function: airlock replay --mode plan writes nothing (spawned)', { time
     expect(readFileSync(join(dir, 'account.json'), 'utf8')).toBe(before);
   });
 
-  it('writes an audit record per event only when asked with --audit-file', async () => {
+  it('writes an audit record per event only when asked with --file (the audit trail)', async () => {
     // Prepare
     const dir = workspace();
 
@@ -205,7 +205,7 @@ describe('Function: airlock replay --mode plan writes nothing (spawned)', { time
         'events.ndjson',
         '--sim-state',
         'account.json',
-        '--audit-file',
+        '--file',
         'trail.ndjson',
         '--output',
         'json',
@@ -247,7 +247,7 @@ describe('Function: airlock replay acts on what is live (spawned)', { timeout: 1
       runAirlock(['replay', 'event.json', '--sim-state', 'account.json', '--output', 'json', ...extra], {
         cwd: dir,
       });
-    const first = await replay('--mode', 'apply', '--audit-file', 'trail.ndjson');
+    const first = await replay('--mode', 'apply', '--file', 'trail.ndjson');
     const [applied] = JSON.parse(first.stdout).results;
     const rollback = await runAirlock(
       [
@@ -309,7 +309,7 @@ describe('Function: airlock replay, one result per input and one exit-code rule 
         'broken.ndjson',
         '--sim-state',
         'account.json',
-        '--audit-file',
+        '--file',
         'trail.ndjson',
         '--output',
         'json',

@@ -110,7 +110,7 @@ describe('Function: airlock replay (the real command)', { timeout: 90_000 }, () 
         '--as-deployed',
         '--output',
         'json',
-        '--audit-file',
+        '--file',
         'trail.ndjson',
         '--concurrency',
         '10',

@@ -27,7 +27,10 @@ interface ReplayFlags {
   externalId?: string;
   concurrency: string;
   output: 'table' | 'json' | 'ndjson';
+  file?: string;
+  /** The old name of `--file`, still accepted (hidden). */
   auditFile?: string;
+  progress?: boolean;
   settings?: string;
   table?: string;
   asDeployed?: boolean;
@@ -56,7 +59,7 @@ function checkFlags(flags: ReplayFlags): number {
 /**
  * The run's settings: the target's, the environment, `--settings`, the Parameter Store document they
  * name, then the flags. A plan writes nothing: no table (idempotency, breaker counts) and no audit
- * record but the `--audit-file` asked for.
+ * record but the `--file` asked for.
  */
 async function runSettings(
   flags: ReplayFlags,
@@ -73,11 +76,11 @@ async function runSettings(
     name: 'flags',
     value: {
       ...(flags.table ? { table: flags.table } : {}),
-      ...(flags.auditFile ? { audit: { file: flags.auditFile } } : {}),
+      ...(flags.file ? { audit: { file: flags.file } } : {}),
     },
   };
   const { table, audit, ...settings } = layerSettings([base, ...layers, given]);
-  if (flags.mode === 'plan') return { ...settings, audit: flags.auditFile ? { file: flags.auditFile } : {} };
+  if (flags.mode === 'plan') return { ...settings, audit: flags.file ? { file: flags.file } : {} };
   return { ...settings, ...(table ? { table } : {}), ...(audit ? { audit } : {}) };
 }
 
@@ -132,7 +135,11 @@ export function registerReplay(program: Command): void {
         .choices(['table', 'json', 'ndjson'])
         .default('table'),
     )
-    .option('--audit-file <path>', 'append audit records to this local NDJSON trail')
+    .option(
+      '--file <path>',
+      'append an audit record per event to this local NDJSON trail (as `audit --file` reads it)',
+    )
+    .addOption(new Option('--audit-file <path>', 'the former name of --file').hideHelp())
     .option('--settings <file>', 'settings JSON (the same shape as the Parameter Store document)')
     .option(
       '--table <name>',
@@ -147,16 +154,17 @@ export function registerReplay(program: Command): void {
         .choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])
         .default('SILENT'),
     )
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
     .addHelpText(
       'after',
       `
-Every event ends in exactly one result (and one audit record, with --audit-file), named by its file
+Every event ends in exactly one result (and one audit record, with --file), named by its file
 (and line, for NDJSON and arrays). A replay reads the resource live and decides now; --as-deployed
 answers an event already settled (APPLIED, NOOP) from the idempotency table, as the function does.
---mode plan writes nothing: no table item, no breaker count, no state file, no record but --audit-file.
+--mode plan writes nothing: no table item, no breaker count, no state file, no record but --file.
 
 Settings: the environment (AIRLOCK_*), then --settings FILE, then the Parameter Store document they
-name (read once), then --table and --audit-file. A bad value exits 2 naming its source and key.
+name (read once), then --table and --file. A bad value exits 2 naming its source and key.
 
 Exit codes: 0 every event handled, 1 some FAILED, 2 bad input (unreadable file, bad settings, or an
 event REJECTED: not an event, unknown resource type or rule, hostile id), when none FAILED.
@@ -165,10 +173,14 @@ Examples:
   airlock sim init account.json
   airlock events sample revoke-open-ssh --resource-id sg-0123456789abcdef0 > event.json
   airlock replay event.json --sim-state account.json                 # plan: what would change
-  airlock replay events/ --sim-state account.json --mode apply --audit-file trail.ndjson
+  airlock replay events/ --sim-state account.json --mode apply --file trail.ndjson
   airlock replay event.json --region eu-west-2 --profile audit-ro    # plan against a real account`,
     )
-    .action(async (inputs: string[], flags: ReplayFlags) => {
+    .action(async (inputs: string[], given: ReplayFlags) => {
+      const flags: ReplayFlags = {
+        ...given,
+        ...((given.file ?? given.auditFile) ? { file: given.file ?? given.auditFile } : {}),
+      };
       const concurrency = checkFlags(flags);
       const events = readEvents(inputs);
       const local = localSettings(flags.settings);
@@ -188,7 +200,7 @@ Examples:
           });
       let results: ReplayResult[] | undefined;
       let saved: string | undefined;
-      const progress = new ProgressBar(events.length, 'events');
+      const progress = new ProgressBar(events.length, 'events', { force: Boolean(flags.progress) });
       try {
         const settings = await runSettings(flags, target, local);
         results = await replayEvents(events, {
@@ -207,7 +219,7 @@ Examples:
       }
       printResults(flags, results, target);
       if (saved) process.stderr.write(`simulated account saved to ${saved}\n`);
-      if (flags.auditFile) process.stderr.write(`audit trail: ${flags.auditFile}\n`);
+      if (flags.file) process.stderr.write(`audit trail: ${flags.file}\n`);
       process.exitCode = exitCodeOf(results.map((r) => r.outcome));
     });
 }
