@@ -15,6 +15,7 @@ import { CliError, ExitCode } from '../errors.js';
 import type { SimulatedCloud } from '../sim/cloud.js';
 
 interface RollbackFlags extends SourceFlags {
+  readonly bucketRegion?: string;
   readonly mode: 'plan' | 'apply';
   readonly force?: boolean;
   readonly simState?: string;
@@ -56,7 +57,11 @@ export function registerRollback(program: Command): void {
       'roll back despite refusals (conflicting changes, record not APPLIED, digest not verified)',
     )
     .option('--sim-state <file>', 'act on the simulated account in this state file (saved back after apply)')
-    .option('--region <region>', "region of the audit bucket (the resource's region comes from the record)")
+    .option(
+      '--bucket-region <region>',
+      "region of the audit bucket (the resource's region comes from the record)",
+    )
+    .addOption(new Option('--region <region>', 'the former name of --bucket-region').hideHelp())
     .option('--profile <name>', 'AWS profile from the shared config/credentials files')
     .option('--endpoint-url <url>', 'an AWS-compatible endpoint instead of AWS')
     .option('--operator <name>', 'who runs the rollback, for the record (default: the login name)')
@@ -66,10 +71,11 @@ export function registerRollback(program: Command): void {
 Examples:
   airlock rollback 019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b --file audit.ndjson --sim-state account.json
   airlock rollback 019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b --file audit.ndjson --sim-state account.json --mode apply
-  airlock rollback 019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b --bucket acme-airlock-audit --region eu-west-2 --profile secops --mode apply`,
+  airlock rollback 019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b --bucket acme-airlock-audit --bucket-region eu-west-2 --profile secops --mode apply`,
     )
     .action(async (id: string, o: RollbackFlags) => {
-      const source = resolveSource(o);
+      const bucketRegion = o.bucketRegion ?? o.region;
+      const source = resolveSource({ ...o, ...(bucketRegion ? { region: bucketRegion } : {}) });
       const record = await findRecord(source, id);
       const sim = o.simState ? await openSim(o.simState) : undefined;
       const clients: ClientFactory = sim ? sim.clientFactory() : awsClientFactory(o);
