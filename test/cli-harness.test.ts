@@ -35,6 +35,10 @@ function eventFor(remediation: string, resourceId: string, account = DEMO_ACCOUN
   });
 }
 
+/** `airlock replay ARGS --sim-state account.json --output json` in `dir`. */
+const simReplay = (dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+  runAirlock(['replay', ...args, '--sim-state', 'account.json', '--output', 'json'], { cwd: dir, env });
+
 const writesOf = (apiCalls: Record<string, number>) =>
   Object.keys(apiCalls).filter((key) => isWriteApi(key.slice(key.indexOf(':') + 1)));
 
@@ -119,25 +123,61 @@ describe('Function: airlock replay, every settings error (spawned, with a time l
     expect(readFileSync(join(dir, 'account.json'), 'utf8')).toBe(before);
   });
 
+  it.each([
+    [
+      'scan, a bad --settings value',
+      ['scan', '--sim-state', 'account.json', '--settings', 'bad.json'],
+      /--settings bad\.json: mode/,
+    ],
+    [
+      'scan, a bad environment value',
+      ['scan', '--sim-state', 'account.json'],
+      /environment AIRLOCK_MODE: mode/,
+    ],
+    [
+      'breaker status, a missing state file',
+      ['breaker', 'status', '--sim-state', 'nope.json'],
+      /nope\.json: no such state file/,
+    ],
+    [
+      'rollback, a missing trail',
+      [
+        'rollback',
+        '019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b',
+        '--file',
+        'nope.ndjson',
+        '--sim-state',
+        'account.json',
+      ],
+      /nope\.ndjson/,
+    ],
+  ])('exits 2 promptly on bad input in other commands too: %s', async (name, args, message) => {
+    // Prepare
+    const dir = workspace();
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ mode: 'on' }));
+    const env = name.includes('environment') ? { AIRLOCK_MODE: 'on' } : {};
+
+    // Act
+    const run = await runAirlock(args, { cwd: dir, env });
+
+    // Assess
+    expectPromptBadInput(run, message);
+  });
+
   it('exits 2 promptly when the settings parameter does not exist', async () => {
     // Prepare
     const dir = workspace();
     writeFileSync(join(dir, 'param.json'), JSON.stringify({ parameter: '/airlock/missing' }));
 
     // Act
-    const run = await runAirlock(
-      ['replay', 'event.json', '--sim-state', 'account.json', '--settings', 'param.json'],
-      {
-        cwd: dir,
-      },
-    );
+    const run = await simReplay(dir, ['event.json', '--settings', 'param.json']);
 
     // Assess
     expectPromptBadInput(run, /parameter \/airlock\/missing: no such parameter in eu-west-2/);
   });
 
   it('applies the Parameter Store document over --settings when it is valid', async () => {
-    // Prepare: the file says enforce, the parameter turns revoke-open-ssh's mode... the run's mode is the flag's
+    // Prepare: a parameter that narrows the rule names revoke-open-ssh accepts
     const dir = workspace();
     withParameter(
       dir,
@@ -145,10 +185,7 @@ describe('Function: airlock replay, every settings error (spawned, with a time l
     );
 
     // Act
-    const run = await runAirlock(
-      ['replay', 'event.json', '--sim-state', 'account.json', '--settings', 'param.json', '--output', 'json'],
-      { cwd: dir },
-    );
+    const run = await simReplay(dir, ['event.json', '--settings', 'param.json']);
 
     // Assess: the parameter's rule names were applied (the sample rule is no longer accepted)
     expect(run.code).toBe(2);
@@ -171,11 +208,11 @@ describe('Function: airlock replay --mode plan writes nothing (spawned)', { time
       }),
     );
     const before = readFileSync(join(dir, 'account.json'), 'utf8');
-    const args = ['replay', 'events.ndjson', '--sim-state', 'account.json', '--settings', 'deployed.json'];
+    const args = ['events.ndjson', '--settings', 'deployed.json'];
 
     // Act
-    const plain = await runAirlock([...args, '--output', 'json'], { cwd: dir });
-    const deployed = await runAirlock([...args, '--as-deployed', '--output', 'json'], { cwd: dir });
+    const plain = await simReplay(dir, args);
+    const deployed = await simReplay(dir, [...args, '--as-deployed']);
 
     // Assess
     for (const run of [plain, deployed]) {
@@ -199,19 +236,7 @@ describe('Function: airlock replay --mode plan writes nothing (spawned)', { time
     const dir = workspace();
 
     // Act
-    const run = await runAirlock(
-      [
-        'replay',
-        'events.ndjson',
-        '--sim-state',
-        'account.json',
-        '--file',
-        'trail.ndjson',
-        '--output',
-        'json',
-      ],
-      { cwd: dir },
-    );
+    const run = await simReplay(dir, ['events.ndjson', '--file', 'trail.ndjson']);
 
     // Assess
     expect(run.code).toBe(0);
@@ -243,10 +268,7 @@ describe('Function: airlock replay acts on what is live (spawned)', { timeout: 1
       { cwd: dir },
     );
     writeFileSync(join(dir, 'event.json'), sample.stdout);
-    const replay = (...extra: string[]) =>
-      runAirlock(['replay', 'event.json', '--sim-state', 'account.json', '--output', 'json', ...extra], {
-        cwd: dir,
-      });
+    const replay = (...extra: string[]) => simReplay(dir, ['event.json', ...extra]);
     const first = await replay('--mode', 'apply', '--file', 'trail.ndjson');
     const [applied] = JSON.parse(first.stdout).results;
     const rollback = await runAirlock(
@@ -302,20 +324,7 @@ describe('Function: airlock replay, one result per input and one exit-code rule 
     mixedInputs(dir);
 
     // Act
-    const run = await runAirlock(
-      [
-        'replay',
-        'mixed.json',
-        'broken.ndjson',
-        '--sim-state',
-        'account.json',
-        '--file',
-        'trail.ndjson',
-        '--output',
-        'json',
-      ],
-      { cwd: dir },
-    );
+    const run = await simReplay(dir, ['mixed.json', 'broken.ndjson', '--file', 'trail.ndjson']);
 
     // Assess
     expect(run.code).toBe(2);
@@ -376,12 +385,7 @@ describe('Function: airlock replay, one result per input and one exit-code rule 
     writeFileSync(join(dir, 'two.ndjson'), `${readFileSync(join(dir, 'event.json'), 'utf8')}\n{"hello":1}\n`);
 
     // Act
-    const run = await runAirlock(
-      ['replay', 'two.ndjson', '--sim-state', 'account.json', '--output', 'json'],
-      {
-        cwd: dir,
-      },
-    );
+    const run = await simReplay(dir, ['two.ndjson']);
 
     // Assess
     expect(run.code).toBe(1);

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { CliError, exitCodeOf } from '../errors.js';
 import { ProgressBar } from '../progress.js';
 import { formatSummary, formatTable } from '../replay/format.js';
+import { checkTargetFlags, openTarget, type TargetFlags } from '../replay/open-target.js';
 import { readEvents } from '../replay/read-events.js';
 import { type ReplayMode, type ReplayResult, replayEvents, summarize } from '../replay/replay.js';
 import {
@@ -11,20 +12,12 @@ import {
   type SettingsSource,
   withParameter,
 } from '../replay/settings.js';
-import { simTarget } from '../replay/sim-target.js';
-import { awsTarget, type Target } from '../replay/target.js';
+import type { Target } from '../replay/target.js';
 import { cell } from '../table.js';
 
-interface ReplayFlags {
+interface ReplayFlags extends TargetFlags {
   mode: ReplayMode;
-  simState?: string;
   simOut?: string;
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  roleArn?: string;
-  assumeRoleName?: string;
-  externalId?: string;
   concurrency: string;
   output: 'table' | 'json' | 'ndjson';
   file?: string;
@@ -46,13 +39,7 @@ function checkFlags(flags: ReplayFlags): number {
     );
   }
   if (flags.simOut && !flags.simState) throw new CliError('--sim-out goes with --sim-state');
-  if (flags.simState && (flags.endpointUrl || flags.profile || flags.roleArn)) {
-    throw new CliError(
-      '--sim-state acts on the simulated account: drop --endpoint-url, --profile and --role-arn',
-    );
-  }
-  if (flags.roleArn && flags.assumeRoleName)
-    throw new CliError('choose one of --role-arn and --assume-role-name');
+  checkTargetFlags(flags);
   return concurrency;
 }
 
@@ -184,20 +171,11 @@ Examples:
       const concurrency = checkFlags(flags);
       const events = readEvents(inputs);
       const local = localSettings(flags.settings);
-      const roles = {
-        ...(flags.assumeRoleName ? { assumeRoleName: flags.assumeRoleName } : {}),
-        ...(flags.externalId ? { externalId: flags.externalId } : {}),
-      };
       // a plan writes nothing: no local DynamoDB for it
-      const target: Target = flags.simState
-        ? await simTarget(flags.simState, flags.simOut, roles, { dynamodb: flags.mode === 'apply' })
-        : awsTarget({
-            ...(flags.region ? { region: flags.region } : {}),
-            ...(flags.profile ? { profile: flags.profile } : {}),
-            ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
-            ...(flags.roleArn ? { roleArn: flags.roleArn } : {}),
-            ...roles,
-          });
+      const target = await openTarget(flags, {
+        dynamodb: flags.mode === 'apply',
+        ...(flags.simOut ? { simOut: flags.simOut } : {}),
+      });
       let results: ReplayResult[] | undefined;
       let saved: string | undefined;
       const progress = new ProgressBar(events.length, 'events', { force: Boolean(flags.progress) });

@@ -9,22 +9,15 @@ import { allowed, parseSettings, type Settings } from '../../shared/settings.js'
 import { collectList } from '../audit/filter.js';
 import { CliError, ExitCode } from '../errors.js';
 import { ProgressBar } from '../progress.js';
+import { checkTargetFlags, openTarget, type TargetFlags } from '../replay/open-target.js';
 import { layerSettings, localSettings, parameterSettings, withParameter } from '../replay/settings.js';
-import { simTarget } from '../replay/sim-target.js';
-import { awsTarget, type Target } from '../replay/target.js';
+import type { Target } from '../replay/target.js';
 import { type LoadedRegister, registerFromFile, registerFromSettings } from '../scan/exemptions.js';
 import { formatHeadline, formatScan } from '../scan/format.js';
 import { renderScanHtml } from '../scan/report-html.js';
 import { type ScanResult, scanAccount } from '../scan/scan.js';
 
-interface ScanFlags {
-  simState?: string;
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  roleArn?: string;
-  assumeRoleName?: string;
-  externalId?: string;
+interface ScanFlags extends TargetFlags {
   account?: string;
   settings?: string;
   exemptions?: string;
@@ -43,13 +36,10 @@ function checkFlags(flags: ScanFlags): number {
       `--concurrency ${JSON.stringify(flags.concurrency)} must be a whole number from 1 to 64`,
     );
   }
-  if (flags.simState && (flags.endpointUrl || flags.profile || flags.roleArn)) {
-    throw new CliError(
-      '--sim-state scans the simulated account: drop --endpoint-url, --profile and --role-arn',
-    );
+  checkTargetFlags(flags);
+  if (!flags.simState && !flags.region && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION) {
+    throw new CliError('no AWS region: pass --region (or set AWS_REGION), or --sim-state FILE');
   }
-  if (flags.roleArn && flags.assumeRoleName)
-    throw new CliError('choose one of --role-arn and --assume-role-name');
   if (flags.account && !ACCOUNT_ID.test(flags.account)) {
     throw new CliError(`--account ${JSON.stringify(flags.account)} is not a 12-digit account id`);
   }
@@ -63,24 +53,6 @@ function checkFlags(flags: ScanFlags): number {
     );
   }
   return concurrency;
-}
-
-function openTarget(flags: ScanFlags): Promise<Target> | Target {
-  const roles = {
-    ...(flags.assumeRoleName ? { assumeRoleName: flags.assumeRoleName } : {}),
-    ...(flags.externalId ? { externalId: flags.externalId } : {}),
-  };
-  if (flags.simState) return simTarget(flags.simState, undefined, roles, { dynamodb: false });
-  if (!flags.region && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION) {
-    throw new CliError('no AWS region: pass --region (or set AWS_REGION), or --sim-state FILE');
-  }
-  return awsTarget({
-    ...(flags.region ? { region: flags.region } : {}),
-    ...(flags.profile ? { profile: flags.profile } : {}),
-    ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
-    ...(flags.roleArn ? { roleArn: flags.roleArn } : {}),
-    ...roles,
-  });
 }
 
 /** The account to scan: --account, else the simulated account's first, else the caller's own (STS). */
@@ -147,7 +119,7 @@ function printResult(
 async function runScan(flags: ScanFlags, concurrency: number): Promise<number> {
   const local = localSettings(flags.settings);
   const given: LoadedRegister | undefined = flags.exemptions ? registerFromFile(flags.exemptions) : undefined;
-  const target = await openTarget(flags);
+  const target = await openTarget(flags, { dynamodb: false });
   const progress = new ProgressBar(0, 'listed', { force: Boolean(flags.progress) });
   try {
     const region = flags.region ?? target.homeRegion ?? 'us-east-1';

@@ -12,6 +12,7 @@ import { rejectedSubject } from '../../shared/pipeline/subject.js';
 import { rejectWith } from '../../shared/pipeline/verdict.js';
 import type { PipelineDeps } from '../../shared/pipeline.js';
 import { runPipeline } from '../../shared/pipeline.js';
+import { mapConcurrently } from '../pool.js';
 import type { InputEvent } from './read-events.js';
 
 export type ReplayMode = 'plan' | 'apply';
@@ -99,20 +100,6 @@ export async function replayEvents(
       depsCache.set(id, d);
     }
     return d;
-  };
-
-  const results: ReplayResult[] = new Array(events.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < events.length) {
-      const index = next++;
-      const input = events[index]!;
-      const result = await replayOne(input);
-      results[index] = result;
-      done++;
-      options.onResult?.(result, done, events.length);
-    }
   };
 
   /** An event no remediation takes (or no event at all): REJECTED, with a record of its own. */
@@ -209,10 +196,7 @@ export async function replayEvents(
     }
   }
 
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(options.concurrency, events.length)) }, worker),
-  );
-  return results;
+  return mapConcurrently(events, options.concurrency, replayOne, options.onResult);
 }
 
 /** Why no remediation takes an event, from its summary. */

@@ -7,6 +7,7 @@ import { remediationSettings } from '../../shared/pipeline.js';
 import { type AnyRemediation, apiName, GONE, type RemediationContext } from '../../shared/remediation.js';
 import { checkResourceId } from '../../shared/resource-kind.js';
 import { modeFor, type Settings } from '../../shared/settings.js';
+import { mapConcurrently } from '../pool.js';
 
 /**
  * What would happen to one resource if its remediation acted on it now, in enforce mode:
@@ -127,7 +128,12 @@ export async function scanAccount(o: ScanOptions): Promise<ScanResult> {
     const settings = remediationSettings(remediation, o.settings);
     for (const resource of listed.ids) tasks.push({ remediation, settings, resource });
   }
-  const findings = await planAll(tasks, context, o);
+  const findings = await mapConcurrently(
+    tasks,
+    o.concurrency ?? 8,
+    (task) => planOne(task, context, o),
+    (_f, done, total) => o.progress?.planning?.(done, total),
+  );
   const counts = Object.fromEntries(SCAN_VERDICTS.map((v) => [v, 0])) as Record<ScanVerdict, number>;
   for (const f of findings) counts[f.verdict]++;
   return { account: o.account, region: o.region, kinds, findings, counts, notes: [...(o.notes ?? [])] };
@@ -151,27 +157,6 @@ async function listKind(
     return { ids, problem: `listing failed after ${ids.length}: ${d.name}: ${d.message}` };
   }
   return { ids };
-}
-
-/** Plans every task, `concurrency` at a time, in listing order. */
-async function planAll(
-  tasks: readonly Task[],
-  context: RemediationContext,
-  o: ScanOptions,
-): Promise<ScanFinding[]> {
-  const findings: ScanFinding[] = new Array(tasks.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      findings[index] = await planOne(tasks[index]!, context, o);
-      o.progress?.planning?.(++done, tasks.length);
-    }
-  };
-  const workers = Math.max(1, Math.min(o.concurrency ?? 8, tasks.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-  return findings;
 }
 
 /** One resource: read live, planned, then the exemption register if there is anything to do. */
