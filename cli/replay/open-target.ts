@@ -1,16 +1,10 @@
 import { CliError } from '../errors.js';
 import { simTarget } from './sim-target.js';
-import { awsTarget, type Target } from './target.js';
+import { type AwsTargetOptions, awsTarget, type Target } from './target.js';
 
 /** The options that say where a command acts: the simulated account, or AWS and how to reach it. */
-export interface TargetFlags {
+export interface TargetFlags extends AwsTargetOptions {
   readonly simState?: string;
-  readonly region?: string;
-  readonly profile?: string;
-  readonly endpointUrl?: string;
-  readonly roleArn?: string;
-  readonly assumeRoleName?: string;
-  readonly externalId?: string;
 }
 
 /** Target options that contradict each other: bad input (exit 2) before anything starts. */
