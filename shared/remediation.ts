@@ -60,6 +60,29 @@ export interface RemediationContext {
   readonly logger: Logger;
 }
 
+/**
+ * How a remediation enumerates every resource of its kind in one account and region (`airlock
+ * scan`), with the kind's list call and the SDK's paginator. Read-only; run with the operator's
+ * credentials, never granted to a function.
+ *
+ * @example
+ * ```ts
+ * const lister: ResourceLister = {
+ *   actions: ['ec2:DescribeSecurityGroups'],
+ *   async *ids(ctx) {
+ *     const pages = paginateDescribeSecurityGroups({ client: ctx.client(EC2Client), pageSize: 1000 }, {});
+ *     for await (const page of pages) for (const g of page.SecurityGroups ?? []) if (g.GroupId) yield g.GroupId;
+ *   },
+ * };
+ * ```
+ */
+export interface ResourceLister {
+  /** The IAM read actions `ids` calls, each declared with its resources in the remediation's permissions.ts. */
+  readonly actions: readonly string[];
+  /** Every resource id of the kind in the context's account and region, page after page. */
+  ids(ctx: RemediationContext): AsyncIterable<string>;
+}
+
 /** The AWS services a remediation talks to; the pipeline builds only these clients. */
 export type ServiceName = 'ec2' | 's3' | 'eks' | 'config' | 'ssm' | 'dynamodb' | 'sts';
 
@@ -147,6 +170,8 @@ export interface RemediationDefinition<State = unknown, Settings = unknown, S ex
   undoConflict?(state: State | Gone, step: S): string | undefined;
   /** Optional: the part of the state worth keeping in the audit record (default: the state). */
   summarize?(state: State): unknown;
+  /** Optional: how `airlock scan` enumerates every resource of the kind in an account and region. */
+  readonly list?: ResourceLister;
   /**
    * Optional: the API calls that can create the violation and how to find the resource in them
    * (the fast path: "AWS API Call via CloudTrail" events, about a minute after the call).

@@ -26,6 +26,7 @@ import { CliError, ExitCode } from '../errors.js';
 import type { SimulatedCloud } from '../sim/cloud.js';
 
 interface RollbackFlags extends SourceFlags, SignatureFlags {
+  readonly bucketRegion?: string;
   readonly mode: 'plan' | 'apply';
   readonly force?: boolean;
   readonly simState?: string;
@@ -70,7 +71,11 @@ export function registerRollback(program: Command): void {
       'roll back despite a changed state (conflicting changes, record not APPLIED, already rolled back); never despite an untrusted record or another account',
     )
     .option('--sim-state <file>', 'act on the simulated account in this state file (saved back after apply)')
-    .option('--region <region>', "region of the audit bucket (the resource's region comes from the record)")
+    .option(
+      '--bucket-region <region>',
+      "region of the audit bucket (the resource's region comes from the record)",
+    )
+    .addOption(new Option('--region <region>', 'the former name of --bucket-region').hideHelp())
     .option('--profile <name>', 'AWS profile from the shared config/credentials files')
     .option('--endpoint-url <url>', 'an AWS-compatible endpoint instead of AWS')
     .option(
@@ -90,11 +95,12 @@ trail (an offline replay) is rolled back only with --no-require-signature.
 Examples:
   airlock rollback 019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b --file audit.ndjson --sim-state account.json --signing-key alias/airlock-audit
   airlock rollback 019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b --file audit.ndjson --sim-state account.json --signing-key alias/airlock-audit --mode apply
-  airlock rollback 019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b --bucket acme-airlock-audit --bucket-owner 111122223333 --region eu-west-2 --profile secops --signing-key arn:aws:kms:eu-west-2:111122223333:alias/airlock-audit --assume-role-name airlock-member --mode apply`,
+  airlock rollback 019a4b2c-5d6e-7f80-9a1b-2c3d4e5f6a7b --bucket acme-airlock-audit --bucket-owner 111122223333 --bucket-region eu-west-2 --profile secops --signing-key arn:aws:kms:eu-west-2:111122223333:alias/airlock-audit --assume-role-name airlock-member --mode apply`,
     )
     .action(async (id: string, o: RollbackFlags) => {
       const required = o.requireSignature ?? true;
-      const source = resolveSource(o);
+      const bucketRegion = o.bucketRegion ?? o.region;
+      const source = resolveSource({ ...o, ...(bucketRegion ? { region: bucketRegion } : {}) });
       const sim = o.simState ? await openSim(o.simState) : undefined;
       const make: FactoryMaker = sim
         ? (extra) => sim.clientFactory(extra)
@@ -109,7 +115,7 @@ Examples:
         });
         const clients = bound.clients;
         const kms = (key: string) =>
-          kmsClientFor(clients, key, o.region ?? process.env.AWS_REGION ?? record.region);
+          kmsClientFor(clients, key, bucketRegion ?? process.env.AWS_REGION ?? record.region);
         const signer = resolveSigner(o, kms);
         if (required && !signer) {
           throw new CliError(

@@ -2,6 +2,7 @@ import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applySshStep } from './apply.js';
 import { revokeOpenSshCloudTrail } from './cloudtrail.js';
 import { describeSecurityGroup } from './describe.js';
+import { listSecurityGroups } from './list.js';
 import { revokeOpenSshIam } from './permissions.js';
 import {
   planRevokeOpenSsh,
@@ -49,5 +50,6 @@ export const revokeOpenSsh = defineRemediation<SecurityGroupState, RevokeOpenSsh
   apply: applySshStep,
   undo: undoSshStep,
   targetOf: (step) => inputString(step, 'GroupId'),
+  list: listSecurityGroups,
   cloudTrail: revokeOpenSshCloudTrail,
 });
