@@ -79,13 +79,16 @@ export function sdkPackageInfoPlugin() {
  * - `@aws-lambda-powertools/jmespath` (a JMESPath interpreter, imported by Powertools' idempotency
  *   for its key and validation paths) by field paths only (build/jmespath-fields.mjs);
  * - `@smithy/core/event-streams` (event stream codec and serde, for operations no function calls) by
- *   a marshaller that refuses to work (build/no-event-streams.mjs).
+ *   a marshaller that refuses to work (build/no-event-streams.mjs);
+ * - `mnemonist/lru-cache` (imported by DynamoDB's endpoint discovery cache, built with every client and
+ *   used only when discovery is on) by the same methods on a Map (build/lru-cache.mjs).
  */
 export const LAMBDA_STAND_INS = {
   '@aws-sdk/credential-provider-node': join(here, 'lambda-credentials.mjs'),
   '@aws-lambda-powertools/jmespath': join(here, 'jmespath-fields.mjs'),
   '@aws-lambda-powertools/jmespath/functions': join(here, 'jmespath-fields.mjs'),
   '@smithy/core/event-streams': join(here, 'no-event-streams.mjs'),
+  'mnemonist/lru-cache': join(here, 'lru-cache.mjs'),
 };
 
 /**

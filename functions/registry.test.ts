@@ -15,6 +15,7 @@ import { validateResourceId } from '../shared/resource-id.js';
 import { type RemediationFixtures, remediationFixtures } from '../test/helpers/remediation-fixtures.js';
 import { hostileIds } from '../test/helpers/resource-ids.js';
 import { EVALUATORS } from './evaluator-registry.js';
+import { LISTERS } from './listers.js';
 import { REMEDIATIONS, routeEvent } from './registry.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -134,7 +135,7 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
         ...r.iam.read,
         ...r.permissions.write,
         ...r.iam.undo,
-        ...(r.list?.actions ?? []),
+        ...(LISTERS.get(id)?.actions ?? []),
       ]);
 
       // Act
@@ -179,8 +180,8 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
 
     it('lists its resources for `airlock scan` with read actions declared in permissions.ts, never granted to the function', () => {
       // Assess
-      expect(r.list).toBeDefined();
-      const actions = r.list?.actions ?? [];
+      expect(LISTERS.get(id)).toBeDefined();
+      const actions = LISTERS.get(id)?.actions ?? [];
       expect(actions.length).toBeGreaterThan(0);
       for (const action of actions) {
         expect(action).toMatch(/^[a-z0-9-]+:(Describe|List)[A-Z][A-Za-z0-9]+$/);
@@ -210,7 +211,7 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
       const ids: string[] = [];
       const states: unknown[] = [];
       try {
-        for await (const listed of r.list!.ids(ctx)) ids.push(listed);
+        for await (const listed of LISTERS.get(id)!.ids(ctx)) ids.push(listed);
         for (const listed of ids) states.push(await r.describe(listed, ctx, settings));
       } finally {
         await sim.close();

@@ -63,7 +63,8 @@ export interface RemediationContext {
 /**
  * How a remediation enumerates every resource of its kind in one account and region (`airlock
  * scan`), with the kind's list call and the SDK's paginator. Read-only; run with the operator's
- * credentials, never granted to a function.
+ * credentials, never granted to a function. It lives in the remediation's `list.ts` as `export const
+ * list`, loaded by the CLI only (functions/listers.ts), so no function bundle carries a paginator.
  *
  * @example
  * ```ts
@@ -170,8 +171,6 @@ export interface RemediationDefinition<State = unknown, Settings = unknown, S ex
   undoConflict?(state: State | Gone, step: S): string | undefined;
   /** Optional: the part of the state worth keeping in the audit record (default: the state). */
   summarize?(state: State): unknown;
-  /** Optional: how `airlock scan` enumerates every resource of the kind in an account and region. */
-  readonly list?: ResourceLister;
   /**
    * Optional: the API calls that can create the violation and how to find the resource in them
    * (the fast path: "AWS API Call via CloudTrail" events, about a minute after the call).

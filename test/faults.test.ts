@@ -7,6 +7,7 @@ import {
   BENCH_SETTINGS,
   type BenchResource,
   buildScenario,
+  REMEDIATION_IDS,
 } from '../bench/scenario.js';
 import { type SimState, SimulatedCloud } from '../cli/sim/index.js';
 import { findRemediation } from '../functions/registry.js';
@@ -23,18 +24,53 @@ const AUDIT = 'airlock-faults-audit';
 /** Short SDK backoff so that storms stay fast; the rules (attempts, quota) are the standard ones. */
 const FAST: Partial<ClientFactoryOptions> = { retryDelays: { baseMs: 1, throttlingBaseMs: 2, maxMs: 10 } };
 const CONTEXT = { getRemainingTimeInMillis: () => 60_000 } as Context;
-const WRITE_APIS = new Set([
-  'RevokeSecurityGroupIngressCommand',
-  'PutPublicAccessBlockCommand',
-  'UpdateClusterConfigCommand',
-  'DeleteRouteCommand',
-  'DeleteTransitGatewayRouteCommand',
-]);
+/**
+ * Per remediation: the SDK command of its write, and how to delete its resource from the simulator's
+ * live state (the simulator has no delete APIs for them). A registered remediation missing here fails
+ * the first test below.
+ */
+const FAULT_FACTS: Record<
+  string,
+  { write: string; idempotentSet?: boolean; remove(live: SimState, id: string): void }
+> = {
+  'revoke-open-ssh': {
+    write: 'RevokeSecurityGroupIngressCommand',
+    remove: (live, id) => drop(home(live).securityGroups, (g) => g.GroupId !== id),
+  },
+  'block-public-s3': {
+    write: 'PutPublicAccessBlockCommand',
+    idempotentSet: true,
+    remove: (live, id) => delete live.accounts[BENCH_ACCOUNT]!.buckets[id],
+  },
+  'privatize-eks-endpoint': {
+    write: 'UpdateClusterConfigCommand',
+    remove: (live, id) => drop(home(live).eksClusters, (c) => c.name !== id),
+  },
+  'strip-internet-routes': {
+    write: 'DeleteRouteCommand',
+    remove: (live, id) => drop(home(live).routeTables, (t) => t.RouteTableId !== id),
+  },
+  'remove-pod-cidr-tgw-routes': {
+    write: 'DeleteTransitGatewayRouteCommand',
+    remove: (live, id) =>
+      drop(home(live).transitGatewayRouteTables, (t) => t.TransitGatewayRouteTableId !== id),
+  },
+  'disable-subnet-public-ip': {
+    write: 'ModifySubnetAttributeCommand',
+    idempotentSet: true,
+    remove: (live, id) => drop(home(live).subnets, (s) => s.SubnetId !== id),
+  },
+};
+const home = (live: SimState) => live.accounts[BENCH_ACCOUNT]!.regions[BENCH_REGION]!;
+const drop = <T>(list: T[], keep: (x: T) => boolean) => list.splice(0, list.length, ...list.filter(keep));
+const WRITE_APIS = new Set(Object.values(FAULT_FACTS).map((f) => f.write));
+/** One resource per registered remediation. */
+const N = REMEDIATION_IDS.length;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One violation per remediation (the benchmark's shapes), a table and an audit bucket. */
 async function account(): Promise<{ sim: SimulatedCloud; resources: BenchResource[] }> {
-  const { state, resources } = buildScenario(5);
+  const { state, resources } = buildScenario(N);
   state.accounts[BENCH_ACCOUNT]!.regions[BENCH_REGION]!.dynamodbTables[TABLE] = { items: [] };
   state.accounts[BENCH_ACCOUNT]!.buckets[AUDIT] = { region: BENCH_REGION, objects: [] } as never;
   const sim = await SimulatedCloud.create(state, {
@@ -129,13 +165,7 @@ function writesPerResource(sim: SimulatedCloud): Record<string, number> {
   return out;
 }
 
-const ALL_COMPLIANT = {
-  'revoke-open-ssh': 'compliant',
-  'block-public-s3': 'compliant',
-  'privatize-eks-endpoint': 'compliant',
-  'strip-internet-routes': 'compliant',
-  'remove-pod-cidr-tgw-routes': 'compliant',
-};
+const ALL_COMPLIANT = Object.fromEntries(REMEDIATION_IDS.map((id) => [id, 'compliant']));
 const once = (resources: readonly BenchResource[]) =>
   Object.fromEntries(resources.map((r) => [r.resourceId, 1]));
 
@@ -144,6 +174,10 @@ describe('Function: every remediation under faults on the simulated account', ()
   afterEach(async () => {
     await sim?.close();
     sim = undefined;
+  });
+
+  it('knows the write and the deletion of every registered remediation', () => {
+    expect(Object.keys(FAULT_FACTS).sort()).toEqual([...REMEDIATION_IDS].sort());
   });
 
   it.each([
@@ -195,7 +229,7 @@ describe('Function: every remediation under faults on the simulated account', ()
     expect(writesPerResource(sim)).toEqual(once(a.resources));
   });
 
-  it('counts a write whose answer was lost (timeout after the write) as done, never writes twice to EC2 or EKS', async () => {
+  it('counts a write whose answer was lost (timeout after the write) as done, writes twice only an idempotent set, with the same values', async () => {
     // Prepare: the write reaches AWS, then its answer is lost once; the SDK sends it again
     const a = await account();
     sim = a.sim;
@@ -225,17 +259,19 @@ describe('Function: every remediation under faults on the simulated account', ()
     const delivered = await Promise.all(a.resources.map((r) => lambda.deliver(r)));
 
     // Assess: compliant; the resent write found the work done (already-done) or was the same PUT again
-    expect(lost.size).toBe(5);
+    expect(lost.size).toBe(N);
     expect(delivered.map((d) => d.result?.outcome)).toEqual(a.resources.map(() => 'APPLIED'));
     expect(await compliance(sim, a.resources)).toEqual(ALL_COMPLIANT);
     const writes = writesPerResource(sim);
-    const s3 = a.resources.find((r) => r.remediation === 'block-public-s3')!;
     for (const r of a.resources) {
-      // PutPublicAccessBlock is an idempotent PUT: the resend writes the same four settings again
-      expect([r.resourceId, writes[r.resourceId]]).toEqual([r.resourceId, r === s3 ? 2 : 1]);
+      // an idempotent set (PutPublicAccessBlock, ModifySubnetAttribute) resent writes the same values
+      // again; a revoke or a delete resent finds the work done
+      const set = FAULT_FACTS[r.remediation]!.idempotentSet === true;
+      expect([r.resourceId, writes[r.resourceId]]).toEqual([r.resourceId, set ? 2 : 1]);
+      if (!set) continue;
+      const sameTwice = sim.changes().filter((c) => c.resourceId === r.resourceId);
+      expect(sameTwice[0]!.requestParameters).toEqual(sameTwice[1]!.requestParameters);
     }
-    const sameTwice = sim.changes().filter((c) => c.resourceId === s3.resourceId);
-    expect(sameTwice[0]!.requestParameters).toEqual(sameTwice[1]!.requestParameters);
   });
 
   it('records a failed verification (every read after the write times out) as retryable, and the retry ends NOOP', async () => {
@@ -319,7 +355,7 @@ describe('Function: every remediation under faults on the simulated account', ()
     const delivered = await Promise.all(a.resources.map((r) => lambda.deliver(r)));
 
     // Assess: no failure left; compliant; airlock's own write either found it done or wrote the same again
-    expect(raced.size).toBe(5);
+    expect(raced.size).toBe(N);
     for (const d of delivered) expect(['APPLIED', 'NOOP']).toContain(d.result?.outcome);
     expect(await compliance(sim, a.resources)).toEqual(ALL_COMPLIANT);
     const results = lambda.records.flatMap((r) => r.steps.map((s) => `${r.remediation}:${s.result}`));
@@ -333,27 +369,8 @@ describe('Function: every remediation under faults on the simulated account', ()
     sim = a.sim;
     // the simulator has no delete APIs for these resources: remove them from its live state
     const live = (sim as unknown as { live: SimState }).live;
-    const region = live.accounts[BENCH_ACCOUNT]!.regions[BENCH_REGION]!;
-    const drop = <T>(list: T[], keep: (x: T) => boolean) => list.splice(0, list.length, ...list.filter(keep));
-    const remove: Record<string, (id: string) => void> = {
-      'revoke-open-ssh': (id) => drop(region.securityGroups, (g) => g.GroupId !== id),
-      'block-public-s3': (id) => delete live.accounts[BENCH_ACCOUNT]!.buckets[id],
-      'privatize-eks-endpoint': (id) => drop(region.eksClusters, (c) => c.name !== id),
-      'strip-internet-routes': (id) => drop(region.routeTables, (t) => t.RouteTableId !== id),
-      'remove-pod-cidr-tgw-routes': (id) =>
-        drop(region.transitGatewayRouteTables, (t) => t.TransitGatewayRouteTableId !== id),
-    };
     const byWrite: Record<string, BenchResource> = {};
-    for (const r of a.resources) {
-      const api = {
-        'revoke-open-ssh': 'RevokeSecurityGroupIngressCommand',
-        'block-public-s3': 'PutPublicAccessBlockCommand',
-        'privatize-eks-endpoint': 'UpdateClusterConfigCommand',
-        'strip-internet-routes': 'DeleteRouteCommand',
-        'remove-pod-cidr-tgw-routes': 'DeleteTransitGatewayRouteCommand',
-      }[r.remediation];
-      byWrite[api] = r;
-    }
+    for (const r of a.resources) byWrite[FAULT_FACTS[r.remediation]!.write] = r;
     const deleter = {
       // biome-ignore lint/suspicious/noExplicitAny: middleware generics differ per client
       applyToStack: (stack: any) =>
@@ -361,7 +378,7 @@ describe('Function: every remediation under faults on the simulated account', ()
           // biome-ignore lint/suspicious/noExplicitAny: middleware generics differ per client
           (next: any, context: any) => async (args: any) => {
             const r = byWrite[String(context.commandName)];
-            if (r) remove[r.remediation]!(r.resourceId);
+            if (r) FAULT_FACTS[r.remediation]!.remove(live, r.resourceId);
             return next(args);
           },
           { step: 'initialize', priority: 'high', name: 'deleteBeforeWrite' },
@@ -396,8 +413,8 @@ describe('Function: every remediation under faults on the simulated account', ()
     // Assess: one write, one APPLIED record per resource; every delivery got that result
     expect(delivered.map((d) => d.result?.outcome)).toEqual(delivered.map(() => 'APPLIED'));
     const applied = lambdas.flatMap((l) => l.records).filter((r) => r.outcome === 'APPLIED');
-    expect(applied).toHaveLength(5);
-    expect(new Set(delivered.map((d) => d.result?.recordId)).size).toBe(5);
+    expect(applied).toHaveLength(N);
+    expect(new Set(delivered.map((d) => d.result?.recordId)).size).toBe(N);
     expect(writesPerResource(sim)).toEqual(once(a.resources));
   });
 
@@ -434,9 +451,9 @@ describe('Function: every remediation under faults on the simulated account', ()
       .split('\n')
       .filter((l) => l.includes('"audit record"'))
       .map((l) => (JSON.parse(l) as { audit: AuditRecord }).audit);
-    expect(logged.filter((r) => r.outcome === 'APPLIED')).toHaveLength(5);
+    expect(logged.filter((r) => r.outcome === 'APPLIED')).toHaveLength(N);
     const stored = (await sim.snapshot()).accounts[BENCH_ACCOUNT]!.buckets[AUDIT]!.objects;
-    expect(stored).toHaveLength(5);
+    expect(stored).toHaveLength(N);
     expect(await compliance(sim, a.resources)).toEqual(ALL_COMPLIANT);
     expect(writesPerResource(sim)).toEqual(once(a.resources));
   });

@@ -28,6 +28,29 @@ export interface DemoCase {
     readonly what: string;
     select(region: SimRegion, state: SimState): unknown;
   }[];
+  /** The same case at scale, for the benchmark and the fault tests: resource `i`, violation or look-alike. */
+  readonly scaled: ScaledCase;
+}
+
+/**
+ * A remediation's resources at scale (`bench/scenario.ts` spreads `n` of them over every remediation):
+ * resource `i` as a violation (one write fixes it, with compliant parts inside) or as a wholly compliant
+ * look-alike that still receives a NON_COMPLIANT event and must end NOOP.
+ */
+export interface ScaledCase {
+  /** Settings at scale, when they differ from the demo's (the public tier named by a tag...). */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** An id of the right AWS format for resource `i`, distinct for a violation and a look-alike. */
+  resourceId(i: number, violation: boolean): string;
+  /** The resource with that id (and what it needs), a violation or a compliant look-alike. */
+  resource(id: string, violation: boolean): SimFragment;
+  /** The part of the resource the remediation must never touch (compared before and after). */
+  untouched(region: SimRegion, state: SimState, id: string, violation: boolean): unknown;
+}
+
+/** A 17-digit hex id for resource `i` (`kind` 0 for a violation, 1 for a look-alike): `sg-` + it is an id. */
+export function scaledHex(i: number, violation: boolean): string {
+  return `${violation ? 0 : 1}${i.toString(16).padStart(16, '0')}`;
 }
 
 export const DEMO_ACCOUNT = '111122223333';

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { LISTERS } from '../../functions/listers.js';
 import { REMEDIATIONS } from '../../functions/registry.js';
 import type { ClientFactory } from '../../shared/clients.js';
 import { describeError } from '../../shared/errors.js';
@@ -145,10 +146,11 @@ async function listKind(
   context: RemediationContext,
   progress: ScanProgress | undefined,
 ): Promise<{ ids: string[]; problem?: string }> {
-  if (!remediation.list) return { ids: [], problem: 'declares no list: its resources cannot be enumerated' };
+  const lister = LISTERS.get(remediation.id);
+  if (!lister) return { ids: [], problem: 'declares no list: its resources cannot be enumerated' };
   const ids: string[] = [];
   try {
-    for await (const id of remediation.list.ids(context)) {
+    for await (const id of lister.ids(context)) {
       ids.push(id);
       progress?.listing?.(remediation.id, ids.length);
     }

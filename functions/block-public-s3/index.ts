@@ -2,7 +2,6 @@ import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyS3BlockStep } from './apply.js';
 import { blockPublicS3CloudTrail } from './cloudtrail.js';
 import { describeBucketPublicAccessBlock } from './describe.js';
-import { listBuckets } from './list.js';
 import { blockPublicS3Iam } from './permissions.js';
 import {
   type BlockPublicS3Settings,
@@ -26,7 +25,6 @@ import { bucketKind } from './resource-kind.js';
  */
 export const blockPublicS3 = defineRemediation<BucketState, BlockPublicS3Settings, S3BlockStep>({
   id: 'block-public-s3',
-  list: listBuckets,
   cloudTrail: blockPublicS3CloudTrail,
   title: "Turn on all four settings of an S3 bucket's public access block",
   resourceKind: bucketKind,

@@ -4,14 +4,15 @@ import { blockPublicS3ListActions } from './permissions.js';
 
 /**
  * Every bucket of the account whose region is the context's (`ListBuckets` with `BucketRegion`,
- * 1,000 a page), for `airlock scan`.
+ * 1,000 a page), for `airlock scan`
+ * (functions/listers.ts loads it; no function bundle holds it).
  *
  * @example
  * ```ts
- * for await (const name of listBuckets.ids(ctx)) console.log(name); // acme-logs …
+ * for await (const name of list.ids(ctx)) console.log(name); // acme-logs …
  * ```
  */
-export const listBuckets: ResourceLister = {
+export const list: ResourceLister = {
   actions: blockPublicS3ListActions,
   async *ids(ctx) {
     const pages = paginateListBuckets(

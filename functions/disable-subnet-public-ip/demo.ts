@@ -1,6 +1,6 @@
 // The demo's case (`airlock demo`): a private subnet that gives public IPv4 and IPv6 addresses on
 // launch, beside the public tier's subnet and a private subnet that gives none.
-import { DEMO_VPC, type DemoCase } from '../../cli/demo/case.js';
+import { DEMO_VPC, type DemoCase, type ScaledCase, scaledHex } from '../../cli/demo/case.js';
 import type { SimRegion } from '../../cli/sim/index.js';
 import { subnet } from '../../cli/sim/kinds/subnets.js';
 
@@ -10,7 +10,32 @@ const ALREADY_PRIVATE = 'subnet-0a0a0a0a0a0a0d003';
 
 const find = (r: SimRegion, id: string) => r.subnets.find((s) => s.SubnetId === id);
 
+// at scale: a private subnet that maps public IPv4 addresses on launch; its look-alike a public-tier subnet,
+// named by a tag, that does so by design
+const scaled: ScaledCase = {
+  settings: { publicSubnetTag: { key: 'airlock:tier', value: 'public' } },
+  resourceId: (i, violation) => `subnet-${scaledHex(i, violation)}`,
+  resource: (id, violation) =>
+    subnet({
+      id,
+      vpc: DEMO_VPC,
+      cidr: '10.0.1.0/24',
+      mapPublicIp: true,
+      tags: violation
+        ? [{ Key: 'Name', Value: 'private' }]
+        : [
+            { Key: 'Name', Value: 'public-ingress' },
+            { Key: 'airlock:tier', Value: 'public' },
+          ],
+    }),
+  untouched: (r, _s, id, violation) => {
+    const s = find(r, id);
+    return violation ? s && [s.CidrBlock, s.Tags, s.AssignIpv6AddressOnCreation] : s;
+  },
+};
+
 export const demo: DemoCase = {
+  scaled,
   settings: { publicSubnetIds: [PUBLIC] },
   violations: [
     { resourceId: PRIVATE, what: 'private subnet gives every instance a public IPv4 and an IPv6 address' },

@@ -2,7 +2,6 @@ import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applySubnetStep } from './apply.js';
 import { disableSubnetPublicIpCloudTrail } from './cloudtrail.js';
 import { describeSubnet } from './describe.js';
-import { listSubnets } from './list.js';
 import { disableSubnetPublicIpIam } from './permissions.js';
 import {
   type DisableSubnetPublicIpSettings,
@@ -54,6 +53,5 @@ export const disableSubnetPublicIp = defineRemediation<
   undo: undoSubnetStep,
   undoConflict: subnetUndoConflict,
   targetOf: (step) => inputString(step, 'SubnetId'),
-  list: listSubnets,
   cloudTrail: disableSubnetPublicIpCloudTrail,
 });

@@ -8,10 +8,10 @@ import { disableSubnetPublicIpListActions } from './permissions.js';
  *
  * @example
  * ```ts
- * for await (const id of listSubnets.ids(ctx)) console.log(id); // subnet-0123456789abcdef0 …
+ * for await (const id of list.ids(ctx)) console.log(id); // subnet-0123456789abcdef0 …
  * ```
  */
-export const listSubnets: ResourceLister = {
+export const list: ResourceLister = {
   actions: disableSubnetPublicIpListActions,
   async *ids(ctx) {
     const pages = paginateDescribeSubnets({ client: ctx.client(EC2Client), pageSize: 1000 }, {});

@@ -2,7 +2,6 @@ import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyEksStep, isAlreadyAtDesiredConfiguration } from './apply.js';
 import { privatizeEksEndpointCloudTrail } from './cloudtrail.js';
 import { describeEksCluster } from './describe.js';
-import { listClusters } from './list.js';
 import { privatizeEksEndpointIam } from './permissions.js';
 import {
   type ClusterState,
@@ -26,7 +25,6 @@ import { eksClusterKind } from './resource-kind.js';
  */
 export const privatizeEksEndpoint = defineRemediation<ClusterState, PrivatizeEksEndpointSettings, EksStep>({
   id: 'privatize-eks-endpoint',
-  list: listClusters,
   cloudTrail: privatizeEksEndpointCloudTrail,
   title: "Make an EKS cluster's API endpoint private only",
   resourceKind: eksClusterKind,

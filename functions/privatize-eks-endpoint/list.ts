@@ -8,10 +8,10 @@ import { privatizeEksEndpointListActions } from './permissions.js';
  *
  * @example
  * ```ts
- * for await (const name of listClusters.ids(ctx)) console.log(name); // payments …
+ * for await (const name of list.ids(ctx)) console.log(name); // payments …
  * ```
  */
-export const listClusters: ResourceLister = {
+export const list: ResourceLister = {
   actions: privatizeEksEndpointListActions,
   async *ids(ctx) {
     const pages = paginateListClusters({ client: ctx.client(EKSClient), pageSize: 100 }, {});

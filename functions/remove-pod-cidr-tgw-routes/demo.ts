@@ -1,5 +1,12 @@
 // The demo's case (`airlock demo`): a TGW route table that reaches the pod CIDR, and its look-alikes.
-import { DEMO_ATTACHMENTS, DEMO_TARGETS, type DemoCase, demoTgwAttachments } from '../../cli/demo/case.js';
+import {
+  DEMO_ATTACHMENTS,
+  DEMO_TARGETS,
+  type DemoCase,
+  demoTgwAttachments,
+  type ScaledCase,
+  scaledHex,
+} from '../../cli/demo/case.js';
 import { type SimRegion, tgwRoute, tgwRouteTable } from '../../cli/sim/index.js';
 
 const REACHES_PODS = 'tgw-rtb-0a0a0a0a0a0a0c001';
@@ -10,7 +17,28 @@ const findTgwRoute = (r: SimRegion, cidr: string) =>
     .find((t) => t.TransitGatewayRouteTableId === REACHES_PODS)
     ?.Routes.find((x) => x.DestinationCidrBlock === cidr);
 
+// at scale: a static route to the pod CIDR beside the propagated node-CIDR route and the default route
+// to inspection; its look-alike without the pod route
+const scaled: ScaledCase = {
+  resourceId: (i, violation) => `tgw-rtb-${scaledHex(i, violation)}`,
+  resource: (id, violation) =>
+    tgwRouteTable({
+      id,
+      transitGateway: DEMO_TARGETS.transitGateway,
+      routes: [
+        ...(violation ? [tgwRoute('100.64.0.0/16', DEMO_ATTACHMENTS.attachment)] : []),
+        tgwRoute('10.0.0.0/16', DEMO_ATTACHMENTS.attachment, 'propagated'),
+        tgwRoute('0.0.0.0/0', DEMO_ATTACHMENTS.inspection),
+      ],
+    }),
+  untouched: (r, _s, id) =>
+    r.transitGatewayRouteTables
+      .find((t) => t.TransitGatewayRouteTableId === id)
+      ?.Routes.filter((x) => x.DestinationCidrBlock !== '100.64.0.0/16'),
+};
+
 export const demo: DemoCase = {
+  scaled,
   settings: { podCidrs: ['100.64.0.0/10'] },
   violations: [
     {

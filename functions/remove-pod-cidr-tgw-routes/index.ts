@@ -2,7 +2,6 @@ import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyTgwRouteStep } from './apply.js';
 import { removePodCidrTgwRoutesCloudTrail } from './cloudtrail.js';
 import { describeTgwRouteTable } from './describe.js';
-import { listTgwRouteTables } from './list.js';
 import { removePodCidrTgwRoutesIam } from './permissions.js';
 import {
   planRemovePodCidrTgwRoutes,
@@ -30,7 +29,6 @@ export const removePodCidrTgwRoutes = defineRemediation<
   TgwRouteStep
 >({
   id: 'remove-pod-cidr-tgw-routes',
-  list: listTgwRouteTables,
   cloudTrail: removePodCidrTgwRoutesCloudTrail,
   title: 'Remove transit gateway routes that make the pod CIDR reachable',
   resourceKind: transitGatewayRouteTableKind,

@@ -4,14 +4,15 @@ import { removePodCidrTgwRoutesListActions } from './permissions.js';
 
 /**
  * Every transit gateway route table of the account in the region that is not being deleted
- * (`DescribeTransitGatewayRouteTables`, 1,000 a page), for `airlock scan`.
+ * (`DescribeTransitGatewayRouteTables`, 1,000 a page), for `airlock scan`
+ * (functions/listers.ts loads it; no function bundle holds it).
  *
  * @example
  * ```ts
- * for await (const id of listTgwRouteTables.ids(ctx)) console.log(id); // tgw-rtb-0123456789abcdef0 …
+ * for await (const id of list.ids(ctx)) console.log(id); // tgw-rtb-0123456789abcdef0 …
  * ```
  */
-export const listTgwRouteTables: ResourceLister = {
+export const list: ResourceLister = {
   actions: removePodCidrTgwRoutesListActions,
   async *ids(ctx) {
     const pages = paginateDescribeTransitGatewayRouteTables(

@@ -1,5 +1,5 @@
 // The demo's case (`airlock demo`): a bastion group open to the world on SSH, and its look-alikes.
-import { DEMO_ACCOUNT, DEMO_VPC, type DemoCase } from '../../cli/demo/case.js';
+import { DEMO_ACCOUNT, DEMO_VPC, type DemoCase, type ScaledCase, scaledHex } from '../../cli/demo/case.js';
 import { type SimRegion, securityGroup } from '../../cli/sim/index.js';
 
 const BASTION = 'sg-0a0a0a0a0a0a0a001';
@@ -9,7 +9,33 @@ const group = (r: SimRegion, id: string) => r.securityGroups.find((g) => g.Group
 const rule = (r: SimRegion, groupId: string, ruleId: string) =>
   group(r, groupId)?.Rules.find((x) => x.SecurityGroupRuleId === ruleId);
 
+/** The id of rule `n` of a scaled group (`sgr-` + the group's hex + `n`). */
+const scaledRule = (groupId: string, n: number) =>
+  `sgr-${groupId.slice(3, 18)}${n.toString(16).padStart(2, '0')}`;
+
+// at scale: a bastion open to the world beside private SSH, HTTPS and port 2222; its look-alike without the open rule
+const scaled: ScaledCase = {
+  resourceId: (i, violation) => `sg-${scaledHex(i, violation)}`,
+  resource: (id, violation) =>
+    securityGroup({
+      id,
+      name: `bastion-${id}`,
+      vpc: DEMO_VPC,
+      rules: [
+        ...(violation
+          ? [{ id: scaledRule(id, 1), ports: 22, cidr: '0.0.0.0/0', description: 'temporary debug access' }]
+          : []),
+        { id: scaledRule(id, 2), ports: 22, cidr: '10.0.0.0/8', description: 'corporate network' },
+        { id: scaledRule(id, 3), ports: 443, cidr: '0.0.0.0/0' },
+        { id: scaledRule(id, 4), ports: 2222, cidr: '0.0.0.0/0' },
+        { id: scaledRule(id, 5), egress: true, protocol: '-1', cidr: '0.0.0.0/0' },
+      ],
+    }),
+  untouched: (r, _s, id) => group(r, id)?.Rules.filter((x) => x.SecurityGroupRuleId !== scaledRule(id, 1)),
+};
+
 export const demo: DemoCase = {
+  scaled,
   violations: [{ resourceId: BASTION, what: 'security group "bastion" lets 0.0.0.0/0 reach tcp 22' }],
   lookAlikes: [
     {

@@ -2,7 +2,6 @@ import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applySshStep } from './apply.js';
 import { revokeOpenSshCloudTrail } from './cloudtrail.js';
 import { describeSecurityGroup } from './describe.js';
-import { listSecurityGroups } from './list.js';
 import { revokeOpenSshIam } from './permissions.js';
 import {
   planRevokeOpenSsh,
@@ -50,6 +49,5 @@ export const revokeOpenSsh = defineRemediation<SecurityGroupState, RevokeOpenSsh
   apply: applySshStep,
   undo: undoSshStep,
   targetOf: (step) => inputString(step, 'GroupId'),
-  list: listSecurityGroups,
   cloudTrail: revokeOpenSshCloudTrail,
 });

@@ -8,10 +8,10 @@ import { revokeOpenSshListActions } from './permissions.js';
  *
  * @example
  * ```ts
- * for await (const id of listSecurityGroups.ids(ctx)) console.log(id); // sg-0123456789abcdef0 …
+ * for await (const id of list.ids(ctx)) console.log(id); // sg-0123456789abcdef0 …
  * ```
  */
-export const listSecurityGroups: ResourceLister = {
+export const list: ResourceLister = {
   actions: revokeOpenSshListActions,
   async *ids(ctx) {
     const pages = paginateDescribeSecurityGroups({ client: ctx.client(EC2Client), pageSize: 1000 }, {});

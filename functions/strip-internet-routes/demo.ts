@@ -1,5 +1,5 @@
 // The demo's case (`airlock demo`): a private route table with a NAT default route, beside the public tier's.
-import { DEMO_TARGETS, DEMO_VPC, type DemoCase } from '../../cli/demo/case.js';
+import { DEMO_TARGETS, DEMO_VPC, type DemoCase, type ScaledCase, scaledHex } from '../../cli/demo/case.js';
 import { localRoute, route, routeTable, type SimRegion } from '../../cli/sim/index.js';
 
 const PRIVATE = 'rtb-0a0a0a0a0a0a0b001';
@@ -12,7 +12,43 @@ const findRoute = (r: SimRegion, dest: { cidr?: string; pl?: string }) =>
       dest.cidr ? x.DestinationCidrBlock === dest.cidr : x.DestinationPrefixListId === dest.pl,
     );
 
+// at scale: a private table with a NAT default route beside local and peering routes; its look-alike a
+// public-tier table, named by a tag, whose IGW route is legitimate
+const scaled: ScaledCase = {
+  settings: { publicRouteTableTag: { key: 'airlock:tier', value: 'public' } },
+  resourceId: (i, violation) => `rtb-${scaledHex(i, violation)}`,
+  resource: (id, violation) =>
+    violation
+      ? routeTable({
+          id,
+          vpc: DEMO_VPC,
+          routes: [
+            localRoute('10.0.0.0/16'),
+            route('0.0.0.0/0', { NatGatewayId: DEMO_TARGETS.nat }),
+            route('172.31.0.0/16', { VpcPeeringConnectionId: DEMO_TARGETS.peering }),
+          ],
+          tags: [{ Key: 'Name', Value: 'private' }],
+        })
+      : routeTable({
+          id,
+          vpc: DEMO_VPC,
+          routes: [
+            localRoute('10.0.0.0/16'),
+            route('0.0.0.0/0', { GatewayId: DEMO_TARGETS.internetGateway }),
+          ],
+          tags: [
+            { Key: 'Name', Value: 'public-ingress' },
+            { Key: 'airlock:tier', Value: 'public' },
+          ],
+        }),
+  untouched: (r, _s, id) =>
+    r.routeTables
+      .find((t) => t.RouteTableId === id)
+      ?.Routes?.filter((x) => !('NatGatewayId' in x && x.NatGatewayId)),
+};
+
 export const demo: DemoCase = {
+  scaled,
   settings: { publicRouteTableIds: [PUBLIC] },
   violations: [{ resourceId: PRIVATE, what: 'private route table sends 0.0.0.0/0 to a NAT gateway' }],
   lookAlikes: [

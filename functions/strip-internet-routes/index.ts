@@ -2,7 +2,6 @@ import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyRouteStep } from './apply.js';
 import { stripInternetRoutesCloudTrail } from './cloudtrail.js';
 import { describeRouteTable } from './describe.js';
-import { listRouteTables } from './list.js';
 import { stripInternetRoutesIam } from './permissions.js';
 import {
   planStripInternetRoutes,
@@ -27,7 +26,6 @@ import { routeTableKind } from './resource-kind.js';
 export const stripInternetRoutes = defineRemediation<RouteTableState, StripInternetRoutesSettings, RouteStep>(
   {
     id: 'strip-internet-routes',
-    list: listRouteTables,
     cloudTrail: stripInternetRoutesCloudTrail,
     title: 'Delete routes to internet, NAT and egress-only internet gateways from private route tables',
     resourceKind: routeTableKind,

@@ -4,14 +4,14 @@ import { stripInternetRoutesListActions } from './permissions.js';
 
 /**
  * Every route table of the account in the region (`DescribeRouteTables`, 100 a page, its maximum),
- * for `airlock scan`.
+ * for `airlock scan` (functions/listers.ts loads it; no function bundle holds it).
  *
  * @example
  * ```ts
- * for await (const id of listRouteTables.ids(ctx)) console.log(id); // rtb-0123456789abcdef0 …
+ * for await (const id of list.ids(ctx)) console.log(id); // rtb-0123456789abcdef0 …
  * ```
  */
-export const listRouteTables: ResourceLister = {
+export const list: ResourceLister = {
   actions: stripInternetRoutesListActions,
   async *ids(ctx) {
     const pages = paginateDescribeRouteTables({ client: ctx.client(EC2Client), pageSize: 100 }, {});

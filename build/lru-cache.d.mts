@@ -1,0 +1,9 @@
+export default class LRUCache<K = unknown, V = unknown> {
+  constructor(capacity: number);
+  readonly size: number;
+  has(key: K): boolean;
+  peek(key: K): V | undefined;
+  get(key: K): V | undefined;
+  set(key: K, value: V): this;
+  clear(): void;
+}
