@@ -46,6 +46,14 @@ export async function callerAccountOf(clients: ClientFactory, region: string): P
     return out.Account;
   } catch (error) {
     const e = describeError(error);
+    if (e.name === 'CredentialsProviderError') {
+      // nothing to act with: a setup problem the operator fixes, not a failure of AWS
+      throw new CliError(
+        `no AWS credentials found (${e.message}): pass --profile or set AWS_PROFILE / AWS_ACCESS_KEY_ID, or act on the simulated account with --sim-state FILE`,
+        ExitCode.BAD_INPUT,
+        { cause: error },
+      );
+    }
     throw new CliError(
       `cannot tell which account the credentials belong to (sts:GetCallerIdentity): ${e.name}: ${e.message}`,
       ExitCode.FAILED,

@@ -281,6 +281,8 @@ describe('Function: airlock replay acts on what is live (spawned)', { timeout: 1
         'account.json',
         '--mode',
         'apply',
+        // an offline replay's local trail is unsigned
+        '--no-require-signature',
       ],
       { cwd: dir },
     );

@@ -162,8 +162,8 @@ describe('Function: airlock replay (the real command)', { timeout: 90_000 }, () 
 
   it.each([
     [['replay', 'missing.json'], /missing\.json: no such file or directory/],
-    [['replay', 'notevent.json'], /notevent\.json: not an event/],
-    [['replay', 'broken.ndjson'], /broken\.ndjson:2: not valid JSON/],
+    [['replay', 'notevent.json', '--sim-state', 'account.json'], /notevent\.json: not an event/],
+    [['replay', 'broken.ndjson', '--sim-state', 'account.json'], /broken\.ndjson:2: not valid JSON/],
     [['replay', 'events.ndjson', '--concurrency', 'many'], /--concurrency "many" must be a whole number/],
     [['replay', 'events.ndjson', '--mode', 'yolo'], /argument 'yolo' is invalid/],
   ])('exits 2 with a message that names the problem: %s', async (args, message) => {
@@ -221,6 +221,8 @@ describe('Function: replayEvents under injected faults', () => {
         audit: { file: join(dir, 'trail.ndjson') },
       }),
       concurrency: 10,
+      // each event is delivered twice: answered from the idempotency table, as the deployed function does
+      asDeployed: true,
       ...(target.homeRegion ? { homeRegion: target.homeRegion } : {}),
     });
     const writes = target.sim

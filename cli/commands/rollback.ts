@@ -23,6 +23,7 @@ import { loadRecords, resolveSource, type SourceFlags, sinkFor, type TrailSource
 import { wantsColour } from '../audit/terminal-text.js';
 import { type BoundClients, bindToCallerAccount, type FactoryMaker } from '../caller-account.js';
 import { CliError, ExitCode } from '../errors.js';
+import { roleCredentials } from '../replay/target.js';
 import type { SimulatedCloud } from '../sim/cloud.js';
 
 interface RollbackFlags extends SourceFlags, SignatureFlags {
@@ -32,6 +33,7 @@ interface RollbackFlags extends SourceFlags, SignatureFlags {
   readonly simState?: string;
   readonly operator?: string;
   readonly assumeRoleName?: string;
+  readonly roleArn?: string;
   readonly externalId?: string;
 }
 
@@ -82,7 +84,8 @@ export function registerRollback(program: Command): void {
       '--assume-role-name <name>',
       "the member role to assume in the record's account when it is not the credentials' own",
     )
-    .option('--external-id <id>', 'external id for --assume-role-name')
+    .option('--role-arn <arn>', 'assume this role for every call (an operator role for rollbacks)')
+    .option('--external-id <id>', 'external id for --role-arn / --assume-role-name')
     .option('--operator <name>', 'who runs the rollback, for the record (default: the login name)');
   signatureOptions(command, 'on: only a validly signed record is rolled back')
     .addHelpText(
@@ -101,10 +104,24 @@ Examples:
       const required = o.requireSignature ?? true;
       const bucketRegion = o.bucketRegion ?? o.region;
       const source = resolveSource({ ...o, ...(bucketRegion ? { region: bucketRegion } : {}) });
+      if (o.roleArn && (o.simState || o.assumeRoleName)) {
+        throw new CliError(
+          o.simState
+            ? '--sim-state acts on the simulated account: drop --role-arn'
+            : 'choose one of --role-arn and --assume-role-name',
+          ExitCode.BAD_INPUT,
+        );
+      }
+      const credentials = roleCredentials(o, bucketRegion ?? process.env.AWS_REGION);
       const sim = o.simState ? await openSim(o.simState) : undefined;
       const make: FactoryMaker = sim
         ? (extra) => sim.clientFactory(extra)
-        : (extra) => createClientFactory({ ...awsClientOptions(o), ...extra });
+        : (extra) =>
+            createClientFactory({
+              ...awsClientOptions(o),
+              ...(credentials ? { credentials } : {}),
+              ...extra,
+            });
       let bound: BoundClients | undefined;
       try {
         const record = await findRecord(source, id);

@@ -44,17 +44,7 @@ export async function awsTarget(o: AwsTargetOptions, make?: FactoryMaker): Promi
     throw new CliError(`--endpoint-url ${JSON.stringify(o.endpointUrl)} must be an http(s) URL`);
   }
   const counter = new CallCounter();
-  let credentials: ReturnType<typeof assumeRoleCredentials> | undefined;
-  if (o.roleArn) {
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(o.roleArn)) {
-      throw new CliError(`--role-arn ${JSON.stringify(o.roleArn)} is not an IAM role ARN`);
-    }
-    const sts = new STSClient({
-      ...(region ? { region } : {}),
-      ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
-    });
-    credentials = assumeRoleCredentials(sts, o.roleArn, o.externalId ? { externalId: o.externalId } : {});
-  }
+  const credentials = roleCredentials(o, region);
   const home = region ?? 'us-east-1';
   const maker: FactoryMaker =
     make ??
@@ -83,4 +73,28 @@ export async function awsTarget(o: AwsTargetOptions, make?: FactoryMaker): Promi
       return undefined;
     },
   };
+}
+
+/**
+ * Credentials of `--role-arn` (assumed through STS, refreshed before they expire), or undefined
+ * without one: the SDK's default chain then applies. A value that is not a role ARN is bad input.
+ *
+ * @example
+ * ```ts
+ * const credentials = roleCredentials({ roleArn: 'arn:aws:iam::111122223333:role/secops-rollback' }, 'eu-west-2');
+ * ```
+ */
+export function roleCredentials(
+  o: { readonly roleArn?: string; readonly externalId?: string; readonly endpointUrl?: string },
+  region: string | undefined,
+): ReturnType<typeof assumeRoleCredentials> | undefined {
+  if (!o.roleArn) return undefined;
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(o.roleArn)) {
+    throw new CliError(`--role-arn ${JSON.stringify(o.roleArn)} is not an IAM role ARN`);
+  }
+  const sts = new STSClient({
+    ...(region ? { region } : {}),
+    ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+  });
+  return assumeRoleCredentials(sts, o.roleArn, o.externalId ? { externalId: o.externalId } : {});
 }
