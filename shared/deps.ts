@@ -87,7 +87,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     staticSettings.signingKey;
   if (needsHome && !homeRegion) {
     throw new SettingsError(
-      'AWS_REGION must be set: the table, audit bucket or parameters live in that region',
+      'AWS_REGION must be set: the table, audit bucket, parameters or signing key live in that region',
     );
   }
   const home = { region: homeRegion ?? 'us-east-1' };

@@ -66,6 +66,7 @@ describe('Function: rollback on the simulated account', () => {
       const records: AuditRecord[] = [];
       const deps = createDeps(remediation.id, {
         env: {},
+        homeRegion: REGION,
         clients: sim.clientFactory(),
         settings: {
           ...DEMO_SETTINGS,
