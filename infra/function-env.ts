@@ -13,6 +13,8 @@ export interface StateNames {
   readonly auditBucket: string;
   readonly settingsParameter: string;
   readonly exemptionsParameter: string;
+  /** The key that signs every audit record the function writes. */
+  readonly signingKey: string;
 }
 
 /** The environment of a remediation function: its settings, where the state is, and the organization. */
@@ -28,6 +30,7 @@ export function remediationEnv(
     AIRLOCK_AUDIT_PREFIX: NAMES.auditPrefix,
     AIRLOCK_SETTINGS_PARAMETER: names.settingsParameter,
     AIRLOCK_EXEMPTIONS_PARAMETER: names.exemptionsParameter,
+    AIRLOCK_SIGNING_KEY: names.signingKey,
     AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
     AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
     AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
