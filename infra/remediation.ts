@@ -64,6 +64,7 @@ export class RemediationResources extends Layer {
         settingsParameter: storage.settingsParameter.parameterName,
         exemptionsParameter: storage.exemptionsParameter.parameterName,
         signingKey: storage.signingKey.keyArn,
+        ownRoleArns: props.ownRoleArns,
       }),
       grants: remediationGrants(r, c, storage, props.shared.deadLetterQueueArn),
       shared: props.shared,

@@ -233,6 +233,14 @@ describe('Function: AirlockStack (remediation functions)', () => {
         `arn:aws:kms:${s.context.region}:${s.context.account}:key/${resourceOf(s.stack.storage.signingKey).id}`,
       );
       expect(settings.allowedAccounts).toEqual([s.context.account]);
+      // airlock's own roles by ARN: the same list the fast path's patterns drop
+      expect(settings.ownPrincipals).toEqual(
+        (
+          s.stack.remediations.get('revoke-open-ssh')!.apiCallPattern!.detail as {
+            userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': string[] }] } } };
+          }
+        ).userIdentity.sessionContext.sessionIssuer.arn[0]['anything-but'],
+      );
       const remediation = s.registries.remediations.find((r) => r.id === id)!;
       expect(() => remediation.settingsSchema.parse(settings.remediations[id]?.settings ?? {})).not.toThrow();
       const airlockKeys = Object.keys(env).filter((k) => k.startsWith('AIRLOCK_'));
