@@ -65,7 +65,14 @@ export class AirlockStack extends LayeredStack {
     const c = props.context;
     const { remediations, evaluators } = props.registries;
 
-    this.storage = new AuditStorage(this, 'Storage', { context: c });
+    // the roles that write audit records: the remediation functions' (roles are named after them)
+    this.storage = new AuditStorage(this, 'Storage', {
+      context: c,
+      signerRoleArns: ownRoleArns(
+        remediations.map((r) => r.id),
+        c,
+      ),
+    });
     this.alarms = new Alarms(this, 'Alarms', { key: this.storage.key });
     this.network = new Network(this, 'Network', { context: c });
     this.recovery = new Sweep(this, 'Sweep', {

@@ -5,10 +5,11 @@ import { ContextError, type Get, list } from './context-values.js';
 /** The AWS services the functions call, by how the VPC reaches them. */
 export const ENDPOINT_SERVICES = {
   /**
-   * Interface endpoints (private DNS). Not CloudWatch Logs nor KMS: Lambda ships the functions' logs
-   * outside the VPC, and S3, DynamoDB and SQS call KMS themselves; no function calls either.
+   * Interface endpoints (private DNS). Not CloudWatch Logs: Lambda ships the functions' logs outside
+   * the VPC. KMS for `kms:Sign` only (one signature per audit record): S3, DynamoDB and SQS call KMS
+   * themselves for the data keys.
    */
-  interface: ['ec2', 'eks', 'ssm', 'sts', 'config', 'sqs', 'lambda'],
+  interface: ['ec2', 'eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'kms'],
   /** Gateway endpoints (routes in the private route tables). */
   gateway: ['s3', 'dynamodb'],
 } as const;

@@ -32,6 +32,7 @@ describe('Function: readContext', () => {
       dynamodbPrefixListId: 'pl-b3a742da',
       podCidrs: ['100.64.0.0/16'],
       breakGlassRoleArn: 'arn:aws:iam::111122223333:role/airlock-break-glass',
+      rollbackRoleArns: [],
       mode: CONTEXT_DEFAULTS.mode,
       automaticRemediation: false,
       allowedAccounts: ['111122223333'],
@@ -47,6 +48,7 @@ describe('Function: readContext', () => {
       'config',
       'sqs',
       'lambda',
+      'kms',
       's3',
       'dynamodb',
     ]);
@@ -91,6 +93,8 @@ describe('Function: readContext', () => {
     ['publicRouteTableIds', 'rtb-x'],
     ['breakGlassRoleArn', 'arn:aws:iam::111122223333:user/alice'],
     ['breakGlassRoleArn', 'arn:aws-cn:iam::111122223333:role/break-glass'],
+    ['rollbackRoleArns', 'soc-rollback'],
+    ['rollbackRoleArns', 'arn:aws:iam::111122223333:role/soc,arn:aws-cn:iam::111122223333:role/soc'],
     ['mode', 'on'],
     ['allowedAccounts', '111122223333,12'],
     ['allowedRegions', 'eu-west-2,moon'],
@@ -175,7 +179,7 @@ describe('Function: readContext', () => {
 
     // Assess
     expect(c.endpoints).toEqual({
-      create: ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda'],
+      create: ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'kms'],
       existing: {
         ec2: 'vpce-0a1b2c3d4e5f60731',
         s3: 'vpce-0a1b2c3d4e5f60732',

@@ -38,6 +38,8 @@ export interface AirlockContext {
   readonly endpoints: EndpointsContext;
   /** The one role that may change or destroy the audit key and bucket settings. */
   readonly breakGlassRoleArn: string;
+  /** The operators' roles that may sign a rollback's own record (`kms:Sign` on the signing key); none by default. */
+  readonly rollbackRoleArns: readonly string[];
   readonly auditRetentionDays: number;
   /** Object Lock retention of the records that changed nothing (NOOP, PLANNED, REJECTED); unset: the bucket's default. */
   readonly auditShortRetentionDays?: number;
@@ -115,6 +117,7 @@ export const CONTEXT_KEYS = [
   'allowedAccounts',
   'allowedRegions',
   'remediations',
+  'rollbackRoleArns',
   'createVpcEndpoints',
   'existingEndpoints',
   'existingEndpointPeers',
@@ -192,6 +195,7 @@ export function readContext(get: Get): AirlockContext {
     remediations: object(get, 'remediations'),
     endpoints,
     breakGlassRoleArn: readBreakGlassRole(get, partition),
+    rollbackRoleArns: readRoles(get, 'rollbackRoleArns', partition),
     auditRetentionDays,
     ...optionalInt(get, 'auditShortRetentionDays', 1, auditRetentionDays),
     logRetentionDays: logRetention(get),
@@ -279,6 +283,18 @@ function readBreakGlassRole(get: Get, partition: string): string {
     throw new ContextError('breakGlassRoleArn', `must be a role of the ${partition} partition`);
   }
   return arn;
+}
+
+function readRoles(get: Get, key: string, partition: string): readonly string[] {
+  const arns = ids(get, key, ROLE_ARN, 'IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
+  const other = arns.find((arn) => !arn.startsWith(`arn:${partition}:`));
+  if (other !== undefined) {
+    throw new ContextError(
+      key,
+      `must list roles of the ${partition} partition, got ${JSON.stringify(other)}`,
+    );
+  }
+  return arns;
 }
 
 function ids(get: Get, key: string, pattern: RegExp, what: string): readonly string[] {

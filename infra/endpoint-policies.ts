@@ -1,6 +1,6 @@
 import { AnyPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { AirlockContext } from './context.js';
-import { RUNTIME_ACTIONS } from './permissions.js';
+import { PIPELINE_ACTIONS, RUNTIME_ACTIONS } from './permissions.js';
 
 /** Who calls AWS through the endpoints, and what its role may do there. */
 export interface EndpointUser {
@@ -9,8 +9,14 @@ export interface EndpointUser {
   readonly statements: readonly PolicyStatement[];
 }
 
-/** Actions Lambda performs with a function's role outside the VPC (its logs, its network interfaces). */
-const NOT_THROUGH_THE_VPC: ReadonlySet<string> = new Set(Object.values(RUNTIME_ACTIONS).flat());
+/**
+ * Actions performed with a function's role outside the VPC: by Lambda (its logs, its network
+ * interfaces), and by S3, DynamoDB and SQS, which call KMS for the data keys of what they encrypt.
+ */
+const NOT_THROUGH_THE_VPC: ReadonlySet<string> = new Set([
+  ...Object.values(RUNTIME_ACTIONS).flat(),
+  ...PIPELINE_ACTIONS.key,
+]);
 
 /**
  * A function of this account as an endpoint user: its role, by ARN (roles are named after their

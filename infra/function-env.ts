@@ -13,6 +13,13 @@ export interface StateNames {
   readonly auditBucket: string;
   readonly settingsParameter: string;
   readonly exemptionsParameter: string;
+  /** The key that signs every audit record the function writes. */
+  readonly signingKey: string;
+  /**
+   * airlock's own roles by ARN (the central functions'): the same list the fast path's patterns drop,
+   * so a call of theirs that reaches a function anyway ends NOOP.
+   */
+  readonly ownRoleArns: readonly string[];
 }
 
 /** The environment of a remediation function: its settings, where the state is, and the organization. */
@@ -28,6 +35,8 @@ export function remediationEnv(
     AIRLOCK_AUDIT_PREFIX: NAMES.auditPrefix,
     AIRLOCK_SETTINGS_PARAMETER: names.settingsParameter,
     AIRLOCK_EXEMPTIONS_PARAMETER: names.exemptionsParameter,
+    AIRLOCK_SIGNING_KEY: names.signingKey,
+    AIRLOCK_OWN_PRINCIPALS: names.ownRoleArns.join(','),
     AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
     AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
     AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
@@ -42,9 +51,9 @@ export function remediationEnv(
       ? {
           AIRLOCK_MEMBER_ROLE_NAME: c.organization.memberRoleName,
           AIRLOCK_MEMBER_EXTERNAL_ID: c.organization.externalId,
+          // its own writes in a member account come back as CloudTrail calls of the member role of
+          // that account (matched by ARN; never in the home account, where no member role is deployed)
           AIRLOCK_HOME_ACCOUNT: c.account,
-          // its own writes in a member account come back as CloudTrail calls of the member role
-          AIRLOCK_OWN_PRINCIPALS: c.organization.memberRoleName,
         }
       : {}),
   };

@@ -28,6 +28,7 @@ export const INTERFACE_ENDPOINTS: Readonly<
   config: InterfaceVpcEndpointAwsService.CONFIG,
   sqs: InterfaceVpcEndpointAwsService.SQS,
   lambda: InterfaceVpcEndpointAwsService.LAMBDA,
+  kms: InterfaceVpcEndpointAwsService.KMS,
 };
 
 const GATEWAY_ENDPOINTS: Readonly<

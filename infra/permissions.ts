@@ -17,6 +17,8 @@ export const PIPELINE_ACTIONS = {
   parameters: ['ssm:GetParameter'],
   /** The airlock key encrypts the table, the audit bucket and the dead-letter queue. */
   key: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+  /** One signature per audit record, with the signing key (`AIRLOCK_SIGNING_KEY`). */
+  sign: ['kms:Sign'],
   /** The on-failure destination: Lambda sends the failed event with the function's own role. */
   deadLetter: ['sqs:SendMessage'],
 } as const;

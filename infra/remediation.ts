@@ -63,6 +63,8 @@ export class RemediationResources extends Layer {
         auditBucket: storage.audit.bucketName,
         settingsParameter: storage.settingsParameter.parameterName,
         exemptionsParameter: storage.exemptionsParameter.parameterName,
+        signingKey: storage.signingKey.keyArn,
+        ownRoleArns: props.ownRoleArns,
       }),
       grants: remediationGrants(r, c, storage, props.shared.deadLetterQueueArn),
       shared: props.shared,
@@ -132,7 +134,7 @@ export class RemediationResources extends Layer {
   }
 }
 
-/** A remediation's role: its descriptor's actions and the shared pipeline's (table, audit, parameters, key, queue). */
+/** A remediation's role: its descriptor's actions and the shared pipeline's (table, audit, parameters, keys, queue). */
 function remediationGrants(
   r: AnyRemediation,
   c: AirlockContext,
@@ -155,6 +157,7 @@ function remediationGrants(
       'parameters',
     )
     .add(PIPELINE_ACTIONS.key, [storage.key.keyArn], 'key')
+    .add(PIPELINE_ACTIONS.sign, [storage.signingKey.keyArn], 'the signing key')
     .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue');
   if (c.auditShortRetentionDays) {
     // a PutObject that sets its own retention needs this too (it can only lengthen a lock, never shorten one)

@@ -229,7 +229,18 @@ describe('Function: AirlockStack (remediation functions)', () => {
       expect(settings.audit.bucket).toBe(`<${resourceOf(s.stack.storage.audit).id}>`);
       expect(settings.parameter).toBe(`<${resourceOf(s.stack.storage.settingsParameter).id}>`);
       expect(settings.exemptions.parameter).toBe(`<${resourceOf(s.stack.storage.exemptionsParameter).id}>`);
+      expect(settings.signingKey).toBe(
+        `arn:aws:kms:${s.context.region}:${s.context.account}:key/${resourceOf(s.stack.storage.signingKey).id}`,
+      );
       expect(settings.allowedAccounts).toEqual([s.context.account]);
+      // airlock's own roles by ARN: the same list the fast path's patterns drop
+      expect(settings.ownPrincipals).toEqual(
+        (
+          s.stack.remediations.get('revoke-open-ssh')!.apiCallPattern!.detail as {
+            userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': string[] }] } } };
+          }
+        ).userIdentity.sessionContext.sessionIssuer.arn[0]['anything-but'],
+      );
       const remediation = s.registries.remediations.find((r) => r.id === id)!;
       expect(() => remediation.settingsSchema.parse(settings.remediations[id]?.settings ?? {})).not.toThrow();
       const airlockKeys = Object.keys(env).filter((k) => k.startsWith('AIRLOCK_'));
@@ -521,8 +532,8 @@ describe('Function: AirlockStack (Config, SSM, network, alarms)', () => {
     const services = endpoints.map((e) => flattenReferences(e.ServiceName).split('.').at(-1)).sort();
 
     // Assess
-    // STS only serves the member roles (many accounts), CloudWatch Logs and KMS no function calls
-    expect(services).toEqual(['config', 'dynamodb', 'ec2', 'eks', 'lambda', 's3', 'sqs', 'ssm']);
+    // STS only serves the member roles (many accounts), CloudWatch Logs no function calls; KMS signs records
+    expect(services).toEqual(['config', 'dynamodb', 'ec2', 'eks', 'kms', 'lambda', 's3', 'sqs', 'ssm']);
     expect(Object.keys(INTERFACE_ENDPOINTS)).not.toContain('logs');
     expect(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').length).toBe(2);
     expect(endpoints.filter((e) => e.VpcEndpointType === 'Interface').every((e) => e.PrivateDnsEnabled)).toBe(

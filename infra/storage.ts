@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type CfnKey, Key } from 'aws-cdk-lib/aws-kms';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type CfnKey, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
   Bucket,
@@ -18,6 +18,15 @@ import { Layer } from './layer.js';
 import { NAMES } from './names.js';
 import { acknowledgeStorage } from './storage-findings.js';
 
+export interface AuditStorageProps {
+  readonly context: AirlockContext;
+  /**
+   * The roles that write audit records (the remediation functions'), by ARN: with the rollback
+   * roles of the context, the only principals that may call `kms:Sign` on the signing key.
+   */
+  readonly signerRoleArns: readonly string[];
+}
+
 /**
  * What airlock keeps: the key, the audit trail (Object Lock bucket, its access logs, the Athena
  * catalog), the table (idempotency records, breaker counters) and the two parameters (the settings
@@ -25,6 +34,8 @@ import { acknowledgeStorage } from './storage-findings.js';
  */
 export class AuditStorage extends Layer {
   readonly key: Key;
+  /** The asymmetric key that signs every audit record (`AIRLOCK_SIGNING_KEY`). */
+  readonly signingKey: Key;
   readonly accessLogs: Bucket;
   readonly audit: Bucket;
   readonly auditBucketName: string;
@@ -32,10 +43,11 @@ export class AuditStorage extends Layer {
   readonly settingsParameter: StringParameter;
   readonly exemptionsParameter: StringParameter;
 
-  constructor(scope: Construct, id: string, props: { readonly context: AirlockContext }) {
+  constructor(scope: Construct, id: string, props: AuditStorageProps) {
     super(scope, id);
     const c = props.context;
     this.key = auditKey(this, c);
+    this.signingKey = signingKey(this, c, props.signerRoleArns);
     // buckets and table are named by CloudFormation: one left behind by a failed first deploy (a
     // bucket that received logs cannot be deleted) never collides with the next attempt
     this.accessLogs = new Bucket(this, 'AccessLogs', {
@@ -123,6 +135,10 @@ export class AuditStorage extends Layer {
       AccessLogsBucketName: [this.accessLogs.bucketName, "the audit bucket's server access logs"],
       TableName: [this.table.tableName, 'idempotency records and breaker counters (--table)'],
       KeyArn: [this.key.keyArn, 'the airlock key'],
+      SigningKeyArn: [
+        this.signingKey.keyArn,
+        'the key that signs audit records (airlock audit verify --signing-key)',
+      ],
       SettingsParameterName: [this.settingsParameter.parameterName, 'the settings override'],
       ExemptionsParameterName: [this.exemptionsParameter.parameterName, 'the exemption register'],
     };
@@ -174,6 +190,41 @@ function auditKey(scope: Construct, c: AirlockContext): Key {
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': c.account } },
+    }),
+  );
+  return key;
+}
+
+/**
+ * The key that signs audit records: asymmetric (ECC_NIST_P256, SIGN_VERIFY; KMS does not rotate
+ * such keys: a new key is a new deploy, and readers keep the old public key). Guarded like the
+ * airlock key (only the break-glass role may disable it, schedule its deletion or change its policy),
+ * and nobody but airlock's record writers, the rollback roles and the break-glass role may sign with
+ * it, whatever their IAM policies say: a signature is what tells a record airlock wrote from a forgery.
+ * Reading its public key (`kms:GetPublicKey`, `kms:Verify`) is left to IAM in the account.
+ */
+function signingKey(scope: Construct, c: AirlockContext, signerRoleArns: readonly string[]): Key {
+  const key = new Key(scope, 'SigningKey', {
+    alias: 'alias/airlock-audit-signing',
+    description: 'airlock: signs audit records (ECDSA P-256 over each record digest)',
+    keySpec: KeySpec.ECC_NIST_P256,
+    keyUsage: KeyUsage.SIGN_VERIFY,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(denyOutsideBreakGlass('SigningKeyBreakGlassOnly', KEY_GUARDED_ACTIONS, ['*'], c));
+  (key.node.defaultChild as CfnKey).bypassPolicyLockoutSafetyCheck = true;
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'SignOnlyAirlockWriters',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['kms:Sign'],
+      resources: ['*'],
+      conditions: {
+        ArnNotEquals: {
+          'aws:PrincipalArn': [...new Set([...signerRoleArns, ...c.rollbackRoleArns, c.breakGlassRoleArn])],
+        },
+      },
     }),
   );
   return key;

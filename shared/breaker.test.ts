@@ -27,18 +27,26 @@ const implementations: [string, Make][] = [
 let scopes = 0;
 /** A scope of its own per test (the table is shared by the tests of the DynamoDB breaker). */
 const newScope = (account = '111122223333') => ({ remediation: `remediation-${++scopes}`, account });
+let resources = 0;
+/** Admits `n` resources never seen before, one after the other: the last decision. */
+async function admitNew(breaker: Breaker, scope: ReturnType<typeof newScope>, n: number, now: number) {
+  let last: Awaited<ReturnType<Breaker['admit']>> | undefined;
+  for (let i = 0; i < n; i++)
+    last = await breaker.admit(scope, `sg-${(++resources).toString(16).padStart(8, '0')}`, now);
+  return last!;
+}
 
 describe.each(implementations)('Function: %s', (_name, make) => {
   const limits = { maxWrites: 3, windowSeconds: 60 };
 
-  it('admits writes up to the limit in a window and trips on the write past it, once', async () => {
+  it('admits resources up to the limit in a window and trips on the resource past it, once', async () => {
     // Prepare
     const breaker = make(() => limits);
     const scope = newScope();
 
     // Act
     const decisions = [];
-    for (let i = 0; i < 5; i++) decisions.push(await breaker.admit(scope, 1, T0 + i * 1000));
+    for (let i = 0; i < 5; i++) decisions.push(await admitNew(breaker, scope, 1, T0 + i * 1000));
 
     // Assess
     expect(decisions.map((d) => [d.allowed, d.count, d.tripped, d.trippedNow])).toEqual([
@@ -50,20 +58,43 @@ describe.each(implementations)('Function: %s', (_name, make) => {
     ]);
   });
 
-  it('trips at once on a batch larger than the limit', async () => {
+  it('counts a resource once per window, however often it is admitted: one resource never trips it', async () => {
+    // Prepare
     const breaker = make(() => limits);
-    const decision = await breaker.admit(newScope(), 4, T0);
-    expect(decision).toEqual({ allowed: false, count: 4, tripped: true, trippedNow: true });
+    const scope = newScope();
+
+    // Act
+    const decisions = [];
+    for (let i = 0; i < 10; i++) decisions.push(await breaker.admit(scope, 'sg-0a1b2c3d', T0 + i * 1000));
+    const other = await admitNew(breaker, scope, 1, T0 + 20_000);
+
+    // Assess
+    expect(decisions.every((d) => d.allowed && d.count === 1 && !d.tripped)).toBe(true);
+    expect(other).toEqual({ allowed: true, count: 2, tripped: false, trippedNow: false });
+  });
+
+  it('counts a resource again in a new window', async () => {
+    // Prepare
+    const breaker = make(() => limits);
+    const scope = newScope();
+    await breaker.admit(scope, 'sg-0a1b2c3d', T0);
+    await admitNew(breaker, scope, 1, T0 + MINUTE);
+
+    // Act
+    const again = await breaker.admit(scope, 'sg-0a1b2c3d', T0 + MINUTE + 1000);
+
+    // Assess
+    expect(again).toEqual({ allowed: true, count: 2, tripped: false, trippedNow: false });
   });
 
   it('starts a new count in a new window', async () => {
     // Prepare
     const breaker = make(() => limits);
     const scope = newScope();
-    await breaker.admit(scope, 3, T0);
+    await admitNew(breaker, scope, 3, T0);
 
     // Act
-    const next = await breaker.admit(scope, 3, T0 + MINUTE);
+    const next = await admitNew(breaker, scope, 3, T0 + MINUTE);
 
     // Assess
     expect(next).toEqual({ allowed: true, count: 3, tripped: false, trippedNow: false });
@@ -73,12 +104,12 @@ describe.each(implementations)('Function: %s', (_name, make) => {
     // Prepare
     const breaker = make(() => limits);
     const scope = newScope();
-    await breaker.admit(scope, 4, T0);
+    await admitNew(breaker, scope, 4, T0);
 
     // Act
-    const later = await breaker.admit(scope, 1, T0 + 10 * MINUTE);
+    const later = await admitNew(breaker, scope, 1, T0 + 10 * MINUTE);
     await breaker.reset(scope);
-    const afterReset = await breaker.admit(scope, 1, T0 + 10 * MINUTE + 1000);
+    const afterReset = await admitNew(breaker, scope, 1, T0 + 10 * MINUTE + 1000);
 
     // Assess
     expect(later).toMatchObject({ allowed: false, tripped: true, trippedNow: false });
@@ -91,13 +122,13 @@ describe.each(implementations)('Function: %s', (_name, make) => {
     const tripped = newScope('111122223333');
     const otherAccount = { ...tripped, account: '444455556666' };
     const otherRemediation = newScope('111122223333');
-    await breaker.admit(tripped, 4, T0);
+    await admitNew(breaker, tripped, 4, T0);
 
     // Act
-    const a = await breaker.admit(otherAccount, 1, T0);
-    const b = await breaker.admit(otherRemediation, 1, T0);
+    const a = await admitNew(breaker, otherAccount, 1, T0);
+    const b = await admitNew(breaker, otherRemediation, 1, T0);
     await breaker.reset(otherAccount);
-    const stillTripped = await breaker.admit(tripped, 1, T0);
+    const stillTripped = await admitNew(breaker, tripped, 1, T0);
 
     // Assess
     expect([a.allowed, b.allowed]).toEqual([true, true]);
@@ -109,8 +140,8 @@ describe.each(implementations)('Function: %s', (_name, make) => {
     const breaker = make(() => limits);
     const tripped = newScope();
     const fine = newScope();
-    await breaker.admit(tripped, 4, T0 + 5000);
-    await breaker.admit(fine, 2, T0);
+    await admitNew(breaker, tripped, 4, T0 + 5000);
+    await admitNew(breaker, fine, 2, T0);
 
     // Act
     const states = (await breaker.status()).filter((s) =>
@@ -139,11 +170,11 @@ describe.each(implementations)('Function: %s', (_name, make) => {
     let current = { maxWrites: 1, windowSeconds: 60 };
     const breaker = make(() => current);
     const scope = newScope();
-    await breaker.admit(scope, 1, T0);
+    await admitNew(breaker, scope, 1, T0);
     current = { maxWrites: 5, windowSeconds: 60 };
 
     // Act
-    const decision = await breaker.admit(scope, 1, T0 + 1000);
+    const decision = await admitNew(breaker, scope, 1, T0 + 1000);
 
     // Assess
     expect(decision).toEqual({ allowed: true, count: 2, tripped: false, trippedNow: false });

@@ -339,26 +339,37 @@ export function parseCloudTrailEvent(input: unknown, trigger: CloudTrailTrigger)
   };
 }
 
+/** The member role airlock's StackSet creates in each member account, when there is an organization. */
+export interface MemberRoleScope {
+  /** Its name, fixed by the deployment (`airlock-member`). */
+  readonly name: string;
+  /** The account airlock runs in: no member role is deployed there, so none is trusted there. */
+  readonly homeAccount?: string | undefined;
+}
+
 /**
- * True when the call was made by one of airlock's own principals: an entry that is an ARN matches
- * the session's role (`sessionContext.sessionIssuer.arn`) or the caller (`userIdentity.arn`); an
- * entry that is a role name matches the session's role name, for a role of the account the call
- * was recorded in only (a role of that name in another account is someone else's).
+ * True when the call was made in a session of one of airlock's own roles, matched by the session
+ * issuer's full ARN (`sessionContext.sessionIssuer.arn`, account included): a role of `ownRoleArns`
+ * (the central functions' roles), or the member role in the account the call was recorded in
+ * (`arn:<partition>:iam::<account>:role/<name>`, never in the home account). A role merely named like
+ * one of them, in another account, is someone else's.
  *
  * @example
  * ```ts
  * isOwnPrincipal(call, ['arn:aws:iam::111122223333:role/airlock-revoke-open-ssh'], '111122223333'); // true
- * isOwnPrincipal(call, ['airlock-revoke-open-ssh'], '111122223333'); // true
+ * isOwnPrincipal(call, [], '444455556666', { name: 'airlock-member', homeAccount: '111122223333' }); // a member role call
  * ```
  */
-export function isOwnPrincipal(call: ApiCall, ownPrincipals: readonly string[], account: string): boolean {
-  return ownPrincipals.some((own) => {
-    if (own.startsWith('arn:')) return own === call.issuer || own === call.principal;
-    return (
-      call.issuerName === own &&
-      call.issuerAccount === account &&
-      call.issuer !== undefined &&
-      /:role\//.test(call.issuer)
-    );
-  });
+export function isOwnPrincipal(
+  call: ApiCall,
+  ownRoleArns: readonly string[],
+  account: string,
+  memberRole?: MemberRoleScope,
+): boolean {
+  const issuer = call.issuer;
+  if (issuer === undefined) return false;
+  if (ownRoleArns.includes(issuer)) return true;
+  if (!memberRole || account === memberRole.homeAccount) return false;
+  const partition = /^arn:(aws[a-z-]*):/.exec(issuer)?.[1];
+  return partition !== undefined && issuer === `arn:${partition}:iam::${account}:role/${memberRole.name}`;
 }

@@ -4,7 +4,12 @@ import { findExemption } from './exemptions.js';
 const NOW = Date.parse('2026-11-30T00:00:00.000Z');
 const DAY = 86_400_000;
 const GROUP = 'sg-0123456789abcdef0';
-const TARGET = { resourceId: GROUP, remediation: 'revoke-open-ssh', account: '111122223333' };
+const TARGET = {
+  resourceId: GROUP,
+  remediation: 'revoke-open-ssh',
+  account: '111122223333',
+  region: 'eu-west-2',
+};
 const at = (days: number) => new Date(NOW + days * DAY).toISOString();
 
 /** A valid register entry for the target, approved yesterday, expiring in a week. */
@@ -13,6 +18,7 @@ const entry = (fields: Record<string, unknown> = {}) => ({
   resourceId: GROUP,
   remediation: 'revoke-open-ssh',
   account: '111122223333',
+  region: 'eu-west-2',
   reason: 'bastion migration CHG-8812',
   approvedBy: 'secops-lead@example.com',
   approvedAt: at(-1),
@@ -31,9 +37,10 @@ describe('Function: findExemption', () => {
   });
 
   it.each([
-    ['any remediation and any account by default', { remediation: undefined, account: undefined }],
+    ['any remediation by default', { remediation: undefined }],
     ['* for the remediation', { remediation: '*' }],
-    ['* for the account', { account: '*' }],
+    ['* for the account, written', { account: '*' }],
+    ['* for the region, written', { region: '*' }],
     ['no approval date (measured from now)', { approvedAt: undefined, expires: at(90) }],
     ['exactly the maximum length', { approvedAt: at(-10), expires: at(80) }],
     ['an expiry with an offset', { expires: '2026-12-07T00:00:00+02:00' }],
@@ -46,6 +53,7 @@ describe('Function: findExemption', () => {
     ['another resource', { resourceId: 'sg-0fedcba9876543210' }],
     ['another remediation', { remediation: 'block-public-s3' }],
     ['another account', { account: '444455556666' }],
+    ['another region', { region: 'us-east-1' }],
   ])('ignores, without a note, an entry for %s', (_name, fields) => {
     const match = findExemption([entry(fields)], TARGET, NOW, 90);
     expect(match).toEqual({ notes: [] });
@@ -90,6 +98,10 @@ describe('Function: findExemption', () => {
     ['with an unknown field', { permanent: true }, 'exemption "EX-104" is malformed (entry: '],
     ['with a reason of 2 characters', { reason: 'ok' }, 'exemption "EX-104" is malformed (reason: '],
     ['with an id that is not a string', { id: 7 }, 'exemption #0 is malformed (id: '],
+    ['without an account', { account: undefined }, 'exemption "EX-104" is malformed (account: '],
+    ['without a region', { region: undefined }, 'exemption "EX-104" is malformed (region: '],
+    ['with an account that is not an id', { account: '1111' }, 'exemption "EX-104" is malformed (account: '],
+    ['with a region wildcard pattern', { region: 'eu-*' }, 'exemption "EX-104" is malformed (region: '],
   ])('ignores an entry %s and says so', (_name, fields, note) => {
     // Act
     const match = findExemption([entry(fields)], TARGET, NOW, 90);

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ACCOUNT_ID, REGION } from './resource-id.js';
 import './zod.js';
 
 /**
@@ -7,10 +8,15 @@ import './zod.js';
  *
  * @example
  * ```json
- * [{ "id": "EX-104", "resourceId": "sg-0123456789abcdef0", "remediation": "revoke-open-ssh",
+ * [{ "id": "EX-104", "resourceId": "sg-0123456789abcdef0", "account": "111122223333",
+ *    "region": "eu-west-2", "remediation": "revoke-open-ssh",
  *    "reason": "bastion migration, CHG-8812", "approvedBy": "secops-lead@example.com",
  *    "approvedAt": "2026-11-01T00:00:00Z", "expires": "2026-12-01T00:00:00Z" }]
  * ```
+ *
+ * An entry names the account and the region of its resource: a resource id alone (an EKS cluster's or a
+ * bucket's name) can be taken by anyone in another account or region. `*` covers every account or every
+ * region only when written.
  */
 const str = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 export const ExemptionSchema = z.strictObject({
@@ -18,8 +24,12 @@ export const ExemptionSchema = z.strictObject({
   resourceId: str(1, 768),
   /** A remediation id, or `*` for all of them. */
   remediation: z._default(str(1, 64), '*'),
-  /** An account id, or `*` (default) for the resource id in any account. */
-  account: z._default(str(1, 12), '*'),
+  /** An account id, or `*` (written explicitly) for the resource id in any account. */
+  account: z
+    .string()
+    .check(z.refine((v) => v === '*' || ACCOUNT_ID.test(v), 'must be an account id (12 digits) or *')),
+  /** A region, or `*` (written explicitly) for the resource id in any region. */
+  region: z.string().check(z.refine((v) => v === '*' || REGION.test(v), 'must be a region name or *')),
   reason: str(3, 1024),
   approvedBy: str(3, 256),
   approvedAt: z.optional(z.iso.datetime({ offset: true })),
@@ -40,18 +50,28 @@ export interface ExemptionMatch {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** What an exemption is looked up for: the resource of an event, in its account and region. */
+export interface ExemptionTarget {
+  readonly resourceId: string;
+  readonly remediation: string;
+  readonly account: string;
+  readonly region: string;
+}
+
 /**
- * Finds the valid exemption for a resource. Pure. Expired, malformed and too-long entries are
- * ignored and said so in `notes`; there is no permanent exemption.
+ * Finds the valid exemption for a resource in its account and region. Pure. Expired, malformed
+ * (no account or region among them) and too-long entries are ignored and said so in `notes`; there
+ * is no permanent exemption. The length is measured from the approval and from now, whichever is
+ * earlier: an approval dated in the future does not make room for a longer exemption.
  *
  * @example
  * ```ts
- * findExemption(register, { resourceId: 'sg-0123456789abcdef0', remediation: 'revoke-open-ssh', account: '111122223333' }, Date.now(), 90);
+ * findExemption(register, { resourceId: 'sg-0123456789abcdef0', remediation: 'revoke-open-ssh', account: '111122223333', region: 'eu-west-2' }, Date.now(), 90);
  * ```
  */
 export function findExemption(
   register: unknown,
-  target: { resourceId: string; remediation: string; account: string },
+  target: ExemptionTarget,
   now: number,
   maxDays: number,
 ): ExemptionMatch {
@@ -77,6 +97,7 @@ export function findExemption(
     const e = parsed.data;
     if (e.remediation !== '*' && e.remediation !== target.remediation) return;
     if (e.account !== '*' && e.account !== target.account) return;
+    if (e.region !== '*' && e.region !== target.region) return;
     const expires = Date.parse(e.expires);
     if (expires <= now) {
       notes.push(`exemption ${label} expired on ${e.expires}: ignored`);

@@ -33,7 +33,7 @@ describe('Function: settingsFromEnv', () => {
       AIRLOCK_BLAST_RADIUS_MAX_WRITES: '5',
       AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: '60',
       AIRLOCK_REMEDIATIONS: '{"revoke-open-ssh":{"mode":"dry-run"}}',
-      AIRLOCK_OWN_PRINCIPALS: 'airlock-revoke-open-ssh',
+      AIRLOCK_OWN_PRINCIPALS: 'arn:aws:iam::111122223333:role/airlock-revoke-open-ssh',
     };
 
     // Act
@@ -46,7 +46,7 @@ describe('Function: settingsFromEnv', () => {
       allowedRegions: ['eu-west-2', 'eu-west-1'],
       table: 'airlock',
       parameter: '/airlock/settings',
-      ownPrincipals: ['airlock-revoke-open-ssh'],
+      ownPrincipals: ['arn:aws:iam::111122223333:role/airlock-revoke-open-ssh'],
       remediations: { 'revoke-open-ssh': { mode: 'dry-run' } },
       audit: { bucket: 'airlock-audit', prefix: 'trail/' },
       exemptions: { parameter: '/airlock/exemptions', onUnreadable: 'stop' },
@@ -125,7 +125,7 @@ describe('Function: parseSettings', () => {
     [{ memberRole: { name: 'a role' } }, 'environment: memberRole.name: must be an IAM role name'],
     [
       { ownPrincipals: ['arn:aws:iam::1:role/x'] },
-      'environment: ownPrincipals.0: must be a role ARN or a role name',
+      'environment: ownPrincipals.0: must be the full ARN of a role airlock deployed',
     ],
     [{ tabel: 'airlock' }, 'environment: (root): Unrecognized key: "tabel"'],
     ['mode=enforce', 'environment: (root): Invalid input'],

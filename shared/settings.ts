@@ -75,8 +75,10 @@ export const SettingsSchema = z.strictObject({
     { prefix: 'audit/' },
   ),
   /**
-   * airlock's own principals: role ARNs, or role names (matched for a role of the call's own account).
-   * A CloudTrail event for a call one of them made (the remediation's own write) ends NOOP with no AWS call.
+   * airlock's own roles, by full ARN (account included): the central functions' roles. A CloudTrail
+   * event for a call made in a session of one of them (the remediation's own write) ends NOOP with no
+   * AWS call; so does one of the member role (`memberRole.name`) in the event's account. A role name
+   * alone is refused: any account can create a role of that name.
    */
   ownPrincipals: z._default(
     z
@@ -85,8 +87,8 @@ export const SettingsSchema = z.strictObject({
           .string()
           .check(
             z.regex(
-              /^(?:arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(?:role|assumed-role|user)\/[\w+=,.@/-]{1,512}|[\w+=,.@-]{1,64})$/,
-              'must be a role ARN or a role name',
+              /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+              'must be the full ARN of a role airlock deployed (arn:aws:iam::<account>:role/<name>): a role name alone matches that name in any account',
             ),
           ),
       )
@@ -145,7 +147,7 @@ export const ENV = {
   AIRLOCK_BLAST_RADIUS_MAX_WRITES: 'blastRadius.maxWrites',
   AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: 'blastRadius.windowSeconds',
   AIRLOCK_REMEDIATIONS: 'remediations (JSON object: id -> { mode, configRuleNames, settings })',
-  AIRLOCK_OWN_PRINCIPALS: 'ownPrincipals (comma-separated role ARNs or role names of airlock itself)',
+  AIRLOCK_OWN_PRINCIPALS: "ownPrincipals (comma-separated full ARNs of airlock's own roles)",
   AIRLOCK_MEMBER_ROLE_NAME: 'memberRole.name (the role assumed in member accounts)',
   AIRLOCK_MEMBER_EXTERNAL_ID: 'memberRole.externalId',
   AIRLOCK_HOME_ACCOUNT: 'homeAccount (the account airlock runs in)',

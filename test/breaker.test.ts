@@ -188,7 +188,7 @@ describe('Function: the blast-radius breaker', () => {
     expect(tripped.out).toMatch(/strip-internet-routes\s+111122223333\s+TRIPPED\s+8/);
     expect(reset.value).toBe(0);
     expect(reset.out).toContain(
-      'reset strip-internet-routes in 111122223333 (was TRIPPED, 8 writes in the window)',
+      'reset strip-internet-routes in 111122223333 (was TRIPPED, 8 resources changed in the window)',
     );
     expect(after.value).toBe(0);
     expect(JSON.parse(after.out)).toEqual([

@@ -117,7 +117,7 @@ describe('Function: airlock scan on the sample account (spawned)', { timeout: 12
     // Prepare: an exemption for every violation the sample account holds
     const first = JSON.parse(
       (await runAirlock(['scan', '--sim-state', 'account.json', '--output', 'json'], { cwd: dir })).stdout,
-    ) as { findings: Finding[] };
+    ) as { account: string; region: string; findings: Finding[] };
     const expires = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
     const register = first.findings
       .filter((f) => f.verdict === 'change')
@@ -125,6 +125,8 @@ describe('Function: airlock scan on the sample account (spawned)', { timeout: 12
         id: `EX-${i + 1}`,
         resourceId: f.resource,
         remediation: f.remediation,
+        account: first.account,
+        region: first.region,
         reason: 'onboarding: owner migrating, CHG-1',
         approvedBy: 'secops-lead@example.com',
         expires,

@@ -159,8 +159,13 @@ describe('Function: runPipeline on CloudTrail events (the fast path)', () => {
   it.each([
     ['its role ARN', { settings: { ownPrincipals: [OWN_ROLE] } }],
     [
-      'its role name from AIRLOCK_OWN_PRINCIPALS',
-      { env: { AIRLOCK_OWN_PRINCIPALS: 'x, airlock-revoke-open-ssh' } },
+      'its role ARN from AIRLOCK_OWN_PRINCIPALS',
+      {
+        env: {
+          AIRLOCK_OWN_PRINCIPALS:
+            'arn:aws:iam::111122223333:role/x, arn:aws:iam::111122223333:role/airlock-revoke-open-ssh',
+        },
+      },
     ],
   ] as [string, DepsOptions][])(
     'records NOOP with zero AWS calls for a call airlock made itself, known by %s',

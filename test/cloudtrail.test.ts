@@ -342,14 +342,12 @@ describe('Function: isOwnPrincipal', () => {
   });
 
   it.each([
-    ['the role ARN', ['arn:aws:iam::111122223333:role/airlock-revoke-open-ssh'], call(), true],
     [
-      'the session ARN',
-      ['arn:aws:sts::111122223333:assumed-role/airlock-revoke-open-ssh/session'],
+      'the role ARN (the session issuer)',
+      ['arn:aws:iam::111122223333:role/airlock-revoke-open-ssh'],
       call(),
       true,
     ],
-    ['the role name, in the account of the call', ['airlock-revoke-open-ssh'], call(), true],
     ['another role ARN', ['arn:aws:iam::111122223333:role/other'], call(), false],
     [
       'the same role ARN of another account',
@@ -357,50 +355,63 @@ describe('Function: isOwnPrincipal', () => {
       call(),
       false,
     ],
-    [
-      'the role name of a role in another account',
-      ['airlock-revoke-open-ssh'],
-      call({
-        issuerAccount: '444455556666',
-        issuer: 'arn:aws:iam::444455556666:role/airlock-revoke-open-ssh',
-      }),
-      false,
-    ],
-    [
-      'a user of that name (not a role)',
-      ['airlock-revoke-open-ssh'],
-      call({ issuer: 'arn:aws:iam::111122223333:user/airlock-revoke-open-ssh' }),
-      false,
-    ],
     ['nothing configured', [], call(), false],
   ])('matches %s: %s', (_name, own, c, expected) => {
     expect(isOwnPrincipal(c, own, '111122223333')).toBe(expected);
   });
+
+  const member = { name: 'airlock-member', homeAccount: '111122223333' };
+  const memberCall = (account: string, name = 'airlock-member') =>
+    call({ issuer: `arn:aws:iam::${account}:role/${name}`, issuerName: name, issuerAccount: account });
+  it.each([
+    ['the member role in the account of the call', memberCall('444455556666'), '444455556666', true],
+    ['the member role of another account', memberCall('555566667777'), '444455556666', false],
+    [
+      'a role named like the member role in the home account',
+      memberCall('111122223333'),
+      '111122223333',
+      false,
+    ],
+    ['a role of another name', memberCall('444455556666', 'airlock-member2'), '444455556666', false],
+    [
+      'a user named like the member role',
+      call({ issuer: 'arn:aws:iam::444455556666:user/airlock-member' }),
+      '444455556666',
+      false,
+    ],
+  ])('matches the member role by ARN: %s', (_name, c, account, expected) => {
+    expect(isOwnPrincipal(c, [], account, member)).toBe(expected);
+  });
 });
 
 describe('Function: settings ownPrincipals', () => {
-  it('reads AIRLOCK_OWN_PRINCIPALS as a comma list of role ARNs and names', () => {
+  it('reads AIRLOCK_OWN_PRINCIPALS as a comma list of role ARNs', () => {
     const settings = parseSettings(
       settingsFromEnv({
         AIRLOCK_OWN_PRINCIPALS:
-          'arn:aws:iam::111122223333:role/airlock-revoke-open-ssh, airlock-block-public-s3',
+          'arn:aws:iam::111122223333:role/airlock-revoke-open-ssh, arn:aws:iam::111122223333:role/airlock-block-public-s3',
       }),
     );
     expect(settings.ownPrincipals).toEqual([
       'arn:aws:iam::111122223333:role/airlock-revoke-open-ssh',
-      'airlock-block-public-s3',
+      'arn:aws:iam::111122223333:role/airlock-block-public-s3',
     ]);
     expect(parseSettings({}).ownPrincipals).toEqual([]);
   });
 
-  it.each([['*'], ['arn:aws:iam::*:role/x'], ['role name with spaces'], ['a'.repeat(65)]])(
-    'rejects %s',
-    (entry) => {
-      expect(() => parseSettings({ ownPrincipals: [entry] })).toThrow(
-        /ownPrincipals\.0: must be a role ARN or a role name/,
-      );
-    },
-  );
+  it.each([
+    ['*'],
+    ['arn:aws:iam::*:role/x'],
+    ['role name with spaces'],
+    ['a'.repeat(65)],
+    ['airlock-revoke-open-ssh'],
+    ['arn:aws:sts::111122223333:assumed-role/airlock-revoke-open-ssh/session'],
+    ['arn:aws:iam::111122223333:user/airlock-revoke-open-ssh'],
+  ])('rejects %s, naming the setting', (entry) => {
+    expect(() => parseSettings({ ownPrincipals: [entry] })).toThrow(
+      /ownPrincipals\.0: must be the full ARN of a role airlock deployed/,
+    );
+  });
 });
 
 describe('Function: CloudTrail triggers', () => {

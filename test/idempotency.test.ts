@@ -116,6 +116,8 @@ describe('Function: runPipeline idempotency stores final outcomes only (simulate
       id: 'EX-7',
       resourceId: GROUP,
       remediation: revokeOpenSsh.id,
+      account: DEMO_ACCOUNT,
+      region: DEMO_REGION,
       reason: 'bastion migration CHG-8812',
       approvedBy: 'secops-lead@example.com',
       expires: new Date(Date.now() + 7 * 86400_000).toISOString(),

@@ -92,7 +92,7 @@ describe('Function: runPipeline', () => {
     expect(record.steps[0]).toMatchObject({
       api: 'RevokeSecurityGroupIngress',
       result: 'applied',
-      before: { rule: OPEN },
+      before: { revoked: [{ rule: OPEN }] },
       undo: [{ api: 'AuthorizeSecurityGroupIngress' }],
     });
     expect(verifyRecordDigest(record)).toBe(true);
@@ -339,6 +339,8 @@ describe('Function: runPipeline', () => {
           id: 'EX-104',
           resourceId: GROUP,
           remediation: 'revoke-open-ssh',
+          account: '111122223333',
+          region: 'eu-west-2',
           reason: 'bastion migration CHG-8812',
           approvedBy: 'secops-lead@example.com',
           expires,
@@ -427,24 +429,35 @@ describe('Function: runPipeline', () => {
     });
   });
 
-  it('suppresses writes past the blast radius until reset', async () => {
+  it('suppresses writes to resources past the blast radius until reset', async () => {
     // Prepare
     const d = deps([], { settings: { blastRadius: { maxWrites: 2, windowSeconds: 300 } } });
     const outcomes: string[] = [];
+    const group = (i: number) => `sg-0123456789abcde${i}0`;
 
     // Act
     for (let i = 0; i < 4; i++) {
-      statefulGroup([{ ...OPEN }]);
+      statefulGroupOn(ec2, [{ ...OPEN, GroupId: group(i) }], group(i));
       outcomes.push(
-        (await runPipeline(sshEvent({ orderingTimestamp: `2026-11-20T10:0${i}:00.000Z` }), revokeOpenSsh, d))
-          .outcome,
+        (
+          await runPipeline(
+            sshEvent({ resourceId: group(i), orderingTimestamp: `2026-11-20T10:0${i}:00.000Z` }),
+            revokeOpenSsh,
+            d,
+          )
+        ).outcome,
       );
     }
     await d.breaker.reset({ remediation: 'revoke-open-ssh', account: '111122223333' });
-    statefulGroup([{ ...OPEN }]);
+    statefulGroupOn(ec2, [{ ...OPEN, GroupId: group(4) }], group(4));
     outcomes.push(
-      (await runPipeline(sshEvent({ orderingTimestamp: '2026-11-20T10:09:00.000Z' }), revokeOpenSsh, d))
-        .outcome,
+      (
+        await runPipeline(
+          sshEvent({ resourceId: group(4), orderingTimestamp: '2026-11-20T10:09:00.000Z' }),
+          revokeOpenSsh,
+          d,
+        )
+      ).outcome,
     );
 
     // Assess
@@ -686,17 +699,18 @@ describe('Function: runPipeline with idempotency on a real DynamoDB (dynalite)',
         clients: createClientFactory({ endpoints: { dynamodb: db.endpoint }, credentials: FAKE_CREDENTIALS }),
         settings: { ...settings, allowedAccounts: ['222233334444'] },
       });
+    const other = 'sg-0123456789abcdef1';
     statefulGroup([OPEN]);
     const a = await runPipeline(
       sshEvent({ account: '222233334444', orderingTimestamp: '2026-11-21T11:00:00.000Z' }),
       revokeOpenSsh,
       mk(),
     );
-    statefulGroup([OPEN]);
+    statefulGroupOn(ec2, [{ ...OPEN, GroupId: other }], other);
 
     // Act
     const b = await runPipeline(
-      sshEvent({ account: '222233334444', orderingTimestamp: '2026-11-21T11:01:00.000Z' }),
+      sshEvent({ account: '222233334444', resourceId: other, orderingTimestamp: '2026-11-21T11:01:00.000Z' }),
       revokeOpenSsh,
       mk(),
     );

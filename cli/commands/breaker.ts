@@ -114,7 +114,7 @@ export function registerBreaker(program: Command): void {
   const breaker = program
     .command('breaker')
     .description(
-      'The blast-radius breaker: more than N writes per remediation and account in a window and the remediation stops writing (records SUPPRESSED, metric airlock/Suppressed) until an operator resets it.',
+      'The blast-radius breaker: more than N resources changed per remediation and account in a window and the remediation stops writing (records SUPPRESSED, metric airlock/Suppressed) until an operator resets it.',
     );
   const common = (c: Command) =>
     c
@@ -131,7 +131,7 @@ export function registerBreaker(program: Command): void {
 
   common(breaker.command('status'))
     .description(
-      'Show every breaker counter (or one remediation / account): writes in the window, tripped or not. Exit 1 when one is tripped.',
+      'Show every breaker counter (or one remediation / account): resources changed in the window, tripped or not. Exit 1 when one is tripped.',
     )
     .addOption(
       new Option('--output <format>', 'result format on stdout').choices(['table', 'json']).default('table'),
@@ -186,7 +186,7 @@ Examples:
       });
       process.stdout.write(
         was
-          ? `reset ${scope.remediation} in ${scope.account} (was ${was.tripped ? 'TRIPPED' : 'closed'}, ${was.count} writes in the window)\n`
+          ? `reset ${scope.remediation} in ${scope.account} (was ${was.tripped ? 'TRIPPED' : 'closed'}, ${was.count} resources changed in the window)\n`
           : `no breaker counter for ${scope.remediation} in ${scope.account}: nothing to reset\n`,
       );
     });

@@ -195,7 +195,7 @@ async function planOne(task: Task, context: RemediationContext, o: ScanOptions):
   }));
   const match = findExemption(
     o.exemptions,
-    { resourceId: resource, remediation: remediation.id, account: o.account },
+    { resourceId: resource, remediation: remediation.id, account: o.account, region: o.region },
     (o.now ?? Date.now)(),
     o.settings.exemptions.maxDays,
   );

@@ -118,7 +118,7 @@ describe('Function: planRevokeOpenSsh', () => {
     });
   });
 
-  it('revokes by rule id, one step per rule, keeping undo information', () => {
+  it('revokes by rule id, keeping undo information', () => {
     // Prepare
     const open = rule({ CidrIpv4: '0.0.0.0/0', Description: 'temp' });
 
@@ -133,17 +133,70 @@ describe('Function: planRevokeOpenSsh', () => {
           action: 'ec2:RevokeSecurityGroupIngress',
           input: { GroupId: GROUP, SecurityGroupRuleIds: [open.SecurityGroupRuleId] },
           before: {
-            rule: open,
-            permission: {
-              IpProtocol: 'tcp',
-              FromPort: 22,
-              ToPort: 22,
-              IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'temp' }],
-            },
+            revoked: [
+              {
+                rule: open,
+                permission: {
+                  IpProtocol: 'tcp',
+                  FromPort: 22,
+                  ToPort: 22,
+                  IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'temp' }],
+                },
+              },
+            ],
           },
         },
       ],
     });
+  });
+
+  it('revokes every world-open rule of a group in one call, and undoes them one rule each', () => {
+    // Prepare
+    const open = Array.from({ length: 21 }, (_, i) =>
+      rule({ CidrIpv4: '0.0.0.0/0', FromPort: 22 - (i % 3), ToPort: 22 + i }),
+    );
+    const kept = rule({ CidrIpv4: '10.0.0.0/8' });
+
+    // Act
+    const plan = planRevokeOpenSsh(state([...open, kept]), WHOLE);
+    const steps = plan.kind === 'steps' ? plan.steps : [];
+    const undo = steps.flatMap((s) => undoSshStep(s));
+
+    // Assess
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.input).toEqual({
+      GroupId: GROUP,
+      SecurityGroupRuleIds: open.map((r) => r.SecurityGroupRuleId),
+    });
+    expect(undo).toHaveLength(21);
+    expect(undo.every((u) => u.action === 'ec2:AuthorizeSecurityGroupIngress')).toBe(true);
+    expect(signature(applyPlan(applyPlan(state([...open, kept]), steps), undo))).toEqual(
+      signature(state([...open, kept])),
+    );
+  });
+
+  it('undoes a single-rule revoke recorded before revokes were grouped', () => {
+    // Prepare
+    const open = rule({ CidrIpv4: '0.0.0.0/0' });
+    const permission = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+
+    // Act
+    const undo = undoSshStep({
+      action: 'ec2:RevokeSecurityGroupIngress',
+      input: { GroupId: GROUP, SecurityGroupRuleIds: [open.SecurityGroupRuleId!] },
+      reason: 'tcp 22 open to 0.0.0.0/0',
+      before: { rule: open, permission },
+    });
+
+    // Assess
+    expect(undo).toEqual([
+      {
+        action: 'ec2:AuthorizeSecurityGroupIngress',
+        input: { GroupId: GROUP, IpPermissions: [permission] },
+        reason: 'undo: re-authorise the revoked rule',
+        before: { permission },
+      },
+    ]);
   });
 
   it.each([

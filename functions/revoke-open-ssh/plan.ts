@@ -30,10 +30,21 @@ export const RevokeOpenSshSettingsSchema = z.strictObject({
 });
 export type RevokeOpenSshSettings = z.infer<typeof RevokeOpenSshSettingsSchema>;
 
+/** A rule as it was before it was revoked, and the permission that authorises it again. */
+export interface RevokedRule {
+  readonly rule: SecurityGroupRule;
+  readonly permission: IpPermission;
+}
+
+/**
+ * One revoke call: every world-open rule of the group by id (`revoked`, one entry per rule, each
+ * undone on its own); a single rule as written by earlier versions; or an undo's remainder.
+ */
 export type RevokeStep = Step<RevokeSecurityGroupIngressCommandInput> & {
   readonly action: 'ec2:RevokeSecurityGroupIngress';
   readonly before:
-    | { readonly rule: SecurityGroupRule; readonly permission: IpPermission }
+    | { readonly revoked: readonly RevokedRule[] }
+    | RevokedRule
     | { readonly permission: IpPermission };
 };
 export type AuthorizeStep = Step<AuthorizeSecurityGroupIngressCommandInput> & {
@@ -132,12 +143,13 @@ function remainderPermissions(rule: SecurityGroupRule): IpPermission[] {
 }
 
 /**
- * Plans the revocation of every ingress rule that opens SSH to the world, by rule id. Pure.
+ * Plans the revocation of every ingress rule that opens SSH to the world, by rule id, in one call
+ * (after the re-authorised remainders, when the settings ask for them). Pure.
  *
  * @example
  * ```ts
  * const plan = planRevokeOpenSsh(state, { portRangePolicy: 'revoke-rule' });
- * // { kind: 'steps', steps: [{ action: 'ec2:RevokeSecurityGroupIngress', input: { GroupId, SecurityGroupRuleIds: ['sgr-…'] }, … }] }
+ * // { kind: 'steps', steps: [{ action: 'ec2:RevokeSecurityGroupIngress', input: { GroupId, SecurityGroupRuleIds: ['sgr-…', 'sgr-…'] }, … }] }
  * ```
  */
 export function planRevokeOpenSsh(state: SecurityGroupState, settings: RevokeOpenSshSettings): Plan<SshStep> {
@@ -147,6 +159,8 @@ export function planRevokeOpenSsh(state: SecurityGroupState, settings: RevokeOpe
   }
   const steps: SshStep[] = [];
   const notes: string[] = [];
+  const revoked: RevokedRule[] = [];
+  const reasons: string[] = [];
   for (const { rule, why } of findings) {
     const permission = ruleToIpPermission(rule);
     const isRange =
@@ -165,29 +179,34 @@ export function planRevokeOpenSsh(state: SecurityGroupState, settings: RevokeOpe
         `${rule.SecurityGroupRuleId} allows all traffic: revoked whole, the remainder is not re-authorised`,
       );
     }
-    steps.push({
-      action: 'ec2:RevokeSecurityGroupIngress',
-      input: { GroupId: state.groupId, SecurityGroupRuleIds: [rule.SecurityGroupRuleId!] },
-      reason: why,
-      before: { rule, permission },
-    });
+    revoked.push({ rule, permission });
+    reasons.push(`${rule.SecurityGroupRuleId}: ${why}`);
   }
+  steps.push({
+    action: 'ec2:RevokeSecurityGroupIngress',
+    input: { GroupId: state.groupId, SecurityGroupRuleIds: revoked.map((r) => r.rule.SecurityGroupRuleId!) },
+    reason: reasons.join('; '),
+    before: { revoked },
+  });
   return { kind: 'steps', steps, ...(notes.length ? { notes } : {}) };
 }
 
-/** The inverse of a step: a revoke is undone by re-authorising the rule as it was, and vice versa. */
+/**
+ * The inverse of a step: a revoke is undone by re-authorising each revoked rule as it was (one step
+ * per rule), and an authorisation by revoking it.
+ */
 export function undoSshStep(step: SshStep): SshStep[] {
-  const permission = step.before.permission;
   if (step.action === 'ec2:RevokeSecurityGroupIngress') {
-    return [
-      {
-        action: 'ec2:AuthorizeSecurityGroupIngress',
-        input: { GroupId: step.input.GroupId, IpPermissions: [permission] },
-        reason: 'undo: re-authorise the revoked rule',
-        before: { permission },
-      },
-    ];
+    const before = step.before;
+    const permissions = 'revoked' in before ? before.revoked.map((r) => r.permission) : [before.permission];
+    return permissions.map((permission) => ({
+      action: 'ec2:AuthorizeSecurityGroupIngress',
+      input: { GroupId: step.input.GroupId, IpPermissions: [permission] },
+      reason: 'undo: re-authorise the revoked rule',
+      before: { permission },
+    }));
   }
+  const permission = step.before.permission;
   return [
     {
       action: 'ec2:RevokeSecurityGroupIngress',

@@ -209,7 +209,7 @@ describe('Function: guardEvent', () => {
         issuerName: 'airlock-revoke-open-ssh',
       }),
     });
-    const s = settings({ ownPrincipals: ['airlock-revoke-open-ssh'] });
+    const s = settings({ ownPrincipals: ['arn:aws:iam::111122223333:role/airlock-revoke-open-ssh'] });
 
     // Act
     const verdicts = [guardEvent(failed, remediation, s), guardEvent(own, remediation, s)];

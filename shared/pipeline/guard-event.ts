@@ -73,7 +73,10 @@ function ruleAccepted(patterns: readonly string[], rule: string): boolean {
 /** Why a CloudTrail call needs no remediation at all (it failed, or airlock made it), or undefined. */
 function ignoredCall(call: ApiCall, account: string, settings: Settings): string | undefined {
   if (call.errorCode !== undefined) return `the call failed (${call.errorCode}): nothing changed`;
-  if (isOwnPrincipal(call, settings.ownPrincipals, account)) {
+  const member = settings.memberRole
+    ? { name: settings.memberRole.name, homeAccount: settings.homeAccount }
+    : undefined;
+  if (isOwnPrincipal(call, settings.ownPrincipals, account, member)) {
     return `made by airlock itself (${call.issuer ?? call.principal}): its own write, nothing to remediate`;
   }
   return undefined;

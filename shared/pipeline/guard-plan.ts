@@ -66,7 +66,12 @@ async function checkExemption(
   }
   const match = findExemption(
     register,
-    { resourceId: event.resourceId, remediation: remediation.id, account: event.account },
+    {
+      resourceId: event.resourceId,
+      remediation: remediation.id,
+      account: event.account,
+      region: event.region,
+    },
     job.now(),
     settings.exemptions.maxDays,
   );
@@ -82,7 +87,10 @@ async function checkExemption(
   );
 }
 
-/** Counts the steps against the blast radius: an open breaker ends SUPPRESSED, nothing written. */
+/**
+ * Counts the resource against the blast radius (once per window, whatever its number of steps): an
+ * open breaker ends SUPPRESSED, nothing written.
+ */
 async function admitWrites(
   job: Job,
   planned: Planned,
@@ -91,7 +99,7 @@ async function admitWrites(
 ): Promise<Findings | Verdict> {
   const { remediation, event } = job;
   const decision = await breaker
-    .admit({ remediation: remediation.id, account: event.account }, planned.recorded.length, job.now())
+    .admit({ remediation: remediation.id, account: event.account }, event.resourceId, job.now())
     .catch((error: unknown) => ({ error }));
   if ('error' in decision) {
     return failWith(findings, 'the blast-radius counter could not be read', decision.error, planned.recorded);
@@ -100,7 +108,7 @@ async function admitWrites(
   return endWith(
     findings,
     'SUPPRESSED',
-    `blast-radius breaker is open for ${remediation.id} in ${event.account} (${decision.count} writes in the window, limit ${job.settings.blastRadius.maxWrites}): an operator must reset it`,
+    `blast-radius breaker is open for ${remediation.id} in ${event.account} (${decision.count} resources changed in the window, limit ${job.settings.blastRadius.maxWrites}): an operator must reset it`,
     notRun(planned.recorded),
   );
 }

@@ -318,13 +318,15 @@ describe('Function: guardPlan', () => {
   const exemption = {
     id: 'EX-1',
     resourceId: GROUP,
+    account: '111122223333',
+    region: 'eu-west-2',
     reason: 'door 22 is the bastion',
     approvedBy: 'secops-lead@example.com',
     expires: new Date(T0 + 86_400_000).toISOString(),
   };
   const withRegister = { settings: { exemptions: { parameter: '/airlock/exemptions' } } };
 
-  it('clears the steps in enforce mode and counts them against the blast radius', async () => {
+  it('clears the steps in enforce mode and counts the resource once against the blast radius, whatever its steps', async () => {
     // Prepare
     const { remediation } = doors(['22', '80']);
     const job = jobOf(remediation);
@@ -339,7 +341,7 @@ describe('Function: guardPlan', () => {
     expect((await breaker.status())[0]).toMatchObject({
       remediation: 'close-doors',
       account: '111122223333',
-      count: 2,
+      count: 1,
     });
   });
 
@@ -366,6 +368,11 @@ describe('Function: guardPlan', () => {
     const { remediation } = doors(['22', '80']);
     const job = jobOf(remediation);
     const breaker = memoryBreaker(() => ({ maxWrites: 1, windowSeconds: 300 }));
+    await breaker.admit(
+      { remediation: 'close-doors', account: '111122223333' },
+      'another-resource',
+      job.now(),
+    );
     const p = await planned(job);
 
     // Act
@@ -374,7 +381,7 @@ describe('Function: guardPlan', () => {
     // Assess
     expect(verdict.outcome).toBe('SUPPRESSED');
     expect(verdict.reason).toBe(
-      'blast-radius breaker is open for close-doors in 111122223333 (2 writes in the window, limit 20): an operator must reset it',
+      'blast-radius breaker is open for close-doors in 111122223333 (2 resources changed in the window, limit 20): an operator must reset it',
     );
     expect(verdict.steps.map((s) => s.result)).toEqual(['not-run', 'not-run']);
   });

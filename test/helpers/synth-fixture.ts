@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CfnKey } from 'aws-cdk-lib/aws-kms';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { AirlockFunction } from '../../infra/airlock-function.js';
 import { AirlockStack } from '../../infra/airlock-stack.js';
 import { type AirlockContext, readContext } from '../../infra/context.js';
@@ -119,12 +121,30 @@ export function flattenReferences(value: unknown): string {
   throw new Error(`cannot flatten ${JSON.stringify(value)}`);
 }
 
-/** A function's environment as its template gives it, references flattened (`<LogicalId>`). */
+/**
+ * A function's environment as its template gives it, references flattened (`<LogicalId>`); a KMS
+ * key's ARN as a key ARN in the stack's account and region whose key id is the logical id (the
+ * settings loader checks the form of a key ARN).
+ */
 export function environmentOf(stack: AirlockStack, fn: AirlockFunction): Record<string, string> {
   const environment = stack.resolve(
     (fn.fn.node.defaultChild as unknown as { environment: unknown }).environment,
   ) as {
     variables: Record<string, unknown>;
   };
-  return Object.fromEntries(Object.entries(environment.variables).map(([k, v]) => [k, flattenReferences(v)]));
+  const keys = new Set(
+    stack.node
+      .findAll()
+      .filter((c) => c instanceof CfnKey)
+      .map((c) => stack.resolve(stack.getLogicalId(c as CfnKey)) as string),
+  );
+  const partition = RegionInfo.get(stack.region).partition ?? 'aws';
+  const flatten = (value: unknown): string => {
+    const ref = (value as { 'Fn::GetAtt'?: [string, string] } | null)?.['Fn::GetAtt'];
+    if (ref && ref[1] === 'Arn' && keys.has(ref[0])) {
+      return `arn:${partition}:kms:${stack.region}:${stack.account}:key/${ref[0]}`;
+    }
+    return flattenReferences(value);
+  };
+  return Object.fromEntries(Object.entries(environment.variables).map(([k, v]) => [k, flatten(v)]));
 }

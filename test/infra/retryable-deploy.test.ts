@@ -43,7 +43,7 @@ describe('Function: AirlockStack (a failed first deploy rolls back and can run a
     }
   });
 
-  it('retains with plain Retain only the key and the audit bucket policy, which deny CloudFormation deleting them', () => {
+  it('retains with plain Retain only the two keys and the audit bucket policy, which deny CloudFormation deleting them', () => {
     // Act
     const retain = Object.entries(resources)
       .filter(([, r]) => r.DeletionPolicy === 'Retain')
@@ -52,7 +52,7 @@ describe('Function: AirlockStack (a failed first deploy rolls back and can run a
     const policy = s.stack.getLogicalId(s.stack.storage.audit.policy!.node.defaultChild as never);
 
     // Assess
-    expect(retain).toEqual(['AWS::KMS::Key', 'AWS::S3::BucketPolicy']);
+    expect(retain).toEqual(['AWS::KMS::Key', 'AWS::KMS::Key', 'AWS::S3::BucketPolicy']);
     expect(resources[policy]?.DeletionPolicy).toBe('Retain');
   });
 
@@ -95,6 +95,7 @@ describe('Function: AirlockStack (a failed first deploy rolls back and can run a
         'ExemptionsParameterName',
         'KeyArn',
         'SettingsParameterName',
+        'SigningKeyArn',
         'TableName',
       ].sort(),
     );
