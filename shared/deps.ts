@@ -121,14 +121,15 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
       }),
     );
   }
-  if (staticSettings.audit.file) trail.push(fileSink(staticSettings.audit.file));
-  trail.push(...(options.extraSinks ?? []));
   const signingKey = staticSettings.signingKey;
   // the KMS client is loaded at the first signature (a chunk of its own in a bundle)
   const kms: KmsPort = {
     send: async (command) => clients.get((await import('./kms-client.js')).KMSClient, home).send(command),
   };
   const signer = signingKey ? kmsSigner(kms, signingKey) : undefined;
+  // the local trail's checkpoint is signed with the same key
+  if (staticSettings.audit.file) trail.push(fileSink(staticSettings.audit.file, signer ? { signer } : {}));
+  trail.push(...(options.extraSinks ?? []));
   const sinks: AuditSink[] = [logSink(logger), ...(signer ? signedSinks(signer, trail) : trail)];
 
   const limits = () => staticSettings.blastRadius;

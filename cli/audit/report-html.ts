@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { escapeHtml as h } from './html-escape.js';
+import type { IntegrityReport } from './integrity.js';
 import type { ReportStats } from './report-stats.js';
 import { EXPIRY_WINDOW_DAYS, OUTCOMES } from './report-stats.js';
 import { histogram, OUTCOME_COLOURS, stackedBarChart } from './svg-charts.js';
@@ -32,6 +33,11 @@ td.mono, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, mon
 .empty { color: var(--muted); font-style: italic; }
 .note { color: var(--muted); font-size: 12px; }
 .warning { border-left: 4px solid #d95f02; padding: 4px 10px; background: #fff4ec; }
+.ok { border-left: 4px solid #1b9e77; padding: 4px 10px; background: #eef8f4; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 14px; margin: 8px 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; max-width: 100%; }
 .outcome { font-weight: 600; white-space: nowrap; }
 td.time { white-space: nowrap; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
@@ -53,11 +59,45 @@ function recordRow(r: AuditRecord): string {
   return `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td>${outcomeCell(r.outcome)}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.account ?? '')} ${h(r.region ?? '')}</td><td>${h(r.reason)}</td><td class="mono">${h(r.id)}</td></tr>`;
 }
 
-/** What the records' signatures say: who wrote them can be proven, or not. */
-function signatureSection(lines: readonly string[] | undefined, problems = 0): string {
-  if (!lines?.length) return '';
-  const items = lines.map((l) => `<li>${h(l)}</li>`).join('');
-  return `<section id="signatures"><h2>Signatures</h2><ul class="${problems ? 'warning' : 'note'}" id="list-signatures">${items}</ul></section>`;
+/**
+ * The integrity panel: whether the trail this page was made from holds (records checked, where the
+ * chain ends, the checkpoint, the signatures) and every problem, by line or key. Without a check
+ * (--no-verify) it says so in the same place.
+ */
+function integritySection(integrity: IntegrityReport | undefined, signatures: readonly string[]): string {
+  const sigItems = signatures.map((l) => `<li>${h(l)}</li>`).join('');
+  if (!integrity) {
+    return `<section id="integrity"><h2>Integrity</h2><p class="warning" id="integrity-status" data-status="unchecked">Not checked (--no-verify): nothing on this page proves the trail was not altered. Run <span class="mono">airlock audit verify</span>.</p>${sigItems ? `<ul class="note" id="list-signatures">${sigItems}</ul>` : ''}</section>`;
+  }
+  const broken = integrity.problems.length > 0;
+  const status = broken
+    ? `DOES NOT VERIFY: ${integrity.problems.length} problem(s). Nothing below can be trusted until they are explained.`
+    : 'Verified: every record matches its digest and the trail is whole.';
+  const facts = [
+    ['Records checked', `<span id="integrity-checked">${integrity.checked}</span>`],
+    ...(integrity.head ? [['Chain head', `<span class="mono">${h(integrity.head)}</span>`]] : []),
+    ...(integrity.checkpoint ? [['Checkpoint', h(integrity.checkpoint)]] : []),
+    [
+      'Signatures',
+      integrity.signed.checkedWith
+        ? `${integrity.signed.valid} valid, checked with ${h(integrity.signed.checkedWith)}`
+        : 'not checked',
+    ],
+  ]
+    .map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`)
+    .join('');
+  const rows = integrity.problems
+    .map(
+      (p) =>
+        `<tr><td class="mono">${p.key !== undefined ? h(p.key) : p.line ? `line ${p.line}` : 'trail'}</td><td class="mono">${h(p.id ?? '')}</td><td>${h(p.kind)}</td><td>${h(p.message)}</td></tr>`,
+    )
+    .join('');
+  return `<section id="integrity"><h2>Integrity</h2>
+<p class="${broken ? 'warning' : 'ok'}" id="integrity-status" data-status="${broken ? 'broken' : 'verified'}">${status}</p>
+<dl class="facts">${facts}</dl>
+${sigItems ? `<ul class="${broken ? 'warning' : 'note'}" id="list-signatures">${sigItems}</ul>` : ''}
+${rows ? `<div class="scroll"><table id="table-integrity"><thead><tr><th>Where</th><th>Record</th><th>What</th><th>Problem</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
+</section>`;
 }
 
 function fmtDuration(ms: number): string {
@@ -78,7 +118,14 @@ function fmtDuration(ms: number): string {
  */
 export function renderReportHtml(
   stats: ReportStats,
-  meta: { source: string; scope?: string; signatures?: readonly string[]; signatureProblems?: number },
+  meta: {
+    source: string;
+    scope?: string;
+    /** What the signatures say, one line each. */
+    signatures?: readonly string[];
+    /** What checking the trail found; absent when it was not checked. */
+    integrity?: IntegrityReport;
+  },
 ): string {
   const cards = [
     `<div class="card" data-outcome="ALL"><span class="n" id="total">${stats.total}</span><span class="k">records</span></div>`,
@@ -109,7 +156,7 @@ export function renderReportHtml(
     'airlock audit report',
     subtitle,
     `<section id="summary"><h2>Summary</h2><div class="cards">${cards}</div></section>
-${signatureSection(meta.signatures, meta.signatureProblems)}
+${integritySection(meta.integrity, meta.signatures ?? [])}
 <section id="over-time"><h2>Remediations over time, by outcome (per UTC day)</h2>
 <div class="legend">${legend}</div>
 ${stats.byDay.length ? stackedBarChart(stats.byDay) : '<p class="empty">No records.</p>'}

@@ -65,7 +65,8 @@ describe('Function: rollback on the simulated account', () => {
       const original = comparable(await describeNow(remediation, sim, resourceId!));
       const records: AuditRecord[] = [];
       const deps = createDeps(remediation.id, {
-        env: {},
+        // the demo's settings sign every record: the key lives in the home region
+        env: { AWS_REGION: REGION },
         clients: sim.clientFactory(),
         settings: {
           ...DEMO_SETTINGS,
