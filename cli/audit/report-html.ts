@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { ROLLBACK_STATUSES, rollbackStatus } from './action-kind.js';
 import { escapeHtml as h } from './html-escape.js';
 import type { IntegrityReport } from './integrity.js';
 import type { ReportStats } from './report-stats.js';
@@ -100,6 +101,26 @@ ${rows ? `<div class="scroll"><table id="table-integrity"><thead><tr><th>Where</
 </section>`;
 }
 
+/** The rollbacks, apart from the remediations: counts by status and the latest, each naming what it undid. */
+function rollbackSection(stats: ReportStats): string {
+  const { byStatus, latest } = stats.rollbacks;
+  const cards = ROLLBACK_STATUSES.map(
+    (st) =>
+      `<div class="card" data-rollback="${st}"><span class="n">${byStatus[st]}</span><span class="k">${st.replace('_', ' ')}</span></div>`,
+  ).join('');
+  const rows = latest
+    .map(
+      (r) =>
+        `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td class="outcome">${h(rollbackStatus(r))}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.links?.rollbackOf ?? '')}</td><td>${h(r.actor?.name ?? '')}</td><td>${h(r.reason)}</td></tr>`,
+    )
+    .join('');
+  return `<section id="rollbacks"><h2>Rollbacks</h2>
+<p class="note">Undoing a remediation re-opens what it closed: rollbacks are counted here, never as fixes or failed remediations.</p>
+<div class="cards">${cards}</div>
+${rows ? `<div class="scroll"><table id="table-rollbacks"><thead><tr><th>Time</th><th>Status</th><th>Remediation undone</th><th>Resource</th><th>Record undone</th><th>Operator</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div>` : '<p class="empty">None.</p>'}
+</section>`;
+}
+
 function fmtDuration(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
@@ -129,6 +150,7 @@ export function renderReportHtml(
 ): string {
   const cards = [
     `<div class="card" data-outcome="ALL"><span class="n" id="total">${stats.total}</span><span class="k">records</span></div>`,
+    `<div class="card" data-kind="rollbacks"><span class="n">${ROLLBACK_STATUSES.reduce((n, st) => n + stats.rollbacks.byStatus[st], 0)}</span><span class="k">rollbacks</span></div>`,
     ...OUTCOMES.map(
       (o) =>
         `<div class="card" data-outcome="${o}"><span class="n">${stats.byOutcome[o]}</span><span class="k"><span class="swatch" style="background:${OUTCOME_COLOURS[o]}"></span>${o}</span></div>`,
@@ -157,6 +179,7 @@ export function renderReportHtml(
     subtitle,
     `<section id="summary"><h2>Summary</h2><div class="cards">${cards}</div></section>
 ${integritySection(meta.integrity, meta.signatures ?? [])}
+${rollbackSection(stats)}
 <section id="over-time"><h2>Remediations over time, by outcome (per UTC day)</h2>
 <div class="legend">${legend}</div>
 ${stats.byDay.length ? stackedBarChart(stats.byDay) : '<p class="empty">No records.</p>'}

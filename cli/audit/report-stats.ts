@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { Outcome } from '../../shared/audit-record.js';
+import { isRollback, ROLLBACK_STATUSES, type RollbackStatus, rollbackStatus } from './action-kind.js';
 
 export const OUTCOMES = Object.keys(Outcome) as Outcome[];
 
@@ -28,9 +29,16 @@ export interface DayCounts {
 
 export interface ReportStats {
   readonly generatedAt: string;
+  /** Every record: remediations and rollbacks. */
   readonly total: number;
+  /** The rollbacks: counted by their own status, never as remediation outcomes; newest first. */
+  readonly rollbacks: {
+    readonly byStatus: Readonly<Record<RollbackStatus, number>>;
+    readonly latest: readonly AuditRecord[];
+  };
   readonly first?: string;
   readonly last?: string;
+  /** Remediation records (rollbacks left out) by outcome. */
   readonly byOutcome: Readonly<Record<Outcome, number>>;
   /** One entry per UTC day drawn: at most {@link MAX_CHART_DAYS}, within the records' real span. */
   readonly byDay: readonly DayCounts[];
@@ -65,9 +73,14 @@ export function computeReportStats(
   now: number,
   latestCount = 20,
 ): ReportStats {
-  const sorted = [...records].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const all = [...records].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  // rollbacks are their own kind of action: they never count as fixes or remediation failures
+  const sorted = all.filter((r) => !isRollback(r));
+  const rolledBack = all.filter(isRollback);
   const byOutcome = zero();
   for (const r of sorted) if (r.outcome in byOutcome) byOutcome[r.outcome]++;
+  const byStatus = Object.fromEntries(ROLLBACK_STATUSES.map((s) => [s, 0])) as Record<RollbackStatus, number>;
+  for (const r of rolledBack) byStatus[rollbackStatus(r)]++;
 
   const { byDay, note: chartNote } = dayChart(sorted, now);
 
@@ -101,8 +114,9 @@ export function computeReportStats(
 
   return {
     generatedAt: new Date(now).toISOString(),
-    total: sorted.length,
-    ...(sorted.length ? { first: sorted[0]!.time, last: sorted[sorted.length - 1]!.time } : {}),
+    total: all.length,
+    rollbacks: { byStatus, latest: rolledBack.slice(-latestCount).reverse() },
+    ...(all.length ? { first: all[0]!.time, last: all[all.length - 1]!.time } : {}),
     byOutcome,
     byDay,
     ...(chartNote ? { chartNote } : {}),
