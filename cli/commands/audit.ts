@@ -6,7 +6,7 @@ import { Outcome } from '../../shared/audit-record.js';
 import type { SignatureVerifier } from '../../shared/audit-signer.js';
 import type { ClientFactory } from '../../shared/clients.js';
 import { describeError } from '../../shared/errors.js';
-import { awsClientFactory } from '../audit/aws-options.js';
+import { awsClientFactory, resolveRegion } from '../audit/aws-options.js';
 import { buildFilter, collectList, type FilterFlags, type RecordFilter } from '../audit/filter.js';
 import { findRecord } from '../audit/find-record.js';
 import { formatCsv } from '../audit/format-csv.js';
@@ -20,6 +20,8 @@ import {
   readCheckedTrail,
 } from '../audit/integrity.js';
 import { toOcsf } from '../audit/ocsf.js';
+import type { ReconcileReport } from '../audit/reconcile.js';
+import { type CloudTrailSource, formatReconcile, runReconcile } from '../audit/reconcile-run.js';
 import { renderReportHtml } from '../audit/report-html.js';
 import { computeReportStats } from '../audit/report-stats.js';
 import {
@@ -38,6 +40,7 @@ import {
   type TrailSource,
 } from '../audit/source.js';
 import { wantsColour } from '../audit/terminal-text.js';
+import { parseTimeFlag } from '../audit/time-range.js';
 import { verifyS3Trail } from '../audit/verify-s3.js';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -293,6 +296,8 @@ Examples:
       if (!ok) process.exitCode = ExitCode.FAILED;
     });
 
+  registerReconcile(audit);
+
   checkOptions(filterOptions(sourceOptions(audit.command('report')), 'records'))
     .description(
       'Write one self-contained HTML page for the SOC: charts by outcome over time, counts, latency, failures, expiring exemptions.',
@@ -322,6 +327,101 @@ Examples:
       }
       process.stdout.write(`wrote ${o.html} (${records.length} record(s))\n`);
     });
+}
+
+type ReconcileFlags = Flags & {
+  rolePrefix?: string[];
+  cloudtrailFile?: string[];
+  slack?: string;
+  reconcileOutput?: string;
+};
+
+function registerReconcile(audit: Command): void {
+  checkOptions(filterOptions(sourceOptions(audit.command('reconcile')), 'records and writes'))
+    .description(
+      "Every write made with airlock's roles has its record, and every APPLIED record its write: CloudTrail (LookupEvents, or exported files) against the trail, for a time range. Exit 0 when both sides match.",
+    )
+    .option(
+      '--role-prefix <prefix>',
+      "names of airlock's roles (its functions' roles and the member role); repeatable",
+      collectList,
+    )
+    .option(
+      '--cloudtrail-file <file>',
+      'read CloudTrail events from a file (a CloudTrail log file, `aws cloudtrail lookup-events` output, or NDJSON) instead of LookupEvents; repeatable',
+      collectList,
+    )
+    .option(
+      '--slack <duration>',
+      'how far a write may be from its recorded step (clocks, whole seconds)',
+      '5m',
+    )
+    .addOption(new Option('--output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  airlock audit reconcile --bucket acme-airlock-audit --bucket-region eu-west-2 --region eu-west-2 --since 24h
+  airlock audit reconcile --file audit.ndjson --cloudtrail-file cloudtrail.json --since 2026-11-20T00:00:00Z`,
+    )
+    .action(async (o: ReconcileFlags) => {
+      const now = Date.now();
+      const filter = buildFilter(o, now);
+      if (filter.since === undefined)
+        throw new CliError('reconcile needs --since (the start of the range)', ExitCode.BAD_INPUT);
+      const slackMs = parseSlack(o.slack ?? '5m', now);
+      const end = filter.until ?? now;
+      const source = resolveSource(sourceFlags(o));
+      // records a little before and after the range: a write at its edge may belong to one
+      const widened = { ...filter, since: filter.since - slackMs, until: end + slackMs };
+      const { records } = await readTrail(o, source, widened, now);
+      const trail: CloudTrailSource = o.cloudtrailFile?.length
+        ? { kind: 'files', paths: o.cloudtrailFile }
+        : {
+            kind: 'lookup',
+            clients: source.kind === 's3' ? source.clients : awsClientFactory(sourceFlags(o)),
+            // LookupEvents is regional: each --region given, else the credentials' region
+            regions: o.region?.length ? o.region : [resolveRegion(sourceFlags(o))],
+          };
+      const report = await runReconcile(trail, records, {
+        start: filter.since,
+        end,
+        slackMs,
+        rolePrefixes: o.rolePrefix?.length ? o.rolePrefix : ['airlock-'],
+        ...(o.account?.length ? { accounts: o.account } : {}),
+      });
+      process.stdout.write(
+        o.output === 'json' ? `${JSON.stringify(reconcileJson(report), null, 2)}\n` : formatReconcile(report),
+      );
+      if (report.unrecorded.length || report.unmatched.length) process.exitCode = ExitCode.FAILED;
+    });
+}
+
+function parseSlack(value: string, now: number): number {
+  const ms = now - parseTimeFlag('--slack', value, now);
+  if (!/^\d+[smhd]$/.test(value) || !(ms >= 0)) {
+    throw new CliError(
+      `--slack ${JSON.stringify(value)} is not a duration (30s, 5m, 1h)`,
+      ExitCode.BAD_INPUT,
+    );
+  }
+  return ms;
+}
+
+function reconcileJson(report: ReconcileReport) {
+  return {
+    matched: report.matched,
+    writes: report.writes,
+    calls: report.calls,
+    unrecorded: report.unrecorded.map((w) => ({ ...w, values: [...w.values] })),
+    unmatched: report.unmatched.map((c) => ({
+      record: c.record.id,
+      time: c.record.time,
+      remediation: c.record.remediation,
+      action: c.step.action,
+      resource: c.resourceId,
+    })),
+  };
 }
 
 /** Verifies a local trail: digests, chain, checkpoint, and signatures when a key is given. True when all holds. */
