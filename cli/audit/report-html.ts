@@ -1,9 +1,10 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
-import { ROLLBACK_STATUSES, rollbackStatus } from './action-kind.js';
+import { isRollback, ROLLBACK_STATUSES, rollbackStatus } from './action-kind.js';
 import { escapeHtml as h } from './html-escape.js';
 import type { IntegrityReport } from './integrity.js';
 import type { ReportStats } from './report-stats.js';
 import { EXPIRY_WINDOW_DAYS, OUTCOMES } from './report-stats.js';
+import { stepInWords, triggerInWords } from './step-words.js';
 import { histogram, OUTCOME_COLOURS, stackedBarChart } from './svg-charts.js';
 
 const CSS = `
@@ -13,7 +14,8 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header { padding: 20px 28px; border-bottom: 1px solid var(--line); background: var(--panel); }
 header h1 { margin: 0 0 4px; font-size: 22px; }
 header p { margin: 0; color: var(--muted); }
-main { padding: 8px 28px 40px; max-width: 1280px; }
+main { padding: 8px 28px 40px; max-width: 1600px; }
+@media (max-width: 600px) { main { padding: 8px 12px 32px; } header { padding: 14px 12px; } }
 section { margin-top: 28px; }
 h2 { font-size: 17px; margin: 0 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; }
@@ -39,6 +41,16 @@ dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .scroll { overflow-x: auto; max-width: 100%; }
+article.resource { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; margin: 12px 0; }
+article.resource h3 { margin: 0 0 6px; font-size: 14px; overflow-wrap: anywhere; }
+ol.changes { list-style: none; padding: 0; margin: 0; }
+li.change { border-top: 1px solid var(--line); padding: 8px 0; overflow-wrap: anywhere; }
+li.change:first-child { border-top: 0; }
+ol.steps { margin: 6px 0; padding-left: 22px; }
+ol.steps .result { font-weight: 600; text-transform: uppercase; font-size: 11px; color: var(--muted); }
+.err { color: #b2182b; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--panel); padding: 6px 8px; font-size: 12px; margin: 4px 0; }
+svg.chart { max-width: 100%; height: auto; }
 .outcome { font-weight: 600; white-space: nowrap; }
 td.time { white-space: nowrap; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
@@ -51,13 +63,13 @@ function outcomeCell(outcome: string): string {
 
 function countTable(id: string, title: string, rows: readonly [string, number][]): string {
   if (!rows.length) return `<p class="empty">No records.</p>`;
-  return `<table id="${id}"><thead><tr><th>${h(title)}</th><th class="num">Records</th></tr></thead><tbody>${rows
+  return `<div class="scroll"><table id="${id}"><thead><tr><th>${h(title)}</th><th class="num">Records</th></tr></thead><tbody>${rows
     .map(([k, n]) => `<tr><td class="mono">${h(k)}</td><td class="num">${n}</td></tr>`)
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
 }
 
 function recordRow(r: AuditRecord): string {
-  return `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td>${outcomeCell(r.outcome)}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.account ?? '')} ${h(r.region ?? '')}</td><td>${h(r.reason)}</td><td class="mono">${h(r.id)}</td></tr>`;
+  return `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td>${outcomeCell(r.outcome)}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.account ?? '')} ${h(r.region ?? '')}</td><td>${h(r.reason)}</td><td>${recordLink(r.id)}</td></tr>`;
 }
 
 /**
@@ -119,6 +131,49 @@ function rollbackSection(stats: ReportStats): string {
 <div class="cards">${cards}</div>
 ${rows ? `<div class="scroll"><table id="table-rollbacks"><thead><tr><th>Time</th><th>Status</th><th>Remediation undone</th><th>Resource</th><th>Record undone</th><th>Operator</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div>` : '<p class="empty">None.</p>'}
 </section>`;
+}
+
+const recordAnchor = (id: string) => `record-${id.replace(/[^A-Za-z0-9-]/g, '_')}`;
+
+/** Links to a record's entry in the changes section. */
+function recordLink(id: string): string {
+  return `<a class="mono" href="#${h(recordAnchor(id))}">${h(id)}</a>`;
+}
+
+function changeEntry(r: AuditRecord): string {
+  const status = isRollback(r) ? `ROLLBACK ${rollbackStatus(r)}` : r.outcome;
+  const steps = r.steps
+    .map(
+      (st) =>
+        `<li data-result="${h(st.result)}"><span class="result">${h(st.result)}</span> ${h(stepInWords(st))}${st.error ? ` <span class="err">(${h(st.error.name)}: ${h(st.error.message)})</span>` : ''}</li>`,
+    )
+    .join('');
+  const before =
+    r.before === undefined
+      ? ''
+      : `<details><summary>State before</summary><pre>${h(JSON.stringify(r.before, null, 2))}</pre></details>`;
+  const after = r.verification
+    ? `${h(r.verification.status)}${r.verification.detail ? `: ${h(r.verification.detail)}` : ''}`
+    : 'not verified';
+  return `<li class="change" id="${h(recordAnchor(r.id))}" data-record="${h(r.id)}">
+<div class="meta"><span class="mono time">${h(r.time)}</span> ${outcomeCell(status)} <span class="mono">${h(isRollback(r) ? `rollback of ${r.remediation}` : r.remediation)}</span></div>
+<div class="why">Triggered by ${h(triggerInWords(r))}. ${h(r.reason)}</div>
+${before}
+<ol class="steps">${steps}</ol>
+<div class="after">After: ${after}</div>
+<div class="note">Record ${recordLink(r.id)} &middot; ${h(r.account ?? '')} ${h(r.region ?? '')} &middot; ${h(r.mode)}</div>
+</li>`;
+}
+
+/** What changed on each resource: the records in order, each step in words, before and after, who set it off. */
+function changesSection(stats: ReportStats): string {
+  const items = stats.changes
+    .map(
+      ({ resource, records }, i) =>
+        `<article class="resource" id="resource-${i + 1}" data-resource="${h(resource)}"><h3 class="mono">${h(resource)} <span class="note">${records.length} change(s)</span></h3><ol class="changes">${records.map(changeEntry).join('')}</ol></article>`,
+    )
+    .join('');
+  return `<section id="changes"><h2>Changes by resource</h2>${items || '<p class="empty">No change was sent.</p>'}</section>`;
 }
 
 function fmtDuration(ms: number): string {
@@ -193,11 +248,12 @@ ${stats.chartNote ? `<p class="note" id="chart-note">${h(stats.chartNote)}</p>` 
 <p>Record time minus the evaluation time of the event${stats.latencyMedianMs === undefined ? '' : `; median <strong id="latency-median">${fmtDuration(stats.latencyMedianMs)}</strong>`} (rollbacks and rejected events without an evaluation are left out).</p>
 ${histogram(stats.latency)}
 </section>
+${changesSection(stats)}
 <section id="failures"><h2>Latest failures, suppressions and rejected events</h2>
-${latestRows ? `<table id="table-failures"><thead><tr><th>Time</th><th>Outcome</th><th>Remediation</th><th>Resource</th><th>Account / region</th><th>Reason</th><th>Record</th></tr></thead><tbody>${latestRows}</tbody></table>` : '<p class="empty">None.</p>'}
+${latestRows ? `<div class="scroll"><table id="table-failures"><thead><tr><th>Time</th><th>Outcome</th><th>Remediation</th><th>Resource</th><th>Account / region</th><th>Reason</th><th>Record</th></tr></thead><tbody>${latestRows}</tbody></table></div>` : '<p class="empty">None.</p>'}
 </section>
 <section id="exemptions"><h2>Exemptions expiring within ${EXPIRY_WINDOW_DAYS} days</h2>
-${expiring ? `<table id="table-expiring"><thead><tr><th>Exemption</th><th>Resource</th><th>Expires</th><th class="num">Days left</th><th>Reason</th><th>Approved by</th></tr></thead><tbody>${expiring}</tbody></table>` : '<p class="empty">None.</p>'}
+${expiring ? `<div class="scroll"><table id="table-expiring"><thead><tr><th>Exemption</th><th>Resource</th><th>Expires</th><th class="num">Days left</th><th>Reason</th><th>Approved by</th></tr></thead><tbody>${expiring}</tbody></table></div>` : '<p class="empty">None.</p>'}
 <h3>Expired exemptions</h3>
 ${expired ? `<ul id="list-expired">${expired}</ul>` : '<p class="empty">None.</p>'}
 </section>

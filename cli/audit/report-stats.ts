@@ -52,6 +52,8 @@ export interface ReportStats {
   /** The latest FAILED, SUPPRESSED and REJECTED records (hostile input shows up as REJECTED), newest first. */
   readonly latest: readonly AuditRecord[];
   readonly expiringSoon: readonly { record: AuditRecord; daysLeft: number }[];
+  /** Every resource something was sent to (remediations and rollbacks), latest change first, its records oldest first. */
+  readonly changes: readonly { readonly resource: string; readonly records: readonly AuditRecord[] }[];
   readonly expired: readonly { record: AuditRecord; note: string }[];
 }
 
@@ -130,7 +132,22 @@ export function computeReportStats(
       .reverse(),
     expiringSoon,
     expired,
+    changes: changesByResource(all),
   };
+}
+
+const SENT = new Set(['applied', 'already-done', 'failed']);
+
+function changesByResource(sorted: readonly AuditRecord[]): { resource: string; records: AuditRecord[] }[] {
+  const byResource = new Map<string, AuditRecord[]>();
+  for (const r of sorted) {
+    if (!r.steps?.some((s) => SENT.has(s.result))) continue;
+    const key = r.resource?.id ?? '(no resource)';
+    byResource.set(key, [...(byResource.get(key) ?? []), r]);
+  }
+  return [...byResource.entries()]
+    .map(([resource, records]) => ({ resource, records }))
+    .sort((a, b) => (a.records.at(-1)!.time > b.records.at(-1)!.time ? -1 : 1));
 }
 
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
