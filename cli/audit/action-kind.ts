@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../../shared/audit-record.js';
+import { type AuditRecord, isRollbackRecord } from '../../shared/audit-record.js';
 
 /**
  * What a rollback record says happened: the undo applied (ROLLED_BACK), planned only, refused
@@ -18,9 +18,7 @@ export const ROLLBACK_REFUSED = 'RollbackRefused';
 export const ROLLBACK_STATUSES = Object.keys(RollbackStatus) as RollbackStatus[];
 
 /** True when the record is a rollback (an undo of another record), never a remediation. */
-export function isRollback(record: AuditRecord): boolean {
-  return record.trigger === 'rollback' || record.links?.rollbackOf !== undefined;
-}
+export const isRollback = isRollbackRecord;
 
 /** The rollback's status; a refusal (nothing sent) is not a failure. */
 export function rollbackStatus(record: AuditRecord): RollbackStatus {
