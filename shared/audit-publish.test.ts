@@ -18,7 +18,7 @@ import {
 import type { AuditRecord } from './audit-record.js';
 import { createClientFactory } from './clients.js';
 import { createDeps } from './deps.js';
-import { AuditWriteError, SettingsError } from './errors.js';
+import { AuditWriteError } from './errors.js';
 import { runPipeline } from './pipeline.js';
 
 const HOME = { account: '111122223333', region: 'eu-west-2' };
@@ -159,46 +159,32 @@ describe('Function: securityHubSink', () => {
   });
 });
 
-describe('Function: the pipeline publishing its records (AIRLOCK_EVENT_BUS, AIRLOCK_SECURITY_HUB)', () => {
-  it('publishes the record and reports the fix to Security Hub; Security Hub without a home account is refused', async () => {
+describe('Function: the pipeline publishing its records (AIRLOCK_EVENT_BUS)', () => {
+  it('publishes the record it wrote, signed fields and digest included', async () => {
     // Prepare
     const ec2 = mockClient(EC2Client);
     statefulGroup(ec2, [OPEN, PRIVATE]);
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
-    hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0 });
     const records: AuditRecord[] = [];
-    const deps = (env: Record<string, string>) =>
-      createDeps(revokeOpenSsh.id, {
-        env: { AWS_REGION: HOME.region, ...env },
-        clients: createClientFactory({ credentials: CREDENTIALS, maxAttempts: 1 }),
-        settings: { mode: 'enforce', allowedAccounts: ['*'] },
-        onRecord: (r) => records.push(r),
-      });
+    const deps = createDeps(revokeOpenSsh.id, {
+      env: { AWS_REGION: HOME.region, AIRLOCK_EVENT_BUS: 'airlock-audit' },
+      clients: createClientFactory({ credentials: CREDENTIALS, maxAttempts: 1 }),
+      settings: { mode: 'enforce', allowedAccounts: ['*'] },
+      onRecord: (r) => records.push(r),
+    });
 
     // Act
-    await runPipeline(
-      sshEvent({ account: HOME.account, region: HOME.region }),
-      revokeOpenSsh,
-      deps({
-        AIRLOCK_EVENT_BUS: 'airlock-audit',
-        AIRLOCK_SECURITY_HUB: 'true',
-        AIRLOCK_HOME_ACCOUNT: HOME.account,
-      }),
-    );
-    const noHome = () => deps({ AIRLOCK_SECURITY_HUB: 'true' });
+    await runPipeline(sshEvent({ account: HOME.account, region: HOME.region }), revokeOpenSsh, deps);
 
     // Assess
     expect(records.map((r) => r.outcome)).toEqual(['APPLIED']);
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(1);
     expect(publishedDetail()).toMatchObject({
       id: records[0]!.id,
       outcome: 'APPLIED',
+      resource: { id: GROUP },
       digest: records[0]!.digest.value,
     });
-    expect(hub.commandCalls(BatchImportFindingsCommand)[0]!.args[0].input.Findings![0]).toMatchObject({
-      Id: `airlock/${records[0]!.id}`,
-      Workflow: { Status: 'RESOLVED' },
-    });
-    expect(noHome).toThrow(SettingsError);
     ec2.restore();
   });
 });

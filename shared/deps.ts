@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import type { StsPort } from './assume-role.js';
-import { eventBridgeSink, securityHubSink } from './audit-publish.js';
+import { eventBridgeSink } from './audit-publish.js';
 import { type KmsPort, kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';
 import { fileSink, logSink, s3Sink, signedSinks } from './audit-sinks.js';
@@ -171,21 +171,9 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
   };
 }
 
-/** The SOC's own tools: each record on the event bus, APPLIED and FAILED remediations in Security Hub (clients loaded on first use). */
+/** The SOC's own tools: each record on the event bus (its client loaded at the first record). */
 function publishingSinks(settings: Settings, clients: ClientFactory, home: { region: string }): AuditSink[] {
-  const sinks: AuditSink[] = [];
-  if (settings.audit.eventBus) {
-    const events = async () => clients.get((await import('./events-client.js')).EventBridgeClient, home);
-    sinks.push(eventBridgeSink(events, settings.audit.eventBus));
-  }
-  if (settings.audit.securityHub) {
-    if (!settings.homeAccount) {
-      throw new SettingsError(
-        'audit.securityHub needs homeAccount: findings are imported in the home account',
-      );
-    }
-    const hub = async () => clients.get((await import('./securityhub-client.js')).SecurityHubClient, home);
-    sinks.push(securityHubSink(hub, { account: settings.homeAccount, region: home.region }));
-  }
-  return sinks;
+  if (!settings.audit.eventBus) return [];
+  const events = async () => clients.get((await import('./events-client.js')).EventBridgeClient, home);
+  return [eventBridgeSink(events, settings.audit.eventBus)];
 }

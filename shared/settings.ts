@@ -73,8 +73,6 @@ export const SettingsSchema = z.strictObject({
       shortRetentionDays: z.optional(posInt),
       /** Publishes each record on this EventBridge bus (name or ARN): source `airlock`, detail-type `airlock audit record`. */
       eventBus: z.optional(str(1, 1600)),
-      /** Reports each APPLIED or FAILED remediation to Security Hub in the home account (an ASFF finding). */
-      securityHub: z.optional(z.boolean()),
     }),
     { prefix: 'audit/' },
   ),
@@ -144,7 +142,6 @@ export const ENV = {
   AIRLOCK_AUDIT_FILE: 'audit.file',
   AIRLOCK_AUDIT_SHORT_RETENTION_DAYS: 'audit.shortRetentionDays (records that changed nothing)',
   AIRLOCK_EVENT_BUS: 'audit.eventBus (each record published on this EventBridge bus)',
-  AIRLOCK_SECURITY_HUB: 'audit.securityHub (true: APPLIED and FAILED remediations reported to Security Hub)',
   AIRLOCK_SETTINGS_PARAMETER: 'parameter',
   AIRLOCK_EXEMPTIONS_PARAMETER: 'exemptions.parameter',
   AIRLOCK_EXEMPTIONS_ON_UNREADABLE: 'exemptions.onUnreadable',
@@ -194,7 +191,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
   if (env.AIRLOCK_AUDIT_PREFIX) audit.prefix = env.AIRLOCK_AUDIT_PREFIX;
   if (env.AIRLOCK_AUDIT_FILE) audit.file = env.AIRLOCK_AUDIT_FILE;
   if (env.AIRLOCK_EVENT_BUS) audit.eventBus = env.AIRLOCK_EVENT_BUS;
-  if (env.AIRLOCK_SECURITY_HUB) audit.securityHub = env.AIRLOCK_SECURITY_HUB === 'true';
   if (env.AIRLOCK_AUDIT_SHORT_RETENTION_DAYS)
     audit.shortRetentionDays = num(
       'AIRLOCK_AUDIT_SHORT_RETENTION_DAYS',
