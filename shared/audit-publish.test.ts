@@ -182,7 +182,7 @@ describe('Function: the pipeline publishing its records (AIRLOCK_EVENT_BUS)', ()
     expect(publishedDetail()).toMatchObject({
       id: records[0]!.id,
       outcome: 'APPLIED',
-      resource: { id: GROUP },
+      resource: records[0]!.resource,
       digest: records[0]!.digest.value,
     });
     ec2.restore();
