@@ -145,6 +145,11 @@ export function verifyRecordDigest(record: AuditRecord): boolean {
   return record.digest?.algorithm === 'sha256' && record.digest.value === digestOf(record);
 }
 
+/** True when the record is a rollback (the undo of another record), never a remediation. */
+export function isRollbackRecord(record: AuditRecord): boolean {
+  return record.trigger === 'rollback' || record.links?.rollbackOf !== undefined;
+}
+
 /**
  * A time-ordered unique id (UUID version 7): sorts by creation time, safe in S3 keys.
  */

@@ -9,6 +9,7 @@ import { placeResources, simState } from '../cli/sim/scenario.js';
 import { revokeOpenSsh } from '../functions/revoke-open-ssh/index.js';
 import { complianceEvent } from '../test/helpers/events.js';
 import { tempDir } from '../test/helpers/real-trail.js';
+import { asSealed, type TrailCheckpoint } from './audit-checkpoint.js';
 import type { AuditRecord } from './audit-record.js';
 import { digestOf, newRecordId, sealRecord, verifyRecordDigest } from './audit-record.js';
 import { kmsPublicKey, kmsSigner, kmsVerifier, localVerifier, signRecord } from './audit-signer.js';
@@ -220,12 +221,18 @@ describe('Function: the pipeline with a signing key (AIRLOCK_SIGNING_KEY)', () =
 
     // Assess
     expect(applied.outcome).toBe('APPLIED');
-    expect(signs).toBe(1);
+    // one for the record, one for the local trail's checkpoint beside it
+    expect(signs).toBe(2);
     await expect(failing).rejects.toBeInstanceOf(AuditWriteError);
     const lines = readFileSync(trail, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
     const written = JSON.parse(lines[0]!) as AuditRecord;
     const { key } = await kmsPublicKey(kmsOf(c), ALIAS);
     await expect(localVerifier([key], 'the key').verify(written)).resolves.toMatchObject({ status: 'valid' });
+    const checkpoint = JSON.parse(readFileSync(`${trail}.head`, 'utf8')) as TrailCheckpoint;
+    expect(checkpoint).toMatchObject({ records: 1, lastId: written.id });
+    await expect(localVerifier([key], 'the key').verify(asSealed(checkpoint))).resolves.toMatchObject({
+      status: 'valid',
+    });
   });
 });

@@ -1,7 +1,8 @@
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { checkpointPath, sealCheckpoint } from './audit-checkpoint.js';
 import type { AuditRecord } from './audit-record.js';
 import { recordKey } from './audit-record.js';
 import { type AuditSigner, signRecord } from './audit-signer.js';
@@ -96,23 +97,36 @@ export function chainLink(previous: string, digest: string): string {
   return sha256Hex(`${previous}${digest}`);
 }
 
-async function lastChain(path: string): Promise<string> {
+/** Where a trail ends: the chain value of its last line and how many records it holds. */
+interface TrailEnd {
+  readonly chain: string;
+  readonly count: number;
+}
+
+async function readTrailEnd(path: string): Promise<TrailEnd> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return CHAIN_GENESIS;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { chain: CHAIN_GENESIS, count: 0 };
     throw error;
   }
-  const lines = text.trimEnd().split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]?.trim();
-    if (!line) continue;
-    const parsed = JSON.parse(line) as { chain?: string };
-    if (typeof parsed.chain === 'string') return parsed.chain;
-    break;
-  }
-  return CHAIN_GENESIS;
+  const lines = text.split('\n').filter((l) => l.trim());
+  const last = lines[lines.length - 1];
+  const parsed = last ? (JSON.parse(last) as { chain?: string }) : {};
+  return { chain: typeof parsed.chain === 'string' ? parsed.chain : CHAIN_GENESIS, count: lines.length };
+}
+
+/** Replaces the checkpoint whole: written beside it, then renamed over it (never half a file). */
+async function writeCheckpoint(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, content, 'utf8');
+  await rename(temporary, path);
+}
+
+export interface FileSinkOptions {
+  /** Signs the checkpoint (`<trail>.head`) after each append; records are signed by {@link signedSinks}. */
+  readonly signer?: AuditSigner;
 }
 
 /** One writer per trail file in a process: appends are serialised so the chain follows file order. */
@@ -120,22 +134,31 @@ const fileWriters = new Map<string, AuditSink>();
 
 /**
  * A local NDJSON trail for offline runs. Each line is the record plus `chain`, a hash chain over
- * the digests in file order, so that a removed, inserted or reordered record is detected.
- * Every sink for the same file in a process shares one writer.
+ * the digests in file order, so that a removed, inserted or reordered record is detected. After
+ * each append the checkpoint beside it (`<trail>.head`: record count, chain head, signed with
+ * `options.signer` when given) is replaced atomically, so that records cut from the end are
+ * detected too. Every sink for the same file in a process shares one writer (the first one's
+ * options hold).
+ *
+ * @example
+ * ```ts
+ * const sink = fileSink('audit.ndjson', { signer: kmsSigner(kms, 'alias/airlock-audit') });
+ * await sink.write(record); // appends a line, then rewrites audit.ndjson.head
+ * ```
  */
-export function fileSink(path: string): AuditSink {
+export function fileSink(path: string, options: FileSinkOptions = {}): AuditSink {
   const key = resolve(path);
   const existing = fileWriters.get(key);
   if (existing) return existing;
-  const sink = createFileSink(key);
+  const sink = createFileSink(key, options);
   fileWriters.set(key, sink);
   return sink;
 }
 
-function createFileSink(path: string): AuditSink {
-  // the chain of the last line this writer appended, and the file's size right after
+function createFileSink(path: string, options: FileSinkOptions): AuditSink {
+  // where the trail ended after this writer's last append, and the file's size right after
   let queue: Promise<unknown> = Promise.resolve();
-  let last: { chain: string; size: number } | undefined;
+  let last: (TrailEnd & { size: number }) | undefined;
   const sizeOf = (p: string) =>
     stat(p).then(
       (s) => s.size,
@@ -146,11 +169,17 @@ function createFileSink(path: string): AuditSink {
     write(record) {
       const run = async () => {
         // start from our own last link unless the file changed under us (deleted, rotated, written by another process)
-        const previous = last && (await sizeOf(path)) === last.size ? last.chain : await lastChain(path);
-        const chain = chainLink(previous, record.digest.value);
+        const end = last && (await sizeOf(path)) === last.size ? last : await readTrailEnd(path);
+        const chain = chainLink(end.chain, record.digest.value);
         await mkdir(dirname(path), { recursive: true });
         await appendFile(path, `${JSON.stringify({ ...record, chain })}\n`, 'utf8');
-        last = { chain, size: await sizeOf(path) };
+        const size = await sizeOf(path);
+        last = { chain, count: end.count + 1, size };
+        const checkpoint = await sealCheckpoint(
+          { records: last.count, head: chain, lastId: record.id, time: record.time },
+          options.signer,
+        );
+        await writeCheckpoint(checkpointPath(path), `${JSON.stringify(checkpoint)}\n`);
       };
       const next = queue.then(run, run);
       queue = next.catch(() => {

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import type { StsPort } from './assume-role.js';
+import { eventBridgeSink } from './audit-publish.js';
 import { type KmsPort, kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';
 import { fileSink, logSink, s3Sink, signedSinks } from './audit-sinks.js';
@@ -121,14 +122,16 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
       }),
     );
   }
-  if (staticSettings.audit.file) trail.push(fileSink(staticSettings.audit.file));
-  trail.push(...(options.extraSinks ?? []));
   const signingKey = staticSettings.signingKey;
   // the KMS client is loaded at the first signature (a chunk of its own in a bundle)
   const kms: KmsPort = {
     send: async (command) => clients.get((await import('./kms-client.js')).KMSClient, home).send(command),
   };
   const signer = signingKey ? kmsSigner(kms, signingKey) : undefined;
+  // the local trail's checkpoint is signed with the same key
+  if (staticSettings.audit.file) trail.push(fileSink(staticSettings.audit.file, signer ? { signer } : {}));
+  trail.push(...publishingSinks(staticSettings, clients, home));
+  trail.push(...(options.extraSinks ?? []));
   const sinks: AuditSink[] = [logSink(logger), ...(signer ? signedSinks(signer, trail) : trail)];
 
   const limits = () => staticSettings.blastRadius;
@@ -166,4 +169,11 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
       idempotency?.registerContext(context);
     },
   };
+}
+
+/** The SOC's own tools: each record on the event bus (its client loaded at the first record). */
+function publishingSinks(settings: Settings, clients: ClientFactory, home: { region: string }): AuditSink[] {
+  if (!settings.audit.eventBus) return [];
+  const events = async () => clients.get((await import('./events-client.js')).EventBridgeClient, home);
+  return [eventBridgeSink(events, settings.audit.eventBus)];
 }

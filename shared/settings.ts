@@ -71,6 +71,8 @@ export const SettingsSchema = z.strictObject({
        * changed nothing (NOOP, PLANNED, REJECTED). Unset: every record keeps the bucket's default.
        */
       shortRetentionDays: z.optional(posInt),
+      /** Publishes each record on this EventBridge bus (name or ARN): source `airlock`, detail-type `airlock audit record`. */
+      eventBus: z.optional(str(1, 1600)),
     }),
     { prefix: 'audit/' },
   ),
@@ -141,6 +143,7 @@ export const ENV = {
   AIRLOCK_AUDIT_PREFIX: 'audit.prefix',
   AIRLOCK_AUDIT_FILE: 'audit.file',
   AIRLOCK_AUDIT_SHORT_RETENTION_DAYS: 'audit.shortRetentionDays (records that changed nothing)',
+  AIRLOCK_EVENT_BUS: 'audit.eventBus (each record published on this EventBridge bus)',
   AIRLOCK_SETTINGS_PARAMETER: 'parameter',
   AIRLOCK_EXEMPTIONS_PARAMETER: 'exemptions.parameter',
   AIRLOCK_EXEMPTIONS_ON_UNREADABLE: 'exemptions.onUnreadable',
@@ -189,6 +192,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
   if (env.AIRLOCK_AUDIT_BUCKET) audit.bucket = env.AIRLOCK_AUDIT_BUCKET;
   if (env.AIRLOCK_AUDIT_PREFIX) audit.prefix = env.AIRLOCK_AUDIT_PREFIX;
   if (env.AIRLOCK_AUDIT_FILE) audit.file = env.AIRLOCK_AUDIT_FILE;
+  if (env.AIRLOCK_EVENT_BUS) audit.eventBus = env.AIRLOCK_EVENT_BUS;
   if (env.AIRLOCK_AUDIT_SHORT_RETENTION_DAYS)
     audit.shortRetentionDays = num(
       'AIRLOCK_AUDIT_SHORT_RETENTION_DAYS',

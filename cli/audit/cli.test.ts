@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { runInProcess } from '../../test/helpers/cli.js';
 import { buildRealTrail, tempDir } from '../../test/helpers/real-trail.js';
-import { main } from '../main.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'airlock.mjs');
@@ -26,22 +26,7 @@ async function airlock(...args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
-/** Runs the CLI in this process (same code path, no start-up cost), capturing its output. */
-async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'airlock', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const inProcess = runInProcess;
 
 /** Spawning the command costs seconds of start-up on a busy machine. */
 const SPAWN_TIMEOUT = 180_000;
@@ -66,6 +51,8 @@ describe('Function: airlock audit (the command, spawned)', () => {
       const lines = readFileSync(trail, 'utf8').trimEnd().split('\n');
       lines[3] = lines[3]!.replace('"outcome":"FAILED"', '"outcome":"NOOP"');
       writeFileSync(tampered, `${lines.join('\n')}\n`);
+      // edited in place: the checkpoint beside it stays
+      copyFileSync(`${trail}.head`, `${tampered}.head`);
 
       // Act
       const [ok, bad, missing] = await Promise.all([

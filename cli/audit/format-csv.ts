@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { isRollback, rollbackStatus } from './action-kind.js';
 
 /** The CSV columns, in order: the header row names them. */
 export const CSV_COLUMNS = [
@@ -24,6 +25,8 @@ export const CSV_COLUMNS = [
   ['reason', (r: AuditRecord) => r.reason],
   ['notes', (r: AuditRecord) => r.notes?.join(' | ')],
   ['digest', (r: AuditRecord) => r.digest?.value],
+  ['action_kind', (r: AuditRecord) => (isRollback(r) ? 'rollback' : 'remediation')],
+  ['rollback_status', (r: AuditRecord) => (isRollback(r) ? rollbackStatus(r) : undefined)],
 ] as const;
 
 /**

@@ -1,10 +1,11 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { describeAction } from './action-kind.js';
 import { paint, safeText } from './terminal-text.js';
 
 const COLUMNS = [
   { title: 'TIME', get: (r: AuditRecord) => r.time.replace(/\.\d+Z$/, 'Z') },
-  { title: 'OUTCOME', get: (r: AuditRecord) => r.outcome },
-  { title: 'REMEDIATION', get: (r: AuditRecord) => r.remediation },
+  { title: 'OUTCOME', get: (r: AuditRecord) => describeAction(r).outcome },
+  { title: 'REMEDIATION', get: (r: AuditRecord) => describeAction(r).action },
   { title: 'RESOURCE', get: (r: AuditRecord) => r.resource?.id ?? '-' },
   { title: 'ACCOUNT', get: (r: AuditRecord) => r.account ?? '-' },
   { title: 'REGION', get: (r: AuditRecord) => r.region ?? '-' },
@@ -22,7 +23,8 @@ function clip(text: string, max: number): string {
 }
 
 /**
- * An aligned table for a terminal, one record a line; colour on the outcome only when asked.
+ * An aligned table for a terminal, one record a line; colour on the outcome only when asked. A
+ * rollback reads `ROLLBACK <status>` / `rollback of <remediation>`, never as a fix.
  *
  * @example
  * ```ts
@@ -42,7 +44,7 @@ export function formatTable(records: readonly AuditRecord[], options: { colour: 
     row
       .map((cell, i) => {
         const padded = pad(cell, i);
-        return i === 1 ? paint(padded, records[ri]!.outcome, options.colour) : padded;
+        return i === 1 ? paint(padded, describeAction(records[ri]!).outcome, options.colour) : padded;
       })
       .join('  ')
       .trimEnd(),

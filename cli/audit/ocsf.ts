@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { describeAction, isRollback, type RollbackStatus, rollbackStatus } from './action-kind.js';
 
 /** The OCSF version the mapping follows (the Remediation category appeared in 1.3.0). */
 export const OCSF_VERSION = '1.3.0';
@@ -58,7 +59,7 @@ export interface OcsfRemediationActivity {
 const SEVERITY_NAME: Record<number, string> = { 1: 'Informational', 2: 'Low', 3: 'Medium', 4: 'High' };
 
 function severityOf(record: AuditRecord): number {
-  if (record.trigger === 'rollback' && record.outcome === 'APPLIED') return OcsfSeverity.Medium;
+  if (isRollback(record)) return ROLLBACK_SEVERITY[rollbackStatus(record)];
   switch (record.outcome) {
     case 'FAILED':
       return OcsfSeverity.High;
@@ -72,7 +73,17 @@ function severityOf(record: AuditRecord): number {
   }
 }
 
+/** A rollback that re-opened what was closed is worth a look; one refused or planned changed nothing. */
+const ROLLBACK_SEVERITY: Record<RollbackStatus, number> = {
+  ROLLED_BACK: OcsfSeverity.Medium,
+  PLANNED: OcsfSeverity.Low,
+  REFUSED: OcsfSeverity.Low,
+  FAILED: OcsfSeverity.High,
+};
+
 function statusOf(record: AuditRecord): { id: number; name: string } {
+  if (isRollback(record) && rollbackStatus(record) === 'REFUSED')
+    return { id: OcsfStatus.Other, name: 'Refused' };
   if (record.outcome === 'APPLIED') return { id: OcsfStatus.Success, name: 'Success' };
   if (record.outcome === 'FAILED') {
     const someDone = record.steps.some((s) => s.result === 'applied' || s.result === 'already-done');
@@ -101,7 +112,8 @@ export function toOcsf(
   record: AuditRecord,
   titles: Readonly<Record<string, string>> = {},
 ): OcsfRemediationActivity {
-  const rollback = record.trigger === 'rollback';
+  const rollback = isRollback(record);
+  const { action, outcome } = describeAction(record);
   const activity = rollback
     ? { id: OcsfActivity.Restore, name: 'Restore' }
     : { id: OcsfActivity.Isolate, name: 'Isolate' };
@@ -128,9 +140,9 @@ export function toOcsf(
     severity: SEVERITY_NAME[severity]!,
     status_id: status.id,
     status: status.name,
-    status_code: record.outcome,
+    status_code: rollback ? rollbackStatus(record) : record.outcome,
     status_detail: record.reason,
-    message: `${record.remediation} ${record.outcome}${resource ? ` on ${resource}` : ''}: ${record.reason}`,
+    message: `${action} ${outcome}${resource ? ` on ${resource}` : ''}: ${record.reason}`,
     command_uid: record.id,
     countermeasures: [
       {

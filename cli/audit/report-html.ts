@@ -1,7 +1,10 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { isRollback, ROLLBACK_STATUSES, rollbackStatus } from './action-kind.js';
 import { escapeHtml as h } from './html-escape.js';
+import type { IntegrityReport } from './integrity.js';
 import type { ReportStats } from './report-stats.js';
 import { EXPIRY_WINDOW_DAYS, OUTCOMES } from './report-stats.js';
+import { stepInWords, triggerInWords } from './step-words.js';
 import { histogram, OUTCOME_COLOURS, stackedBarChart } from './svg-charts.js';
 
 const CSS = `
@@ -11,7 +14,8 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header { padding: 20px 28px; border-bottom: 1px solid var(--line); background: var(--panel); }
 header h1 { margin: 0 0 4px; font-size: 22px; }
 header p { margin: 0; color: var(--muted); }
-main { padding: 8px 28px 40px; max-width: 1280px; }
+main { padding: 8px 28px 40px; max-width: 1600px; }
+@media (max-width: 600px) { main { padding: 8px 12px 32px; } header { padding: 14px 12px; } }
 section { margin-top: 28px; }
 h2 { font-size: 17px; margin: 0 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; }
@@ -32,6 +36,21 @@ td.mono, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, mon
 .empty { color: var(--muted); font-style: italic; }
 .note { color: var(--muted); font-size: 12px; }
 .warning { border-left: 4px solid #d95f02; padding: 4px 10px; background: #fff4ec; }
+.ok { border-left: 4px solid #1b9e77; padding: 4px 10px; background: #eef8f4; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 14px; margin: 8px 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; max-width: 100%; }
+article.resource { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; margin: 12px 0; }
+article.resource h3 { margin: 0 0 6px; font-size: 14px; overflow-wrap: anywhere; }
+ol.changes { list-style: none; padding: 0; margin: 0; }
+li.change { border-top: 1px solid var(--line); padding: 8px 0; overflow-wrap: anywhere; }
+li.change:first-child { border-top: 0; }
+ol.steps { margin: 6px 0; padding-left: 22px; }
+ol.steps .result { font-weight: 600; text-transform: uppercase; font-size: 11px; color: var(--muted); }
+.err { color: #b2182b; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--panel); padding: 6px 8px; font-size: 12px; margin: 4px 0; }
+svg.chart { max-width: 100%; height: auto; }
 .outcome { font-weight: 600; white-space: nowrap; }
 td.time { white-space: nowrap; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
@@ -44,20 +63,117 @@ function outcomeCell(outcome: string): string {
 
 function countTable(id: string, title: string, rows: readonly [string, number][]): string {
   if (!rows.length) return `<p class="empty">No records.</p>`;
-  return `<table id="${id}"><thead><tr><th>${h(title)}</th><th class="num">Records</th></tr></thead><tbody>${rows
+  return `<div class="scroll"><table id="${id}"><thead><tr><th>${h(title)}</th><th class="num">Records</th></tr></thead><tbody>${rows
     .map(([k, n]) => `<tr><td class="mono">${h(k)}</td><td class="num">${n}</td></tr>`)
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
 }
 
 function recordRow(r: AuditRecord): string {
-  return `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td>${outcomeCell(r.outcome)}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.account ?? '')} ${h(r.region ?? '')}</td><td>${h(r.reason)}</td><td class="mono">${h(r.id)}</td></tr>`;
+  return `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td>${outcomeCell(r.outcome)}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.account ?? '')} ${h(r.region ?? '')}</td><td>${h(r.reason)}</td><td>${recordLink(r.id)}</td></tr>`;
 }
 
-/** What the records' signatures say: who wrote them can be proven, or not. */
-function signatureSection(lines: readonly string[] | undefined, problems = 0): string {
-  if (!lines?.length) return '';
-  const items = lines.map((l) => `<li>${h(l)}</li>`).join('');
-  return `<section id="signatures"><h2>Signatures</h2><ul class="${problems ? 'warning' : 'note'}" id="list-signatures">${items}</ul></section>`;
+/**
+ * The integrity panel: whether the trail this page was made from holds (records checked, where the
+ * chain ends, the checkpoint, the signatures) and every problem, by line or key. Without a check
+ * (--no-verify) it says so in the same place.
+ */
+function integritySection(integrity: IntegrityReport | undefined, signatures: readonly string[]): string {
+  const sigItems = signatures.map((l) => `<li>${h(l)}</li>`).join('');
+  if (!integrity) {
+    return `<section id="integrity"><h2>Integrity</h2><p class="warning" id="integrity-status" data-status="unchecked">Not checked (--no-verify): nothing on this page proves the trail was not altered. Run <span class="mono">airlock audit verify</span>.</p>${sigItems ? `<ul class="note" id="list-signatures">${sigItems}</ul>` : ''}</section>`;
+  }
+  const broken = integrity.problems.length > 0;
+  const status = broken
+    ? `DOES NOT VERIFY: ${integrity.problems.length} problem(s). Nothing below can be trusted until they are explained.`
+    : 'Verified: every record matches its digest and the trail is whole.';
+  const facts = [
+    ['Records checked', `<span id="integrity-checked">${integrity.checked}</span>`],
+    ...(integrity.head ? [['Chain head', `<span class="mono">${h(integrity.head)}</span>`]] : []),
+    ...(integrity.checkpoint ? [['Checkpoint', h(integrity.checkpoint)]] : []),
+    [
+      'Signatures',
+      integrity.signed.checkedWith
+        ? `${integrity.signed.valid} valid, checked with ${h(integrity.signed.checkedWith)}`
+        : 'not checked',
+    ],
+  ]
+    .map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`)
+    .join('');
+  const rows = integrity.problems
+    .map(
+      (p) =>
+        `<tr><td class="mono">${p.key !== undefined ? h(p.key) : p.line ? `line ${p.line}` : 'trail'}</td><td class="mono">${h(p.id ?? '')}</td><td>${h(p.kind)}</td><td>${h(p.message)}</td></tr>`,
+    )
+    .join('');
+  return `<section id="integrity"><h2>Integrity</h2>
+<p class="${broken ? 'warning' : 'ok'}" id="integrity-status" data-status="${broken ? 'broken' : 'verified'}">${status}</p>
+<dl class="facts">${facts}</dl>
+${sigItems ? `<ul class="${broken ? 'warning' : 'note'}" id="list-signatures">${sigItems}</ul>` : ''}
+${rows ? `<div class="scroll"><table id="table-integrity"><thead><tr><th>Where</th><th>Record</th><th>What</th><th>Problem</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
+</section>`;
+}
+
+/** The rollbacks, apart from the remediations: counts by status and the latest, each naming what it undid. */
+function rollbackSection(stats: ReportStats): string {
+  const { byStatus, latest } = stats.rollbacks;
+  const cards = ROLLBACK_STATUSES.map(
+    (st) =>
+      `<div class="card" data-rollback="${st}"><span class="n">${byStatus[st]}</span><span class="k">${st.replace('_', ' ')}</span></div>`,
+  ).join('');
+  const rows = latest
+    .map(
+      (r) =>
+        `<tr data-record="${h(r.id)}"><td class="mono time">${h(r.time.replace(/\.\d+Z$/, 'Z'))}</td><td class="outcome">${h(rollbackStatus(r))}</td><td class="mono">${h(r.remediation)}</td><td class="mono">${h(r.resource?.id ?? '')}</td><td class="mono">${h(r.links?.rollbackOf ?? '')}</td><td>${h(r.actor?.name ?? '')}</td><td>${h(r.reason)}</td></tr>`,
+    )
+    .join('');
+  return `<section id="rollbacks"><h2>Rollbacks</h2>
+<p class="note">Undoing a remediation re-opens what it closed: rollbacks are counted here, never as fixes or failed remediations.</p>
+<div class="cards">${cards}</div>
+${rows ? `<div class="scroll"><table id="table-rollbacks"><thead><tr><th>Time</th><th>Status</th><th>Remediation undone</th><th>Resource</th><th>Record undone</th><th>Operator</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div>` : '<p class="empty">None.</p>'}
+</section>`;
+}
+
+const recordAnchor = (id: string) => `record-${id.replace(/[^A-Za-z0-9-]/g, '_')}`;
+
+/** Links to a record's entry in the changes section. */
+function recordLink(id: string): string {
+  return `<a class="mono" href="#${h(recordAnchor(id))}">${h(id)}</a>`;
+}
+
+function changeEntry(r: AuditRecord): string {
+  const status = isRollback(r) ? `ROLLBACK ${rollbackStatus(r)}` : r.outcome;
+  const steps = r.steps
+    .map(
+      (st) =>
+        `<li data-result="${h(st.result)}"><span class="result">${h(st.result)}</span> ${h(stepInWords(st))}${st.error ? ` <span class="err">(${h(st.error.name)}: ${h(st.error.message)})</span>` : ''}</li>`,
+    )
+    .join('');
+  const before =
+    r.before === undefined
+      ? ''
+      : `<details><summary>State before</summary><pre>${h(JSON.stringify(r.before, null, 2))}</pre></details>`;
+  const after = r.verification
+    ? `${h(r.verification.status)}${r.verification.detail ? `: ${h(r.verification.detail)}` : ''}`
+    : 'not verified';
+  return `<li class="change" id="${h(recordAnchor(r.id))}" data-record="${h(r.id)}">
+<div class="meta"><span class="mono time">${h(r.time)}</span> ${outcomeCell(status)} <span class="mono">${h(isRollback(r) ? `rollback of ${r.remediation}` : r.remediation)}</span></div>
+<div class="why">Triggered by ${h(triggerInWords(r))}. ${h(r.reason)}</div>
+${before}
+<ol class="steps">${steps}</ol>
+<div class="after">After: ${after}</div>
+<div class="note">Record ${recordLink(r.id)} &middot; ${h(r.account ?? '')} ${h(r.region ?? '')} &middot; ${h(r.mode)}</div>
+</li>`;
+}
+
+/** What changed on each resource: the records in order, each step in words, before and after, who set it off. */
+function changesSection(stats: ReportStats): string {
+  const items = stats.changes
+    .map(
+      ({ resource, records }, i) =>
+        `<article class="resource" id="resource-${i + 1}" data-resource="${h(resource)}"><h3 class="mono">${h(resource)} <span class="note">${records.length} change(s)</span></h3><ol class="changes">${records.map(changeEntry).join('')}</ol></article>`,
+    )
+    .join('');
+  return `<section id="changes"><h2>Changes by resource</h2>${items || '<p class="empty">No change was sent.</p>'}</section>`;
 }
 
 function fmtDuration(ms: number): string {
@@ -78,10 +194,18 @@ function fmtDuration(ms: number): string {
  */
 export function renderReportHtml(
   stats: ReportStats,
-  meta: { source: string; scope?: string; signatures?: readonly string[]; signatureProblems?: number },
+  meta: {
+    source: string;
+    scope?: string;
+    /** What the signatures say, one line each. */
+    signatures?: readonly string[];
+    /** What checking the trail found; absent when it was not checked. */
+    integrity?: IntegrityReport;
+  },
 ): string {
   const cards = [
     `<div class="card" data-outcome="ALL"><span class="n" id="total">${stats.total}</span><span class="k">records</span></div>`,
+    `<div class="card" data-kind="rollbacks"><span class="n">${ROLLBACK_STATUSES.reduce((n, st) => n + stats.rollbacks.byStatus[st], 0)}</span><span class="k">rollbacks</span></div>`,
     ...OUTCOMES.map(
       (o) =>
         `<div class="card" data-outcome="${o}"><span class="n">${stats.byOutcome[o]}</span><span class="k"><span class="swatch" style="background:${OUTCOME_COLOURS[o]}"></span>${o}</span></div>`,
@@ -109,7 +233,8 @@ export function renderReportHtml(
     'airlock audit report',
     subtitle,
     `<section id="summary"><h2>Summary</h2><div class="cards">${cards}</div></section>
-${signatureSection(meta.signatures, meta.signatureProblems)}
+${integritySection(meta.integrity, meta.signatures ?? [])}
+${rollbackSection(stats)}
 <section id="over-time"><h2>Remediations over time, by outcome (per UTC day)</h2>
 <div class="legend">${legend}</div>
 ${stats.byDay.length ? stackedBarChart(stats.byDay) : '<p class="empty">No records.</p>'}
@@ -123,11 +248,12 @@ ${stats.chartNote ? `<p class="note" id="chart-note">${h(stats.chartNote)}</p>` 
 <p>Record time minus the evaluation time of the event${stats.latencyMedianMs === undefined ? '' : `; median <strong id="latency-median">${fmtDuration(stats.latencyMedianMs)}</strong>`} (rollbacks and rejected events without an evaluation are left out).</p>
 ${histogram(stats.latency)}
 </section>
+${changesSection(stats)}
 <section id="failures"><h2>Latest failures, suppressions and rejected events</h2>
-${latestRows ? `<table id="table-failures"><thead><tr><th>Time</th><th>Outcome</th><th>Remediation</th><th>Resource</th><th>Account / region</th><th>Reason</th><th>Record</th></tr></thead><tbody>${latestRows}</tbody></table>` : '<p class="empty">None.</p>'}
+${latestRows ? `<div class="scroll"><table id="table-failures"><thead><tr><th>Time</th><th>Outcome</th><th>Remediation</th><th>Resource</th><th>Account / region</th><th>Reason</th><th>Record</th></tr></thead><tbody>${latestRows}</tbody></table></div>` : '<p class="empty">None.</p>'}
 </section>
 <section id="exemptions"><h2>Exemptions expiring within ${EXPIRY_WINDOW_DAYS} days</h2>
-${expiring ? `<table id="table-expiring"><thead><tr><th>Exemption</th><th>Resource</th><th>Expires</th><th class="num">Days left</th><th>Reason</th><th>Approved by</th></tr></thead><tbody>${expiring}</tbody></table>` : '<p class="empty">None.</p>'}
+${expiring ? `<div class="scroll"><table id="table-expiring"><thead><tr><th>Exemption</th><th>Resource</th><th>Expires</th><th class="num">Days left</th><th>Reason</th><th>Approved by</th></tr></thead><tbody>${expiring}</tbody></table></div>` : '<p class="empty">None.</p>'}
 <h3>Expired exemptions</h3>
 ${expired ? `<ul id="list-expired">${expired}</ul>` : '<p class="empty">None.</p>'}
 </section>

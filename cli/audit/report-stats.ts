@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { Outcome } from '../../shared/audit-record.js';
+import { isRollback, ROLLBACK_STATUSES, type RollbackStatus, rollbackStatus } from './action-kind.js';
 
 export const OUTCOMES = Object.keys(Outcome) as Outcome[];
 
@@ -28,9 +29,16 @@ export interface DayCounts {
 
 export interface ReportStats {
   readonly generatedAt: string;
+  /** Every record: remediations and rollbacks. */
   readonly total: number;
+  /** The rollbacks: counted by their own status, never as remediation outcomes; newest first. */
+  readonly rollbacks: {
+    readonly byStatus: Readonly<Record<RollbackStatus, number>>;
+    readonly latest: readonly AuditRecord[];
+  };
   readonly first?: string;
   readonly last?: string;
+  /** Remediation records (rollbacks left out) by outcome. */
   readonly byOutcome: Readonly<Record<Outcome, number>>;
   /** One entry per UTC day drawn: at most {@link MAX_CHART_DAYS}, within the records' real span. */
   readonly byDay: readonly DayCounts[];
@@ -44,6 +52,8 @@ export interface ReportStats {
   /** The latest FAILED, SUPPRESSED and REJECTED records (hostile input shows up as REJECTED), newest first. */
   readonly latest: readonly AuditRecord[];
   readonly expiringSoon: readonly { record: AuditRecord; daysLeft: number }[];
+  /** Every resource something was sent to (remediations and rollbacks), latest change first, its records oldest first. */
+  readonly changes: readonly { readonly resource: string; readonly records: readonly AuditRecord[] }[];
   readonly expired: readonly { record: AuditRecord; note: string }[];
 }
 
@@ -65,9 +75,14 @@ export function computeReportStats(
   now: number,
   latestCount = 20,
 ): ReportStats {
-  const sorted = [...records].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const all = [...records].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  // rollbacks are their own kind of action: they never count as fixes or remediation failures
+  const sorted = all.filter((r) => !isRollback(r));
+  const rolledBack = all.filter(isRollback);
   const byOutcome = zero();
   for (const r of sorted) if (r.outcome in byOutcome) byOutcome[r.outcome]++;
+  const byStatus = Object.fromEntries(ROLLBACK_STATUSES.map((s) => [s, 0])) as Record<RollbackStatus, number>;
+  for (const r of rolledBack) byStatus[rollbackStatus(r)]++;
 
   const { byDay, note: chartNote } = dayChart(sorted, now);
 
@@ -101,8 +116,9 @@ export function computeReportStats(
 
   return {
     generatedAt: new Date(now).toISOString(),
-    total: sorted.length,
-    ...(sorted.length ? { first: sorted[0]!.time, last: sorted[sorted.length - 1]!.time } : {}),
+    total: all.length,
+    rollbacks: { byStatus, latest: rolledBack.slice(-latestCount).reverse() },
+    ...(all.length ? { first: all[0]!.time, last: all[all.length - 1]!.time } : {}),
     byOutcome,
     byDay,
     ...(chartNote ? { chartNote } : {}),
@@ -116,7 +132,22 @@ export function computeReportStats(
       .reverse(),
     expiringSoon,
     expired,
+    changes: changesByResource(all),
   };
+}
+
+const SENT = new Set(['applied', 'already-done', 'failed']);
+
+function changesByResource(sorted: readonly AuditRecord[]): { resource: string; records: AuditRecord[] }[] {
+  const byResource = new Map<string, AuditRecord[]>();
+  for (const r of sorted) {
+    if (!r.steps?.some((s) => SENT.has(s.result))) continue;
+    const key = r.resource?.id ?? '(no resource)';
+    byResource.set(key, [...(byResource.get(key) ?? []), r]);
+  }
+  return [...byResource.entries()]
+    .map(([resource, records]) => ({ resource, records }))
+    .sort((a, b) => (a.records.at(-1)!.time > b.records.at(-1)!.time ? -1 : 1));
 }
 
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);

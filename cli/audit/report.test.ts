@@ -4,9 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { EC2Client, EC2ServiceException, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../shared/audit-record.js';
+import { CHROMIUM, launchChromium } from '../../test/helpers/chromium.js';
 import { runOnce, sshEvent, tempDir } from '../../test/helpers/real-trail.js';
 import {
   OPEN as OPEN_RULE,
@@ -18,7 +19,6 @@ import { renderReportHtml } from './report-html.js';
 import { computeReportStats } from './report-stats.js';
 import { loadTrailRecords } from './trail-file.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const NOW = Date.parse('2026-11-21T00:00:00Z');
 const SCRIPT_ID = 'sg-<script>alert(1)</script>';
 const QUOTE_ID = `sg-"><img src=x onerror=alert(2)>'ü☃`;
@@ -99,19 +99,7 @@ beforeAll(async () => {
   page = join(dir, 'report.html');
   writeFileSync(page, renderReportHtml(computeReportStats(records, NOW), { source: trail }));
   if (existsSync(CHROMIUM)) {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }
 }, 60_000);
 

@@ -3,6 +3,7 @@ import { AUDIT_SCHEMA, newRecordId, sealRecord } from '../../shared/audit-record
 import { describeError, errorCode } from '../../shared/errors.js';
 import { apiName } from '../../shared/remediation.js';
 import { VERSION } from '../../shared/version.js';
+import { ROLLBACK_REFUSED } from './action-kind.js';
 import type { RollbackPlan } from './rollback-plan.js';
 
 export interface RollbackResult {
@@ -77,7 +78,7 @@ export async function runRollback(
     outcome = 'FAILED';
     steps = planned.map((p) => ({ ...p.audit, result: 'not-run' as const }));
     reason = `rollback refused: ${plan.refusals.join('; ')}${overridable}`;
-    error = { name: 'RollbackRefused', message: reason, retryable: false };
+    error = { name: ROLLBACK_REFUSED, message: reason, retryable: false };
   } else {
     steps = [];
     outcome = 'APPLIED';

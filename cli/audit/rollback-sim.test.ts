@@ -65,6 +65,7 @@ describe('Function: rollback on the simulated account', () => {
       const original = comparable(await describeNow(remediation, sim, resourceId!));
       const records: AuditRecord[] = [];
       const deps = createDeps(remediation.id, {
+        // the demo's settings sign every record: the key lives in the home region
         env: {},
         homeRegion: REGION,
         clients: sim.clientFactory(),

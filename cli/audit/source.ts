@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AuditRecord } from '../../shared/audit-record.js';
+import type { AuditSigner } from '../../shared/audit-signer.js';
 import type { AuditSink } from '../../shared/audit-sinks.js';
 import { fileSink, s3Sink } from '../../shared/audit-sinks.js';
 import type { ClientFactory } from '../../shared/clients.js';
@@ -76,10 +77,10 @@ export async function loadRecords(
   return filterRecords(records, filter);
 }
 
-/** The sink that appends to the same trail (the rollback's own record). */
-export function sinkFor(source: TrailSource): AuditSink {
+/** The sink that appends to the same trail (the rollback's own record); a local trail's checkpoint is signed with `signer`. */
+export function sinkFor(source: TrailSource, signer?: AuditSigner): AuditSink {
   return source.kind === 'file'
-    ? fileSink(source.path)
+    ? fileSink(source.path, signer ? { signer } : {})
     : s3Sink(
         source.trail.s3 as S3Client,
         source.trail.bucket,

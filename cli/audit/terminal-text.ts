@@ -19,6 +19,10 @@ const OUTCOME_COLOUR: Readonly<Record<string, string>> = {
   SUPPRESSED: '33',
   FAILED: '31',
   REJECTED: '33',
+  'ROLLBACK ROLLED_BACK': '35',
+  'ROLLBACK PLANNED': '36',
+  'ROLLBACK REFUSED': '33',
+  'ROLLBACK FAILED': '31',
 };
 
 /** Wraps text in an ANSI colour when `colour` is on. */

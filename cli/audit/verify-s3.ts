@@ -20,6 +20,8 @@ export interface S3VerifyReport {
   readonly problems: readonly S3Problem[];
   /** What the records' signatures say (checked when a verifier is given). */
   readonly signatures: SignatureSummary;
+  /** The records read (those the filter selects), in key order. */
+  readonly records: readonly AuditRecord[];
 }
 
 export interface S3VerifyOptions {
@@ -126,7 +128,9 @@ export async function verifyS3Trail(
     verifier?.source,
   );
   problems.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { objects: checked, problems, signatures };
+  // in key order, as the trail is read elsewhere (day, account, region, time-ordered id)
+  const read = [...records].sort((a, b) => (a.key < b.key ? -1 : 1)).map((r) => r.record);
+  return { objects: checked, problems, signatures, records: read };
 }
 
 /** Every object whose record id is also stored under another key: each is named, with the others. */

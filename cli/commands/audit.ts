@@ -6,13 +6,22 @@ import { Outcome } from '../../shared/audit-record.js';
 import type { SignatureVerifier } from '../../shared/audit-signer.js';
 import type { ClientFactory } from '../../shared/clients.js';
 import { describeError } from '../../shared/errors.js';
-import { awsClientFactory } from '../audit/aws-options.js';
+import { awsClientFactory, resolveRegion } from '../audit/aws-options.js';
 import { buildFilter, collectList, type FilterFlags, type RecordFilter } from '../audit/filter.js';
 import { findRecord } from '../audit/find-record.js';
 import { formatCsv } from '../audit/format-csv.js';
 import { formatShow } from '../audit/format-show.js';
 import { formatTable } from '../audit/format-table.js';
+import {
+  type IntegrityOptions,
+  type IntegrityReport,
+  integrityLines,
+  integrityWarning,
+  readCheckedTrail,
+} from '../audit/integrity.js';
 import { toOcsf } from '../audit/ocsf.js';
+import type { ReconcileReport } from '../audit/reconcile.js';
+import { type CloudTrailSource, formatReconcile, runReconcile } from '../audit/reconcile-run.js';
 import { renderReportHtml } from '../audit/report-html.js';
 import { computeReportStats } from '../audit/report-stats.js';
 import {
@@ -21,7 +30,6 @@ import {
   resolveVerifier,
   type SignatureFlags,
   signatureOptions,
-  signatureProblems,
   summarizeSignatures,
 } from '../audit/signatures.js';
 import {
@@ -32,14 +40,22 @@ import {
   type TrailSource,
 } from '../audit/source.js';
 import { wantsColour } from '../audit/terminal-text.js';
-import { readTrailFile } from '../audit/trail-file.js';
-import { verifyChain } from '../audit/verify-chain.js';
+import { parseTimeFlag } from '../audit/time-range.js';
 import { verifyS3Trail } from '../audit/verify-s3.js';
 import { CliError, ExitCode } from '../errors.js';
 
 type Flags = Omit<SourceFlags, 'region'> &
   FilterFlags &
-  SignatureFlags & { bucketRegion?: string; output?: string; html?: string; expectHead?: string };
+  SignatureFlags & {
+    bucketRegion?: string;
+    output?: string;
+    html?: string;
+    expectHead?: string;
+    /** false with --no-verify: read without checking. */
+    verify?: boolean;
+    /** false with --no-require-checkpoint: a local trail without its checkpoint is only noted. */
+    requireCheckpoint?: boolean;
+  };
 
 /** The options every `audit` subcommand takes to find the trail. */
 function sourceOptions(command: Command): Command {
@@ -74,6 +90,21 @@ function filterOptions(command: Command, what: string): Command {
     .option('--mode <mode>', 'enforce, dry-run or plan (repeatable, or a comma list)', collectList);
 }
 
+/** The integrity options of the commands that read the trail (list, show, report). */
+function checkOptions(command: Command): Command {
+  return checkpointOption(command).option(
+    '--no-verify',
+    'read without checking digests, chain, checkpoint and signatures (faster; says so on stderr)',
+  );
+}
+
+function checkpointOption(command: Command): Command {
+  return command.option(
+    '--no-require-checkpoint',
+    'file trail: a missing checkpoint (<trail>.head) is noted, not a problem (trails written before checkpoints)',
+  );
+}
+
 /**
  * The source flags: `--region` filters records by the region they are about, so the bucket's own
  * region is `--bucket-region` (default AWS_REGION, else the single `--region` given).
@@ -99,21 +130,51 @@ function verifierFor(o: Flags, source: TrailSource): Promise<SignatureVerifier |
   });
 }
 
-/** What the records' signatures say, for list and report: warnings, never a failure. */
-async function signatureLines(
+/** The trail as list, show and report read it: its records and, unless --no-verify, its integrity. */
+interface ReadTrail {
+  readonly records: AuditRecord[];
+  readonly integrity?: IntegrityReport;
+  /** What the signatures say (also without --verify: which records carry one). */
+  readonly signatureLines: readonly string[];
+}
+
+/**
+ * Reads the trail for list, show and report: checked whole (local) or object by object (S3) unless
+ * `--no-verify`; what does not hold is written on stderr and sets exit code 1 (the output is still
+ * written: the analyst sees what is there, and that it cannot be trusted).
+ */
+async function readTrail(
   o: Flags,
   source: TrailSource,
-  records: readonly AuditRecord[],
-): Promise<{ lines: string[]; problems: number }> {
+  filter: RecordFilter,
+  now: number,
+): Promise<ReadTrail> {
   const required = signatureRequired(o, source);
-  const summary = await summarizeSignatures(records, await verifierFor(o, source));
-  const lines = describeSignatures(summary, records.length, required);
-  if (required && !summary.checkedWith && records.length) {
-    lines.push(
-      'signatures are expected of this trail but were not checked: pass --signing-key or --public-key',
-    );
+  const verifier = await verifierFor(o, source);
+  const unchecked =
+    required && !verifier
+      ? ['signatures are expected of this trail but were not checked: pass --signing-key or --public-key']
+      : [];
+  if (o.verify === false) {
+    const records = await loadRecords(source, filter, now);
+    const summary = await summarizeSignatures(records, verifier);
+    const lines = [
+      ...describeSignatures(summary, records.length, required),
+      ...(records.length ? unchecked : []),
+      'integrity not checked (--no-verify)',
+    ];
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    return { records, signatureLines: lines };
   }
-  return { lines, problems: signatureProblems(summary, required) };
+  const { records, integrity } = await readCheckedTrail(source, filter, now, {
+    ...(verifier ? { verifier } : {}),
+    requireSignature: required,
+    requireCheckpoint: o.requireCheckpoint !== false,
+  });
+  const lines = [...integrity.signatures, ...(integrity.checked ? unchecked : [])];
+  for (const line of [...lines, ...integrityWarning(integrity)]) process.stderr.write(`${line}\n`);
+  if (integrity.problems.length) process.exitCode = ExitCode.FAILED;
+  return { records, integrity, signatureLines: lines };
 }
 
 function titles(): Record<string, string> {
@@ -135,7 +196,7 @@ Examples:
   airlock audit report --file audit.ndjson --html report.html`,
     );
 
-  filterOptions(sourceOptions(audit.command('list')), 'records')
+  checkOptions(filterOptions(sourceOptions(audit.command('list')), 'records'))
     .description('List audit records, filtered, as a table or exported (json, ndjson, csv, ocsf).')
     .addOption(
       new Option('--output <format>', 'output format')
@@ -154,8 +215,7 @@ Examples:
       const now = Date.now();
       const filter = buildFilter(o, now);
       const source = resolveSource(sourceFlags(o));
-      const records = await loadRecords(source, filter, now);
-      for (const line of (await signatureLines(o, source, records)).lines) process.stderr.write(`${line}\n`);
+      const { records } = await readTrail(o, source, filter, now);
       const out = process.stdout;
       switch (o.output) {
         case 'json':
@@ -177,7 +237,7 @@ Examples:
       }
     });
 
-  sourceOptions(audit.command('show'))
+  checkOptions(sourceOptions(audit.command('show')))
     .description(
       'Show one record in full: event, state before, each step with its undo, verification, digest.',
     )
@@ -191,12 +251,13 @@ Examples:
       const record = await findRecord(source, id);
       const verifier = await verifierFor(o, source);
       const signature = verifier ? await verifier.verify(record) : undefined;
+      if (o.verify !== false) await warnAboutTrail(o, source, record, verifier);
       process.stdout.write(
         formatShow(record, { colour: wantsColour(process.stdout), ...(signature ? { signature } : {}) }),
       );
     });
 
-  filterOptions(sourceOptions(audit.command('verify')), 'check records')
+  checkpointOption(filterOptions(sourceOptions(audit.command('verify')), 'check records'))
     .description(
       "Prove the trail untouched. File: every digest and the hash chain (altered, removed, inserted, reordered records are named). S3: every object's digest, metadata, key and Object Lock retention (COMPLIANCE, retain-until in the future). Exit 0 only when all holds.",
     )
@@ -225,12 +286,19 @@ Examples:
       }
       const ok =
         source.kind === 'file'
-          ? await verifyFileTrail(source.path, filter, o.expectHead, verifier, required)
+          ? await verifyFileTrail(source.path, filter, {
+              ...(o.expectHead ? { expectHead: o.expectHead } : {}),
+              ...(verifier ? { verifier } : {}),
+              requireSignature: required,
+              requireCheckpoint: o.requireCheckpoint !== false,
+            })
           : await verifyBucketTrail(source, filter, now, verifier, required);
       if (!ok) process.exitCode = ExitCode.FAILED;
     });
 
-  filterOptions(sourceOptions(audit.command('report')), 'records')
+  registerReconcile(audit);
+
+  checkOptions(filterOptions(sourceOptions(audit.command('report')), 'records'))
     .description(
       'Write one self-contained HTML page for the SOC: charts by outcome over time, counts, latency, failures, expiring exemptions.',
     )
@@ -243,12 +311,10 @@ Examples:
       const now = Date.now();
       const filter = buildFilter(o, now);
       const source = resolveSource(sourceFlags(o));
-      const records = await loadRecords(source, filter, now);
-      const { lines, problems } = await signatureLines(o, source, records);
-      for (const line of lines) process.stderr.write(`${line}\n`);
+      const { records, integrity, signatureLines } = await readTrail(o, source, filter, now);
       const html = renderReportHtml(computeReportStats(records, now), {
-        signatures: lines,
-        signatureProblems: problems,
+        signatures: signatureLines,
+        ...(integrity ? { integrity } : {}),
         source: sourceName(source),
         ...(o.since || o.until ? { scope: `from ${o.since ?? 'the start'} to ${o.until ?? 'now'}` } : {}),
       });
@@ -263,33 +329,145 @@ Examples:
     });
 }
 
-/** Verifies a local trail: digests, chain, and signatures when a key is given. True when all holds. */
+type ReconcileFlags = Flags & {
+  rolePrefix?: string[];
+  cloudtrailFile?: string[];
+  slack?: string;
+  reconcileOutput?: string;
+};
+
+function registerReconcile(audit: Command): void {
+  checkOptions(filterOptions(sourceOptions(audit.command('reconcile')), 'records and writes'))
+    .description(
+      "Every write made with airlock's roles has its record, and every APPLIED record its write: CloudTrail (LookupEvents, or exported files) against the trail, for a time range. Exit 0 when both sides match.",
+    )
+    .option(
+      '--role-prefix <prefix>',
+      "names of airlock's roles (its functions' roles and the member role); repeatable",
+      collectList,
+    )
+    .option(
+      '--cloudtrail-file <file>',
+      'read CloudTrail events from a file (a CloudTrail log file, `aws cloudtrail lookup-events` output, or NDJSON) instead of LookupEvents; repeatable',
+      collectList,
+    )
+    .option(
+      '--slack <duration>',
+      'how far a write may be from its recorded step (clocks, whole seconds)',
+      '5m',
+    )
+    .addOption(new Option('--output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  airlock audit reconcile --bucket acme-airlock-audit --bucket-region eu-west-2 --region eu-west-2 --since 24h
+  airlock audit reconcile --file audit.ndjson --cloudtrail-file cloudtrail.json --since 2026-11-20T00:00:00Z`,
+    )
+    .action(async (o: ReconcileFlags) => {
+      const now = Date.now();
+      const filter = buildFilter(o, now);
+      if (filter.since === undefined)
+        throw new CliError('reconcile needs --since (the start of the range)', ExitCode.BAD_INPUT);
+      const slackMs = parseSlack(o.slack ?? '5m', now);
+      const end = filter.until ?? now;
+      const source = resolveSource(sourceFlags(o));
+      // records a little before and after the range: a write at its edge may belong to one
+      const widened = { ...filter, since: filter.since - slackMs, until: end + slackMs };
+      const { records } = await readTrail(o, source, widened, now);
+      const trail: CloudTrailSource = o.cloudtrailFile?.length
+        ? { kind: 'files', paths: o.cloudtrailFile }
+        : {
+            kind: 'lookup',
+            clients: source.kind === 's3' ? source.clients : awsClientFactory(sourceFlags(o)),
+            // LookupEvents is regional: each --region given, else the credentials' region
+            regions: o.region?.length ? o.region : [resolveRegion(sourceFlags(o))],
+          };
+      const report = await runReconcile(trail, records, {
+        start: filter.since,
+        end,
+        slackMs,
+        rolePrefixes: o.rolePrefix?.length ? o.rolePrefix : ['airlock-'],
+        ...(o.account?.length ? { accounts: o.account } : {}),
+      });
+      process.stdout.write(
+        o.output === 'json' ? `${JSON.stringify(reconcileJson(report), null, 2)}\n` : formatReconcile(report),
+      );
+      if (report.unrecorded.length || report.unmatched.length) process.exitCode = ExitCode.FAILED;
+    });
+}
+
+function parseSlack(value: string, now: number): number {
+  const ms = now - parseTimeFlag('--slack', value, now);
+  if (!/^\d+[smhd]$/.test(value) || !(ms >= 0)) {
+    throw new CliError(
+      `--slack ${JSON.stringify(value)} is not a duration (30s, 5m, 1h)`,
+      ExitCode.BAD_INPUT,
+    );
+  }
+  return ms;
+}
+
+function reconcileJson(report: ReconcileReport) {
+  return {
+    matched: report.matched,
+    writes: report.writes,
+    calls: report.calls,
+    unrecorded: report.unrecorded.map((w) => ({ ...w, values: [...w.values] })),
+    unmatched: report.unmatched.map((c) => ({
+      record: c.record.id,
+      time: c.record.time,
+      remediation: c.record.remediation,
+      action: c.step.action,
+      resource: c.resourceId,
+    })),
+  };
+}
+
+/** Verifies a local trail: digests, chain, checkpoint, and signatures when a key is given. True when all holds. */
 async function verifyFileTrail(
   path: string,
   filter: RecordFilter,
-  expectHead: string | undefined,
-  verifier: SignatureVerifier | undefined,
-  required: boolean,
+  options: IntegrityOptions,
 ): Promise<boolean> {
   if (Object.keys(filter).length) {
     throw new CliError('a local trail is verified whole: filters apply to --bucket only', ExitCode.BAD_INPUT);
   }
-  const trail = await readTrailFile(path);
-  const report = verifyChain(trail, expectHead);
-  const records = trail.entries.map((e) => e.record);
-  const signatures = await summarizeSignatures(records, verifier);
-  for (const p of report.problems) process.stdout.write(`${path}: ${p.message}\n`);
-  const lines = describeSignatures(signatures, records.length, required);
-  for (const line of lines) process.stdout.write(`${path}: ${line}\n`);
-  const problems = report.problems.length + signatureProblems(signatures, required);
-  if (problems) {
-    process.stdout.write(`FAILED: ${problems} problem(s) in ${report.records} record(s)\n`);
+  const { integrity: report } = await readCheckedTrail({ kind: 'file', path }, {}, Date.now(), options);
+  for (const line of integrityLines(report)) process.stdout.write(`${line}\n`);
+  process.stdout.write(`${path}: checkpoint: ${report.checkpoint}\n`);
+  if (report.problems.length) {
+    process.stdout.write(`FAILED: ${report.problems.length} problem(s) in ${report.checked} record(s)\n`);
     return false;
   }
+  const signed = report.signed.checkedWith ? `, signatures (${report.signed.valid})` : '';
   process.stdout.write(
-    `OK: ${report.records} record(s), digests${signatures.checkedWith ? `, signatures (${signatures.valid})` : ''} and chain verified; head ${report.head}\n`,
+    `OK: ${report.checked} record(s), digests${signed} and chain verified; head ${report.head}\n`,
   );
   return true;
+}
+
+/**
+ * For `show`: the whole trail is checked; a problem is a warning on stderr (exit 1), and the one
+ * about this record, if any, is named first.
+ */
+async function warnAboutTrail(
+  o: Flags,
+  source: TrailSource,
+  record: AuditRecord,
+  verifier: SignatureVerifier | undefined,
+): Promise<void> {
+  const t = Date.parse(record.time);
+  const filter: RecordFilter = source.kind === 's3' && Number.isFinite(t) ? { since: t, until: t } : {};
+  const { integrity } = await readCheckedTrail(source, filter, Date.now(), {
+    ...(verifier ? { verifier } : {}),
+    requireSignature: signatureRequired(o, source),
+    requireCheckpoint: o.requireCheckpoint !== false,
+  });
+  const own = integrity.problems.filter((p) => p.id === record.id);
+  for (const p of own) process.stderr.write(`WARNING: this record: ${p.message}\n`);
+  for (const line of integrityWarning(integrity)) process.stderr.write(`${line}\n`);
+  if (integrity.problems.length) process.exitCode = ExitCode.FAILED;
 }
 
 /** Verifies the S3 trail object by object, and the signatures. True when all holds. */

@@ -161,7 +161,7 @@ Examples:
         if (sim && o.mode === 'apply' && result.record.steps.some((s) => s.result === 'applied')) {
           await sim.save(o.simState!);
         }
-        const sinks = signer ? signedSinks(signer, [sinkFor(source)]) : [sinkFor(source)];
+        const sinks = signer ? signedSinks(signer, [sinkFor(source, signer)]) : [sinkFor(source)];
         const failures = await writeToSinks(sinks, result.record);
         process.stdout.write(formatRollback(claimed, result, { colour: wantsColour(process.stdout) }));
         if (failures.length) {

@@ -53,7 +53,7 @@ function requestParameters(
 }
 
 /** The CloudTrail event name of an SDK API (S3's public-access-block calls are named after the bucket). */
-function eventName(service: string, api: string): string {
+export function cloudTrailEventName(service: string, api: string): string {
   if (service === 's3' && api === 'PutPublicAccessBlock') return 'PutBucketPublicAccessBlock';
   if (service === 's3' && api === 'DeletePublicAccessBlock') return 'DeleteBucketPublicAccessBlock';
   return api;
@@ -101,7 +101,7 @@ export function cloudTrailEventFor(change: SimChange, caller: SimCaller, sequenc
       },
       eventTime: change.time.replace(/\.\d{3}Z$/, 'Z'),
       eventSource: src.eventSource,
-      eventName: eventName(service, api),
+      eventName: cloudTrailEventName(service, api),
       awsRegion: change.region,
       sourceIPAddress: caller.sourceIp,
       userAgent: caller.userAgent ?? 'aws-cli/2 simulated',

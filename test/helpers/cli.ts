@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { vi } from 'vitest';
+import { main } from '../../cli/main.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'airlock.mjs');
 
@@ -45,4 +47,23 @@ export function runAirlock(
     );
     child.stdin?.end(options.stdin ?? '');
   });
+}
+
+/** Runs the CLI in this process (same code path, no start-up cost), capturing its output and exit code. */
+export async function runInProcess(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+  process.exitCode = undefined;
+  try {
+    const code = await main(['node', 'airlock', ...args]);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+    process.exitCode = undefined;
+  }
 }
