@@ -7,14 +7,8 @@ import { revokeOpenSsh } from '../functions/revoke-open-ssh/index.js';
 import { sampleRecord } from '../test/helpers/audit-records.js';
 import { sshEvent } from '../test/helpers/real-trail.js';
 import { OPEN, PRIVATE, statefulGroup } from '../test/helpers/security-group.js';
-import {
-  AUDIT_EVENT_DETAIL_TYPE,
-  AUDIT_EVENT_SOURCE,
-  asffFinding,
-  asffResourceType,
-  eventBridgeSink,
-  securityHubSink,
-} from './audit-publish.js';
+import { asffFinding, asffResourceType, securityHubSink } from './audit-findings.js';
+import { AUDIT_EVENT_DETAIL_TYPE, AUDIT_EVENT_SOURCE, eventBridgeSink } from './audit-publish.js';
 import type { AuditRecord } from './audit-record.js';
 import { createClientFactory } from './clients.js';
 import { createDeps } from './deps.js';
