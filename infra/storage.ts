@@ -159,10 +159,7 @@ function auditKey(scope: Construct, c: AirlockContext): Key {
     // back); a key has no name, so the one left behind collides with nothing
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  key.addToResourcePolicy(denyOutsideBreakGlass('AuditKeyBreakGlassOnly', KEY_GUARDED_ACTIONS, ['*'], c));
-  // KMS refuses a key policy that would lock the caller (CloudFormation) out of changing it: on
-  // purpose here, only the break-glass role may change it
-  (key.node.defaultChild as CfnKey).bypassPolicyLockoutSafetyCheck = true;
+  guardKey(key, 'AuditKeyBreakGlassOnly', c);
   key.addToResourcePolicy(
     new PolicyStatement({
       sid: 'CloudWatchLogsOfAirlockFunctions',
@@ -211,8 +208,7 @@ function signingKey(scope: Construct, c: AirlockContext, signerRoleArns: readonl
     keyUsage: KeyUsage.SIGN_VERIFY,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  key.addToResourcePolicy(denyOutsideBreakGlass('SigningKeyBreakGlassOnly', KEY_GUARDED_ACTIONS, ['*'], c));
-  (key.node.defaultChild as CfnKey).bypassPolicyLockoutSafetyCheck = true;
+  guardKey(key, 'SigningKeyBreakGlassOnly', c);
   key.addToResourcePolicy(
     new PolicyStatement({
       sid: 'SignOnlyAirlockWriters',
@@ -228,4 +224,12 @@ function signingKey(scope: Construct, c: AirlockContext, signerRoleArns: readonl
     }),
   );
   return key;
+}
+
+/** Only the break-glass role may disable the key, schedule its deletion or change its policy. */
+function guardKey(key: Key, sid: string, c: AirlockContext): void {
+  key.addToResourcePolicy(denyOutsideBreakGlass(sid, KEY_GUARDED_ACTIONS, ['*'], c));
+  // KMS refuses a key policy that would lock the caller (CloudFormation) out of changing it: on
+  // purpose here, only the break-glass role may change it
+  (key.node.defaultChild as CfnKey).bypassPolicyLockoutSafetyCheck = true;
 }
