@@ -1,7 +1,13 @@
 import type { IpPermission, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containsPublic, coversPublicSpace, parseCidr } from '../../shared/cidr.js';
+import {
+  type Cidr,
+  containsPublic,
+  coversPublicSpace,
+  parseCidr,
+  SPECIAL_PURPOSE_CIDRS,
+} from '../../shared/cidr.js';
 import { loadPlacebo } from '../../test/helpers/fixtures.js';
 import {
   ANY_PUBLIC,
@@ -12,6 +18,7 @@ import {
   REMAINDER,
   rule,
   state,
+  tileExcept,
   WHOLE,
   WIDER_THAN_16,
 } from './fixtures.js';
@@ -110,6 +117,9 @@ function violations(s: SecurityGroupState, settings: RevokeOpenSshSettings): Set
       .map((r) => r.SecurityGroupRuleId!),
   );
 }
+/** An IPv4 address as dotted text. */
+const ipv4 = (a: bigint) => [24n, 16n, 8n, 0n].map((s) => String((a >> s) & 0xffn)).join('.');
+
 const signature = (s: SecurityGroupState) =>
   s.rules
     .map((r) => JSON.stringify(ruleToIpPermission(r)) + String(r.IsEgress))
@@ -484,6 +494,30 @@ describe('Function: planRevokeOpenSsh', () => {
           expect(plan.kind).toBe(covers ? 'steps' : 'noop');
         }),
         { numRuns: 300 },
+      );
+    });
+
+    it('counts every IPv4 address but any one special-purpose address as the world, and one public address as a hole', () => {
+      const block = fc.constantFrom(...SPECIAL_PURPOSE_CIDRS[4]);
+      const addressIn = (c: Cidr) => fc.bigInt(c.start, c.end).map((a) => parseCidr(`${ipv4(a)}/32`)!);
+      fc.assert(
+        fc.property(block.chain(addressIn), fc.bigInt(0n, 2n ** 32n - 1n), (reserved, any) => {
+          // Prepare: all of IPv4 without one reserved address (up to 32 CIDRs)
+          const all = parseCidr('0.0.0.0/0')!;
+          const sources = tileExcept(all, [reserved]).map((c) => rule({ CidrIpv4: c.text }));
+          const hole = parseCidr(`${ipv4(any)}/32`)!;
+          const withHole = tileExcept(all, [hole]).map((c) => rule({ CidrIpv4: c.text }));
+
+          // Act
+          const plan = planRevokeOpenSsh(state(sources), WHOLE);
+          const holed = planRevokeOpenSsh(state(withHole), WHOLE);
+
+          // Assess: revoked are exactly the rules that hold public addresses; a public hole is no world
+          const expected = sources.filter((r) => containsPublic(parseCidr(r.CidrIpv4!)!));
+          expect(revokedIds(plan).sort()).toEqual(expected.map((r) => r.SecurityGroupRuleId).sort());
+          expect(holed.kind).toBe(containsPublic(hole) ? 'noop' : 'steps');
+        }),
+        { numRuns: 200 },
       );
     });
 
