@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ALL_BUT_TEN } from '../test/helpers/security-group.js';
 import {
   type Cidr,
   cidrOverlaps,
@@ -293,18 +294,6 @@ const host = (family: 4 | 6, value: bigint) => parseCidr(`${formatAddress(family
 /** Independent of the span arithmetic: an address is public when no special-purpose block holds it. */
 const isPublicAddress = (a: Cidr) =>
   cidrWithin(a, INTERNET_SPACE[a.family]) && !SPECIAL_PURPOSE_CIDRS[a.family].some((s) => cidrWithin(a, s));
-
-/** The eight CIDRs from 0.0.0.0/5 to 128.0.0.0/1: every IPv4 address but 10.0.0.0/8. */
-const ALL_BUT_TEN = [
-  '0.0.0.0/5',
-  '8.0.0.0/7',
-  '11.0.0.0/8',
-  '12.0.0.0/6',
-  '16.0.0.0/4',
-  '32.0.0.0/3',
-  '64.0.0.0/2',
-  '128.0.0.0/1',
-];
 
 describe('Function: containsPublic', () => {
   it('holds for a single address exactly when no special-purpose block holds it', () => {

@@ -14,30 +14,19 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEvaluatorDeps, evaluateConfigRule } from '../../shared/config-rule-evaluator.js';
 import { loadRealWorld } from '../../test/helpers/fixtures.js';
-import { ec2Error, GROUP, OPEN, PRIVATE } from '../../test/helpers/security-group.js';
+import { ALL_BUT_TEN, ec2Error, GROUP, OPEN, PRIVATE } from '../../test/helpers/security-group.js';
 import { evaluateSecurityGroups } from './evaluate.js';
 
 const ACCOUNT = '123456789012';
 const FOLDER = 'events/config-rule-lambda-invocation';
 const OTHER = 'sg-0fedcba9876543210';
-/** The eight CIDRs that hold every public IPv4 address but skip 10.0.0.0/8. */
-const EIGHT = [
-  '0.0.0.0/5',
-  '8.0.0.0/7',
-  '11.0.0.0/8',
-  '12.0.0.0/6',
-  '16.0.0.0/4',
-  '32.0.0.0/3',
-  '64.0.0.0/2',
-  '128.0.0.0/1',
-];
 const sshFrom = (cidr: string, i: number, group = GROUP): SecurityGroupRule => ({
   ...OPEN,
   GroupId: group,
   SecurityGroupRuleId: `sgr-0e${String(i).padStart(15, '0')}`,
   ...(cidr.includes(':') ? { CidrIpv4: undefined, CidrIpv6: cidr } : { CidrIpv4: cidr }),
 });
-const SIDESTEP = EIGHT.map((c, i) => sshFrom(c, i));
+const SIDESTEP = ALL_BUT_TEN.map((c, i) => sshFrom(c, i));
 
 const ec2 = mockClient(EC2Client);
 const config = mockClient(ConfigServiceClient);
@@ -74,7 +63,10 @@ const put = () =>
 const judged = () => put().map((e) => [e.ComplianceResourceId, e.ComplianceType]);
 
 /** EC2 holding the groups and their rules (filtered by group id), and the prefix lists' entries. */
-function groups(byGroup: Record<string, SecurityGroupRule[]>, prefixLists: Record<string, string[]> = {}) {
+function groups(
+  byGroup: Record<string, SecurityGroupRule[]>,
+  prefixLists: Record<string, readonly string[]> = {},
+) {
   ec2.on(DescribeSecurityGroupsCommand).callsFake(async (input: { GroupIds?: string[] }) => {
     const ids = input.GroupIds ?? Object.keys(byGroup);
     const known = ids.filter((id) => id in byGroup);
@@ -127,7 +119,7 @@ describe('Function: evaluate-security-groups', () => {
   it('finds a cover hidden in a prefix list, which a change of the list alone would not signal', async () => {
     // Prepare
     const list: SecurityGroupRule = { ...OPEN, CidrIpv4: undefined, PrefixListId: 'pl-0aaaaaaaaaaaaaaaa' };
-    groups({ [GROUP]: [list] }, { 'pl-0aaaaaaaaaaaaaaaa': EIGHT });
+    groups({ [GROUP]: [list] }, { 'pl-0aaaaaaaaaaaaaaaa': ALL_BUT_TEN });
 
     // Act
     await evaluateConfigRule(invocation(CHANGE), evaluateSecurityGroups, deps());
@@ -138,7 +130,7 @@ describe('Function: evaluate-security-groups', () => {
 
   it('reports COMPLIANT for look-alikes: SSH from private space, a cover with a public hole, port 2222', async () => {
     // Prepare
-    const withHole = EIGHT.filter((c) => c !== '11.0.0.0/8').map((c, i) => sshFrom(c, i));
+    const withHole = ALL_BUT_TEN.filter((c) => c !== '11.0.0.0/8').map((c, i) => sshFrom(c, i));
     const otherPort = { ...sshFrom('0.0.0.0/0', 20), FromPort: 2222, ToPort: 2222 };
     groups({ [GROUP]: [...withHole, PRIVATE, otherPort, sshFrom('fd00::/8', 21)] });
 

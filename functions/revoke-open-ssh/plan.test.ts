@@ -9,6 +9,7 @@ import {
   SPECIAL_PURPOSE_CIDRS,
 } from '../../shared/cidr.js';
 import { loadPlacebo } from '../../test/helpers/fixtures.js';
+import { ALL_BUT_TEN } from '../../test/helpers/security-group.js';
 import {
   ANY_PUBLIC,
   anySettings,
@@ -328,20 +329,9 @@ describe('Function: planRevokeOpenSsh', () => {
   });
 
   describe('public space, whatever private space a set leaves out', () => {
-    const EIGHT = [
-      '0.0.0.0/5',
-      '8.0.0.0/7',
-      '11.0.0.0/8',
-      '12.0.0.0/6',
-      '16.0.0.0/4',
-      '32.0.0.0/3',
-      '64.0.0.0/2',
-      '128.0.0.0/1',
-    ];
-
     it('revokes the eight CIDRs that cover every public IPv4 address but skip 10.0.0.0/8, and keeps 10.0.0.0/8', () => {
       // Prepare
-      const eight = EIGHT.map((c) => rule({ CidrIpv4: c }));
+      const eight = ALL_BUT_TEN.map((c) => rule({ CidrIpv4: c }));
       const corporate = rule({ CidrIpv4: '10.0.0.0/8' });
 
       // Act
@@ -379,15 +369,15 @@ describe('Function: planRevokeOpenSsh', () => {
 
     it('finds a cover split between CIDR rules and the entries of a prefix list', () => {
       const list = rule({ PrefixListId: 'pl-0aaaaaaaaaaaaaaaa' });
-      const rest = EIGHT.slice(4).map((c) => rule({ CidrIpv4: c }));
-      const s = state([list, ...rest], { 'pl-0aaaaaaaaaaaaaaaa': EIGHT.slice(0, 4) });
+      const rest = ALL_BUT_TEN.slice(4).map((c) => rule({ CidrIpv4: c }));
+      const s = state([list, ...rest], { 'pl-0aaaaaaaaaaaaaaaa': ALL_BUT_TEN.slice(0, 4) });
       expect(revokedIds(planRevokeOpenSsh(s, WHOLE)).sort()).toEqual(
         [list, ...rest].map((r) => r.SecurityGroupRuleId).sort(),
       );
     });
 
     it('does not count a set with a public hole as the world under the default policy', () => {
-      const withHole = EIGHT.filter((c) => c !== '11.0.0.0/8').map((c) => rule({ CidrIpv4: c }));
+      const withHole = ALL_BUT_TEN.filter((c) => c !== '11.0.0.0/8').map((c) => rule({ CidrIpv4: c }));
       expect(planRevokeOpenSsh(state(withHole), WHOLE).kind).toBe('noop');
     });
   });
