@@ -7,8 +7,12 @@ import { findRemediation } from './registry.js';
 const FREQUENCIES = ['One_Hour', 'Three_Hours', 'Six_Hours', 'Twelve_Hours', 'TwentyFour_Hours'];
 
 describe('Function: the evaluator registry', () => {
-  it('lists the route-table and transit-gateway evaluators', () => {
-    expect(EVALUATORS.map((e) => e.id)).toEqual(['evaluate-route-tables', 'evaluate-tgw-routes']);
+  it('lists the route-table, transit-gateway and security-group evaluators', () => {
+    expect(EVALUATORS.map((e) => e.id)).toEqual([
+      'evaluate-route-tables',
+      'evaluate-tgw-routes',
+      'evaluate-security-groups',
+    ]);
   });
 
   it.each(EVALUATORS.map((e) => [e.id, e] as const))(

@@ -1,6 +1,7 @@
 import type { MaximumExecutionFrequency } from '@aws-sdk/client-config-service';
 import type { ConfigRuleEvaluator } from '../shared/config-rule-evaluator.js';
 import { evaluateRouteTables } from './evaluate-route-tables/evaluate.js';
+import { evaluateSecurityGroups } from './evaluate-security-groups/evaluate.js';
 import { evaluateTgwRoutes } from './evaluate-tgw-routes/evaluate.js';
 
 /** What the CDK app and the registry-wide tests need to know of a custom Config rule evaluator. */
@@ -38,6 +39,7 @@ export function describeEvaluator(evaluator: ConfigRuleEvaluator): EvaluatorDesc
 export const EVALUATOR_MODULES: readonly ConfigRuleEvaluator<any, any>[] = [
   evaluateRouteTables,
   evaluateTgwRoutes,
+  evaluateSecurityGroups,
 ];
 
 /**

@@ -9,6 +9,8 @@ export const Outcome = {
   APPLIED: 'APPLIED',
   NOOP: 'NOOP',
   PLANNED: 'PLANNED',
+  /** The resource is busy (an EKS cluster UPDATING): not a failure, re-checked by the sweep. */
+  DEFERRED: 'DEFERRED',
   EXEMPT: 'EXEMPT',
   SUPPRESSED: 'SUPPRESSED',
   FAILED: 'FAILED',

@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Cidr, cidrOverlaps, cidrWithin, coversFamily, isNonPublic, parseCidr } from './cidr.js';
+import { ALL_BUT_TEN } from '../test/helpers/security-group.js';
+import {
+  type Cidr,
+  cidrOverlaps,
+  cidrWithin,
+  containsPublic,
+  coversFamily,
+  coversPublicSpace,
+  INTERNET_SPACE,
+  isNonPublic,
+  parseCidr,
+  SPECIAL_PURPOSE_CIDRS,
+} from './cidr.js';
 
 const SEED = 20261130;
 const width = (family: 4 | 6) => (family === 4 ? 32 : 128);
@@ -232,8 +244,24 @@ describe('Function: isNonPublic', () => {
     ['8.8.8.8/32', false],
     ['10.0.0.0/7', false],
     ['0.0.0.0/0', false],
-    ['2001:db8::/32', false],
+    ['2001:db8::/32', true],
+    ['3fff:1::/32', true],
+    ['fc00::/7', true],
+    ['ff02::1/128', true],
+    ['::ffff:0.0.0.0/96', true],
+    ['2001:db8::/31', false],
+    ['2000::/3', false],
     ['::/0', false],
+    ['0.0.0.0/8', true],
+    ['198.18.0.0/15', true],
+    ['198.51.100.0/24', true],
+    ['203.0.113.0/24', true],
+    ['192.0.0.0/24', true],
+    ['192.0.2.0/24', true],
+    ['224.0.0.0/3', true],
+    ['255.255.255.255/32', true],
+    ['192.0.1.0/24', false],
+    ['203.0.112.0/23', false],
   ])('says %s is non-public: %s', (text, expected) => {
     expect(isNonPublic(parseCidr(text)!)).toBe(expected);
   });
@@ -257,5 +285,144 @@ describe('Function: isNonPublic', () => {
       ),
       { seed: SEED, numRuns: 300 },
     );
+  });
+});
+
+/** One address of a family as a /32 or /128. */
+const host = (family: 4 | 6, value: bigint) => parseCidr(`${formatAddress(family, value)}/${width(family)}`)!;
+
+/** Independent of the span arithmetic: an address is public when no special-purpose block holds it. */
+const isPublicAddress = (a: Cidr) =>
+  cidrWithin(a, INTERNET_SPACE[a.family]) && !SPECIAL_PURPOSE_CIDRS[a.family].some((s) => cidrWithin(a, s));
+
+describe('Function: containsPublic', () => {
+  it('holds for a single address exactly when no special-purpose block holds it', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<4 | 6>(4, 6).chain((f) => fc.tuple(fc.constant(f), address(f))),
+        ([family, value]) => {
+          const a = host(family, value);
+          expect(containsPublic(a)).toBe(isPublicAddress(a));
+        },
+      ),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+
+  it('holds for a CIDR that holds a public address, and for every CIDR around it', () => {
+    fc.assert(
+      fc.property(cidrAndInner, ({ outer, inner }) => {
+        if (containsPublic(inner)) expect(containsPublic(outer)).toBe(true);
+        const some = host(inner.family, inner.start);
+        if (isPublicAddress(some)) expect(containsPublic(inner)).toBe(true);
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('holds for no address of a special-purpose block', () => {
+    for (const family of [4, 6] as const) {
+      for (const block of SPECIAL_PURPOSE_CIDRS[family]) {
+        expect(containsPublic(block)).toBe(false);
+        expect(containsPublic(host(family, block.start))).toBe(false);
+        expect(containsPublic(host(family, block.end))).toBe(false);
+      }
+    }
+  });
+});
+
+describe('Function: coversPublicSpace', () => {
+  it.each([
+    ['0.0.0.0/0', ['0.0.0.0/0'], 4, true],
+    ['the eight CIDRs that skip 10.0.0.0/8', ALL_BUT_TEN, 4, true],
+    ['the eight CIDRs without 11.0.0.0/8', ALL_BUT_TEN.filter((c) => c !== '11.0.0.0/8'), 4, false],
+    [
+      'every address but 255.255.255.255',
+      [
+        '0.0.0.0/1',
+        '128.0.0.0/2',
+        '192.0.0.0/3',
+        '224.0.0.0/4',
+        '240.0.0.0/5',
+        '248.0.0.0/6',
+        '252.0.0.0/7',
+        '254.0.0.0/8',
+        '255.0.0.0/9',
+        '255.128.0.0/10',
+        '255.192.0.0/11',
+        '255.224.0.0/12',
+        '255.240.0.0/13',
+        '255.248.0.0/14',
+        '255.252.0.0/15',
+        '255.254.0.0/16',
+        '255.255.0.0/17',
+        '255.255.128.0/18',
+        '255.255.192.0/19',
+        '255.255.224.0/20',
+        '255.255.240.0/21',
+        '255.255.248.0/22',
+        '255.255.252.0/23',
+        '255.255.254.0/24',
+        '255.255.255.0/25',
+        '255.255.255.128/26',
+        '255.255.255.192/27',
+        '255.255.255.224/28',
+        '255.255.255.240/29',
+        '255.255.255.248/30',
+        '255.255.255.252/31',
+        '255.255.255.254/32',
+      ],
+      4,
+      true,
+    ],
+    [
+      '0.0.0.0/1 + 128.0.0.0/2 + 192.0.0.0/3 (224/3 left out)',
+      ['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3'],
+      4,
+      true,
+    ],
+    ['half of the internet', ['0.0.0.0/1'], 4, false],
+    ['the private ranges only', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], 4, false],
+    ['::/0', ['::/0'], 6, true],
+    ['2000::/3, the IPv6 internet', ['2000::/3'], 6, true],
+    ['2000::/4 + 3000::/4', ['2000::/4', '3000::/4'], 6, true],
+    ['2000::/4 only', ['2000::/4'], 6, false],
+    ['fc00::/7 + fe80::/10', ['fc00::/7', 'fe80::/10'], 6, false],
+    ['an IPv4 cover, asked about IPv6', ['0.0.0.0/0'], 6, false],
+  ])('%s: %s', (_name, texts, family, covers) => {
+    // Prepare
+    const cidrs = (texts as string[]).map((t) => parseCidr(t)!);
+
+    // Act and Assess
+    expect(coversPublicSpace(cidrs, family as 4 | 6)).toBe(covers);
+  });
+
+  it('still covers when a piece holding no public address is left out, and not when a public one is', () => {
+    fc.assert(
+      fc.property(tiling, fc.nat(), ({ family, pieces }, drop) => {
+        const dropped = pieces[drop % pieces.length]!;
+        const rest = pieces.filter((p) => p !== dropped);
+        expect(coversPublicSpace(pieces, family)).toBe(true);
+        expect(coversPublicSpace(rest, family)).toBe(!containsPublic(dropped));
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('covers with the whole space minus any special-purpose block', () => {
+    for (const family of [4, 6] as const) {
+      for (const block of SPECIAL_PURPOSE_CIDRS[family]) {
+        // the space tiled around the block: the sibling of each of its ancestors
+        const pieces: Cidr[] = [];
+        for (let p = 1; p <= block.prefix; p++) {
+          const ancestor = parseCidr(`${formatAddress(family, block.start)}/${p}`)!;
+          const size = 1n << BigInt(width(family) - p);
+          const sibling = ancestor.start ^ size;
+          pieces.push(parseCidr(`${formatAddress(family, sibling)}/${p}`)!);
+        }
+        expect(coversPublicSpace(pieces, family)).toBe(true);
+        expect(coversFamily(pieces, family)).toBe(false);
+      }
+    }
   });
 });

@@ -132,20 +132,143 @@ export function coversFamily(cidrs: readonly Cidr[], family: 4 | 6): boolean {
   return false;
 }
 
-/** Private, shared and link-local ranges: never "the world". */
-export const NON_PUBLIC_CIDRS: readonly Cidr[] = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '100.64.0.0/10',
-  '169.254.0.0/16',
-  '127.0.0.0/8',
-  'fc00::/7',
-  'fe80::/10',
-  '::1/128',
-].map((c) => parseCidr(c) as Cidr);
+/** A range of addresses of one family, both ends included. */
+export interface AddressSpan {
+  readonly start: bigint;
+  readonly end: bigint;
+}
 
-/** True when every address of the CIDR is private, shared or link-local. */
+const parseAll = (texts: readonly string[]): Cidr[] => texts.map((c) => parseCidr(c) as Cidr);
+
+/**
+ * The address space the internet can reach a resource from: every IPv4 address, and IPv6 global
+ * unicast (`2000::/3`, RFC 4291); unique-local, link-local, loopback, multicast and mapped IPv6
+ * addresses lie outside it.
+ */
+export const INTERNET_SPACE: Readonly<Record<4 | 6, Cidr>> = {
+  4: parseCidr('0.0.0.0/0') as Cidr,
+  6: parseCidr('2000::/3') as Cidr,
+};
+
+/**
+ * The special-purpose blocks inside {@link INTERNET_SPACE} that the internet never routes (IANA's IPv4
+ * and IPv6 Special-Purpose Address Registries, RFC 6890, entries not globally reachable as a whole).
+ * IPv4: "this network" 0/8, RFC 1918 (10/8, 172.16/12, 192.168/16), shared CGNAT 100.64/10, loopback
+ * 127/8, link-local 169.254/16, IETF protocol assignments 192.0.0/24, documentation 192.0.2/24,
+ * 198.51.100/24 and 203.0.113/24, benchmarking 198.18/15, multicast 224/4, reserved 240/4 (with the
+ * limited broadcast 255.255.255.255/32). IPv6: benchmarking 2001:2::/48, ORCHID 2001:10::/28,
+ * documentation 2001:db8::/32 and 3fff::/20.
+ */
+export const SPECIAL_PURPOSE_CIDRS: Readonly<Record<4 | 6, readonly Cidr[]>> = {
+  4: parseAll([
+    '0.0.0.0/8',
+    '10.0.0.0/8',
+    '100.64.0.0/10',
+    '127.0.0.0/8',
+    '169.254.0.0/16',
+    '172.16.0.0/12',
+    '192.0.0.0/24',
+    '192.0.2.0/24',
+    '192.168.0.0/16',
+    '198.18.0.0/15',
+    '198.51.100.0/24',
+    '203.0.113.0/24',
+    '224.0.0.0/4',
+    '240.0.0.0/4',
+  ]),
+  6: parseAll(['2001:2::/48', '2001:10::/28', '2001:db8::/32', '3fff::/20']),
+};
+
+/** Sorts and merges spans into disjoint, non-adjacent spans. */
+function mergeSpans(spans: readonly AddressSpan[]): AddressSpan[] {
+  const sorted = [...spans].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const out: { start: bigint; end: bigint }[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.start <= last.end + 1n) {
+      if (s.end > last.end) last.end = s.end;
+    } else {
+      out.push({ start: s.start, end: s.end });
+    }
+  }
+  return out;
+}
+
+/** `from` without the addresses of `holes` (both merged). */
+function subtractSpans(from: readonly AddressSpan[], holes: readonly AddressSpan[]): AddressSpan[] {
+  const out: AddressSpan[] = [];
+  const cuts = mergeSpans(holes);
+  for (const span of mergeSpans(from)) {
+    let next = span.start;
+    for (const cut of cuts) {
+      if (cut.end < next || cut.start > span.end) continue;
+      if (cut.start > next) out.push({ start: next, end: cut.start - 1n });
+      next = cut.end + 1n;
+      if (next > span.end) break;
+    }
+    if (next <= span.end) out.push({ start: next, end: span.end });
+  }
+  return out;
+}
+
+/** The public (internet-routable) address space of each family, as disjoint spans. */
+export const PUBLIC_SPACE: Readonly<Record<4 | 6, readonly AddressSpan[]>> = {
+  4: subtractSpans([INTERNET_SPACE[4]], SPECIAL_PURPOSE_CIDRS[4]),
+  6: subtractSpans([INTERNET_SPACE[6]], SPECIAL_PURPOSE_CIDRS[6]),
+};
+
+/**
+ * The public addresses of a CIDR, as disjoint spans (none for a private or special-purpose block).
+ *
+ * @example
+ * ```ts
+ * publicSpans(parseCidr('10.0.0.0/7')!); // [{ start: 11.0.0.0, end: 11.255.255.255 }] (as bigints)
+ * ```
+ */
+export function publicSpans(cidr: Cidr): AddressSpan[] {
+  const out: AddressSpan[] = [];
+  for (const p of PUBLIC_SPACE[cidr.family]) {
+    const start = p.start > cidr.start ? p.start : cidr.start;
+    const end = p.end < cidr.end ? p.end : cidr.end;
+    if (start <= end) out.push({ start, end });
+  }
+  return out;
+}
+
+/**
+ * True when the CIDR holds at least one public (internet-routable) address.
+ *
+ * @example
+ * ```ts
+ * containsPublic(parseCidr('172.16.0.0/12')!); // false
+ * containsPublic(parseCidr('0.0.0.0/5')!); // true
+ * ```
+ */
+export function containsPublic(cidr: Cidr): boolean {
+  return publicSpans(cidr).length > 0;
+}
+
+/**
+ * True when no address of the CIDR is public: private, shared, loopback, link-local, documentation,
+ * benchmarking, multicast, reserved, or IPv6 outside global unicast.
+ */
 export function isNonPublic(cidr: Cidr): boolean {
-  return NON_PUBLIC_CIDRS.some((p) => cidrWithin(cidr, p));
+  return !containsPublic(cidr);
+}
+
+/**
+ * True when the CIDRs of `family` together hold every public address of that family, whatever
+ * private or special-purpose space they leave out: the eight CIDRs from `0.0.0.0/5` to `128.0.0.0/1`
+ * that skip `10.0.0.0/8` are the whole IPv4 internet, and so is `2000::/3` for IPv6.
+ *
+ * @example
+ * ```ts
+ * const cover = ['0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1'];
+ * coversPublicSpace(cover.map((c) => parseCidr(c)!), 4); // true
+ * coversPublicSpace([parseCidr('2000::/3')!], 6); // true
+ * ```
+ */
+export function coversPublicSpace(cidrs: readonly Cidr[], family: 4 | 6): boolean {
+  const own = cidrs.filter((c) => c.family === family);
+  return subtractSpans(PUBLIC_SPACE[family], own).length === 0;
 }

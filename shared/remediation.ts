@@ -38,7 +38,13 @@ export interface Step<I = unknown> {
 /** A plan is data, never an exception: nothing to do, cannot act now, or a list of steps. */
 export type Plan<S extends Step = Step> =
   | { readonly kind: 'noop'; readonly reason: string; readonly notes?: readonly string[] }
-  | { readonly kind: 'skip'; readonly reason: string; readonly notes?: readonly string[] }
+  | {
+      readonly kind: 'skip';
+      readonly reason: string;
+      readonly notes?: readonly string[];
+      /** The resource is busy and will be free by itself (an update in progress): defer, do not fail. */
+      readonly retryLater?: boolean;
+    }
   | { readonly kind: 'steps'; readonly steps: readonly S[]; readonly notes?: readonly string[] };
 
 /** What `describe` returns when the resource does not exist (any more). */

@@ -51,7 +51,9 @@ const FAULT_FACTS: Record<
     remove: (live, id) => drop(home(live).routeTables, (t) => t.RouteTableId !== id),
   },
   'remove-pod-cidr-tgw-routes': {
-    write: 'DeleteTransitGatewayRouteCommand',
+    // a static pod route replaced with a blackhole: the resend writes the same blackhole again
+    write: 'ReplaceTransitGatewayRouteCommand',
+    idempotentSet: true,
     remove: (live, id) =>
       drop(home(live).transitGatewayRouteTables, (t) => t.TransitGatewayRouteTableId !== id),
   },
@@ -264,7 +266,7 @@ describe('Function: every remediation under faults on the simulated account', ()
     expect(await compliance(sim, a.resources)).toEqual(ALL_COMPLIANT);
     const writes = writesPerResource(sim);
     for (const r of a.resources) {
-      // an idempotent set (PutPublicAccessBlock, ModifySubnetAttribute) resent writes the same values
+      // an idempotent set (PutPublicAccessBlock, ModifySubnetAttribute, ReplaceTransitGatewayRoute) resent writes the same values
       // again; a revoke or a delete resent finds the work done
       const set = FAULT_FACTS[r.remediation]!.idempotentSet === true;
       expect([r.resourceId, writes[r.resourceId]]).toEqual([r.resourceId, set ? 2 : 1]);

@@ -66,6 +66,7 @@ function severityOf(record: AuditRecord): number {
     case 'SUPPRESSED':
       return OcsfSeverity.Medium;
     case 'PLANNED':
+    case 'DEFERRED':
     case 'REJECTED':
       return OcsfSeverity.Low;
     default:

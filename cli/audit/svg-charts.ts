@@ -8,6 +8,7 @@ export const OUTCOME_COLOURS: Readonly<Record<Outcome, string>> = {
   APPLIED: '#1b9e77',
   NOOP: '#a6a6a6',
   PLANNED: '#7570b3',
+  DEFERRED: '#1f78b4',
   EXEMPT: '#66a61e',
   SUPPRESSED: '#e6ab02',
   FAILED: '#d95f02',

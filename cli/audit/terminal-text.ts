@@ -15,6 +15,7 @@ const OUTCOME_COLOUR: Readonly<Record<string, string>> = {
   APPLIED: '32',
   NOOP: '90',
   PLANNED: '36',
+  DEFERRED: '34',
   EXEMPT: '35',
   SUPPRESSED: '33',
   FAILED: '31',

@@ -21,8 +21,15 @@ export interface DemoCase {
   resources(): readonly SimFragment[];
   /** The remediation's settings in the demo (`remediations.<id>.settings`), when it needs any. */
   readonly settings?: Readonly<Record<string, unknown>>;
-  /** The violations: resources of the remediation's type, each with what is wrong with it. */
-  readonly violations: readonly { readonly resourceId: string; readonly what: string }[];
+  /**
+   * The violations: resources of the remediation's type, each with what is wrong with it, and the Config
+   * rule that reports it when not the remediation's first (a sidestep the managed rule passes).
+   */
+  readonly violations: readonly {
+    readonly resourceId: string;
+    readonly what: string;
+    readonly rule?: string;
+  }[];
   /** Compliant look-alikes beside the violations, each the part of the state that must not change. */
   readonly lookAlikes: readonly {
     readonly what: string;

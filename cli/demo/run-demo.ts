@@ -71,8 +71,9 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
       region: DEMO_REGION,
       compliance: 'NON_COMPLIANT',
       previous: 'COMPLIANT',
+      ...(v.rule ? { rule: v.rule } : {}),
     });
-    const file = join(dir, 'events', `${v.remediation}.json`);
+    const file = join(dir, 'events', `${v.remediation}-${v.resourceId}.json`);
     writeFileSync(file, `${JSON.stringify(event, null, 2)}\n`);
     return { origin: show(file), event };
   }).filter((e): e is NonNullable<typeof e> => e !== undefined);

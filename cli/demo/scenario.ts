@@ -25,6 +25,8 @@ export interface DemoViolation {
   readonly remediation: string;
   readonly resourceId: string;
   readonly what: string;
+  /** The Config rule that reports it, when not the remediation's first. */
+  readonly rule?: string;
 }
 
 /** A compliant look-alike: the part of the state that must be byte-for-byte the same afterwards. */

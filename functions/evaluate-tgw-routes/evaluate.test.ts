@@ -145,16 +145,43 @@ describe('Function: evaluate-tgw-routes', () => {
         ComplianceResourceType: 'AWS::EC2::TransitGatewayRouteTable',
         ComplianceResourceId: ID,
         ComplianceType: 'NON_COMPLIANT',
-        Annotation:
-          'routes into the pod CIDR: 100.64.1.0/24 static -> tgw-attach-0aaaaaaaaaaaaaaaa (active); 100.64.2.0/24 propagated from tgw-attach-0aaaaaaaaaaaaaaaa (active): override with a static blackhole',
+        Annotation: expect.stringMatching(
+          /^routes into the pod CIDR: 100\.64\.1\.0\/24 static -> tgw-attach-0aaaaaaaaaaaaaaaa \(active\): replaced with a blackhole; 100\.64\.2\.0\/24 propagated from tgw-attach-0aaaaaaaaaaaaaaaa \(active\): override with a static blackhole; 100\.64\.0\.0\/10 is reached through 0\.0/,
+        ),
         OrderingTimestamp: new Date('2023-04-27T15:03:11.636Z'),
       },
     ]);
   });
 
+  it('reports NON_COMPLIANT for a covering route that carries the pod CIDR: 100.0.0.0/8 to the EKS attachment', async () => {
+    // Prepare: no route inside the pod CIDR at all
+    tgw({ [ID]: [{ ...POD_STATIC, DestinationCidrBlock: '100.0.0.0/8' }, NODE] });
+
+    // Act
+    await evaluateConfigRule(invocation(CHANGE), evaluateTgwRoutes, deps());
+
+    // Assess
+    expect(put()).toEqual([
+      expect.objectContaining({
+        ComplianceType: 'NON_COMPLIANT',
+        Annotation: expect.stringContaining(
+          '100.64.0.0/10 is reached through 100.0.0.0/8 static -> tgw-attach-0aaaaaaaaaaaaaaaa (active)',
+        ),
+      }),
+    ]);
+  });
+
   it('reports COMPLIANT when the pod CIDR is blackholed, and says which supernets remain', async () => {
     // Prepare
-    tgw({ [ID]: [POD_BLACKHOLE, POD_PROPAGATED, NODE, DEFAULT] });
+    tgw({
+      [ID]: [
+        POD_BLACKHOLE,
+        { ...POD_BLACKHOLE, DestinationCidrBlock: '100.64.0.0/10' },
+        POD_PROPAGATED,
+        NODE,
+        DEFAULT,
+      ],
+    });
 
     // Act
     await evaluateConfigRule(invocation(CHANGE), evaluateTgwRoutes, deps());
@@ -221,7 +248,7 @@ describe('Function: evaluate-tgw-routes', () => {
     tgw(
       {
         'tgw-rtb-0aaaaaaaaaaaaaaaa': [POD_STATIC],
-        'tgw-rtb-0bbbbbbbbbbbbbbbb': [NODE, DEFAULT],
+        'tgw-rtb-0bbbbbbbbbbbbbbbb': [NODE],
         'tgw-rtb-0cccccccccccccccc': [POD_STATIC],
       },
       { 'tgw-rtb-0cccccccccccccccc': 'deleting' },

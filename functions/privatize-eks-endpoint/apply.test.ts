@@ -299,7 +299,7 @@ describe('Function: privatizeEksEndpoint through runPipeline', () => {
     });
   });
 
-  it('records FAILED "cannot act now" without writing when the cluster is not ACTIVE, PLANNED in dry-run', async () => {
+  it('records FAILED "cannot act now" without writing when the cluster is CREATING past the deferral bound, PLANNED in dry-run', async () => {
     // Prepare
     eks.on(DescribeClusterCommand).resolves({ cluster: { ...PUBLIC, status: 'CREATING' } });
     const enforced: AuditRecord[] = [];
@@ -314,7 +314,7 @@ describe('Function: privatizeEksEndpoint through runPipeline', () => {
     expect(enforced[0]).toMatchObject({
       outcome: 'FAILED',
       reason:
-        'cannot act now: cluster pod2-9756 is CREATING: its endpoint access can change only when it is ACTIVE',
+        'cannot act now: cluster pod2-9756 is CREATING: its endpoint access can change only when it is ACTIVE; deferred past 180 minutes since the evaluation',
     });
     expect(planned.outcome).toBe('PLANNED');
     expect(eks.commandCalls(UpdateClusterConfigCommand)).toHaveLength(0);

@@ -157,6 +157,7 @@ describe('Function: planPrivatizeEksEndpoint', () => {
       expect(plan).toEqual({
         kind: 'skip',
         reason: 'cluster devk8s is UPDATING: its endpoint access can change only when it is ACTIVE',
+        retryLater: true,
       });
     });
 

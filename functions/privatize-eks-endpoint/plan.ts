@@ -82,6 +82,9 @@ function defaultNotes(state: ClusterState): string[] {
   return notes;
 }
 
+/** Cluster states that end by themselves: an endpoint change waits for them (DEFERRED). */
+const BUSY = new Set(['UPDATING', 'CREATING', 'PENDING']);
+
 /**
  * Plans making the cluster's API endpoint private only. Pure. One `UpdateClusterConfig` sets both
  * flags (public off, private on): private must be on for public to go off, and an endpoint with
@@ -112,6 +115,8 @@ export function planPrivatizeEksEndpoint(
     return {
       kind: 'skip',
       reason: `cluster ${state.name} is ${state.status}: its endpoint access can change only when it is ACTIVE`,
+      // an update or creation ends by itself; a cluster DELETING or FAILED is not waited for
+      ...(BUSY.has(state.status) ? { retryLater: true } : {}),
       ...withNotes,
     };
   }

@@ -4,11 +4,20 @@ import {
   DescribeTransitGatewayRouteTablesCommand,
   EC2Client,
   EC2ServiceException,
+  ReplaceTransitGatewayRouteCommand,
   SearchTransitGatewayRoutesCommand,
   type TransitGatewayRoute,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  placeResources,
+  SimulatedCloud,
+  simState,
+  tgwAttachment,
+  tgwRoute,
+  tgwRouteTable,
+} from '../../cli/sim/index.js';
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { createDeps } from '../../shared/deps.js';
 import { RemediationFailedError } from '../../shared/errors.js';
@@ -69,6 +78,16 @@ function statefulTgw(initial: TransitGatewayRoute[], additional = false) {
     return { Route: { DestinationCidrBlock: input.DestinationCidrBlock, Type: 'static', State: 'deleted' } };
   });
   ec2
+    .on(ReplaceTransitGatewayRouteCommand)
+    .callsFake(async (input: { DestinationCidrBlock: string; Blackhole?: boolean }) => {
+      const at = (r: TransitGatewayRoute) =>
+        r.Type === 'static' && r.DestinationCidrBlock === input.DestinationCidrBlock;
+      if (!routes.some(at)) throw awsError('InvalidRoute.NotFound');
+      const replaced = route(input.DestinationCidrBlock, 'static', input.Blackhole ? 'blackhole' : 'active');
+      routes = routes.map((r) => (at(r) ? replaced : r));
+      return { Route: replaced };
+    });
+  ec2
     .on(CreateTransitGatewayRouteCommand)
     .callsFake(async (input: { DestinationCidrBlock: string; Blackhole?: boolean }) => {
       if (routes.some((r) => r.Type === 'static' && r.DestinationCidrBlock === input.DestinationCidrBlock)) {
@@ -104,7 +123,7 @@ beforeEach(() => {
 });
 
 describe('Function: remove-pod-cidr-tgw-routes through the pipeline', () => {
-  it('deletes the static pod route, blackholes the propagated one, leaves the node CIDR and default route, verifies', async () => {
+  it('replaces the static pod route with a blackhole, blackholes the propagated one and the pod CIDR under the default route, verifies', async () => {
     // Prepare
     const tgw = statefulTgw([POD_STATIC, POD_PROPAGATED, NODE, DEFAULT]);
     const records: AuditRecord[] = [];
@@ -114,24 +133,26 @@ describe('Function: remove-pod-cidr-tgw-routes through the pipeline', () => {
 
     // Assess
     expect(result.outcome).toBe('APPLIED');
-    expect(ec2.commandCalls(DeleteTransitGatewayRouteCommand).map((c) => c.args[0].input)).toEqual([
-      { TransitGatewayRouteTableId: ID, DestinationCidrBlock: '100.64.1.0/24' },
+    expect(ec2.commandCalls(ReplaceTransitGatewayRouteCommand).map((c) => c.args[0].input)).toEqual([
+      { TransitGatewayRouteTableId: ID, DestinationCidrBlock: '100.64.1.0/24', Blackhole: true },
     ]);
     expect(ec2.commandCalls(CreateTransitGatewayRouteCommand).map((c) => c.args[0].input)).toEqual([
       { TransitGatewayRouteTableId: ID, DestinationCidrBlock: '100.64.2.0/24', Blackhole: true },
+      { TransitGatewayRouteTableId: ID, DestinationCidrBlock: '100.64.0.0/10', Blackhole: true },
     ]);
+    expect(ec2.commandCalls(DeleteTransitGatewayRouteCommand)).toHaveLength(0);
     expect(tgw.routes()).toEqual(expect.arrayContaining([NODE, DEFAULT, POD_PROPAGATED]));
     expect(records[0]).toMatchObject({
       outcome: 'APPLIED',
       verification: { status: 'compliant' },
       steps: [
         {
-          api: 'DeleteTransitGatewayRoute',
+          api: 'ReplaceTransitGatewayRoute',
           result: 'applied',
           before: { route: POD_STATIC },
           undo: [
             {
-              api: 'CreateTransitGatewayRoute',
+              api: 'ReplaceTransitGatewayRoute',
               input: { DestinationCidrBlock: '100.64.1.0/24', TransitGatewayAttachmentId: ATTACH },
             },
           ],
@@ -141,9 +162,32 @@ describe('Function: remove-pod-cidr-tgw-routes through the pipeline', () => {
           result: 'applied',
           undo: [{ api: 'DeleteTransitGatewayRoute', input: { DestinationCidrBlock: '100.64.2.0/24' } }],
         },
+        {
+          api: 'CreateTransitGatewayRoute',
+          result: 'applied',
+          before: { overrides: [DEFAULT] },
+          undo: [{ api: 'DeleteTransitGatewayRoute', input: { DestinationCidrBlock: '100.64.0.0/10' } }],
+        },
       ],
     });
     expect(records[0]?.notes).toEqual([expect.stringContaining('0.0.0.0/0')]);
+  });
+
+  it('ends APPLIED in one run when the static route hides a propagated route for the same prefix', async () => {
+    // Prepare: the search shows the static route only
+    const hidden = route('100.64.1.0/24', 'propagated');
+    const tgw = statefulTgw([POD_STATIC, hidden, NODE]);
+    const records: AuditRecord[] = [];
+
+    // Act
+    const result = await runPipeline(event(), removePodCidrTgwRoutes, deps(records));
+
+    // Assess
+    expect(result.outcome).toBe('APPLIED');
+    expect(records[0]?.verification).toEqual({ status: 'compliant' });
+    expect(tgw.routes()).toEqual(
+      expect.arrayContaining([route('100.64.1.0/24', 'static', 'blackhole'), hidden, NODE]),
+    );
   });
 
   it('searches each pod CIDR for subnets and supernets, MaxResults 1000', async () => {
@@ -175,10 +219,10 @@ describe('Function: remove-pod-cidr-tgw-routes through the pipeline', () => {
     );
   });
 
-  it('counts a static route already deleted (InvalidRoute.NotFound) as done', async () => {
+  it('counts a static route already gone (InvalidRoute.NotFound) as done', async () => {
     // Prepare
     const tgw = statefulTgw([POD_STATIC]);
-    ec2.on(DeleteTransitGatewayRouteCommand).callsFake(async () => {
+    ec2.on(ReplaceTransitGatewayRouteCommand).callsFake(async () => {
       tgw.remove(POD_STATIC);
       throw awsError('InvalidRoute.NotFound');
     });
@@ -220,7 +264,7 @@ describe('Function: remove-pod-cidr-tgw-routes through the pipeline', () => {
     // Prepare
     statefulTgw([POD_STATIC]);
     let deleted = false;
-    ec2.on(DeleteTransitGatewayRouteCommand).callsFake(async () => {
+    ec2.on(ReplaceTransitGatewayRouteCommand).callsFake(async () => {
       deleted = true;
       throw awsError('InvalidRouteTableID.NotFound');
     });
@@ -258,7 +302,7 @@ describe('Function: remove-pod-cidr-tgw-routes through the pipeline', () => {
   it('fails, so that it is retried, when the search was cut and a route is left after apply', async () => {
     // Prepare: the search reports more routes than it returned; a second route shows up only later
     const tgw = statefulTgw([POD_STATIC], true);
-    ec2.on(DeleteTransitGatewayRouteCommand).callsFake(async () => {
+    ec2.on(ReplaceTransitGatewayRouteCommand).callsFake(async () => {
       tgw.remove(POD_STATIC);
       tgw.add(route('100.64.9.0/24', 'static'));
       return {};
@@ -274,5 +318,79 @@ describe('Function: remove-pod-cidr-tgw-routes through the pipeline', () => {
     expect(records[0]?.notes).toEqual(
       expect.arrayContaining([expect.stringContaining('AdditionalRoutesAvailable')]),
     );
+  });
+});
+
+describe('Function: remove-pod-cidr-tgw-routes on the simulated account', () => {
+  const ACCOUNT = '111122223333';
+  const REGION = 'eu-west-2';
+  const EKS = { id: 'tgw-attach-0e0e0e0e0e0e0e0e0', vpc: 'vpc-0e0e0e0e0e0e0e0e0' };
+  const INSPECTION = { id: 'tgw-attach-0f0f0f0f0f0f0f0f0', vpc: 'vpc-0f0f0f0f0f0f0f0f0' };
+  let sim: SimulatedCloud | undefined;
+  afterEach(async () => {
+    ec2.restore();
+    await sim?.close();
+    sim = undefined;
+  });
+
+  it('reaches the end state in one run: a static route hiding a propagated one, and 100.0.0.0/8 covering the pods', async () => {
+    // Prepare: the static 100.64.1.0/24 hides a propagated route for the same prefix (the search shows one)
+    ec2.restore();
+    const state = placeResources(simState({ seed: 1 }), { account: ACCOUNT, region: REGION }, [
+      tgwAttachment(EKS),
+      tgwAttachment(INSPECTION),
+      tgwRouteTable({
+        id: ID,
+        transitGateway: 'tgw-0e0e0e0e0e0e0e0e0',
+        routes: [
+          tgwRoute('100.64.1.0/24', EKS),
+          tgwRoute('100.64.1.0/24', EKS, 'propagated'),
+          tgwRoute('100.0.0.0/8', EKS),
+          tgwRoute('10.0.0.0/16', EKS, 'propagated'),
+          tgwRoute('0.0.0.0/0', INSPECTION),
+        ],
+      }),
+    ]);
+    sim = await SimulatedCloud.create(state, { dynamodb: false });
+    const records: AuditRecord[] = [];
+    const d = createDeps('remove-pod-cidr-tgw-routes', {
+      env: {},
+      clients: sim.clientFactory(),
+      settings: { mode: 'enforce', allowedAccounts: ['*'] },
+      onRecord: (r) => records.push(r),
+    });
+
+    // Act
+    const result = await runPipeline(event(), removePodCidrTgwRoutes, d);
+
+    // Assess: one run, verified; the propagated route stays behind its blackhole, the covering route stays
+    expect(result.outcome, result.reason).toBe('APPLIED');
+    expect(records).toHaveLength(1);
+    expect(records[0]?.verification).toEqual({ status: 'compliant' });
+    const table = sim
+      .state()
+      .accounts[ACCOUNT]!.regions[REGION]!.transitGatewayRouteTables.find(
+        (t) => t.TransitGatewayRouteTableId === ID,
+      )!;
+    const summary = table.Routes.map(
+      (r) =>
+        `${r.DestinationCidrBlock} ${r.Type} ${r.State} ${r.TransitGatewayAttachments?.[0]?.TransitGatewayAttachmentId ?? '-'}`,
+    ).sort();
+    expect(summary).toEqual(
+      [
+        '0.0.0.0/0 static active tgw-attach-0f0f0f0f0f0f0f0f0',
+        '10.0.0.0/16 propagated active tgw-attach-0e0e0e0e0e0e0e0e0',
+        '100.0.0.0/8 static active tgw-attach-0e0e0e0e0e0e0e0e0',
+        '100.64.0.0/10 static blackhole -',
+        '100.64.1.0/24 propagated active tgw-attach-0e0e0e0e0e0e0e0e0',
+        '100.64.1.0/24 static blackhole -',
+      ].sort(),
+    );
+    expect(
+      sim
+        .changes()
+        .map((c) => c.api)
+        .filter((a) => !a.startsWith('dynamodb:')),
+    ).toEqual(['ec2:ReplaceTransitGatewayRoute', 'ec2:CreateTransitGatewayRoute']);
   });
 });

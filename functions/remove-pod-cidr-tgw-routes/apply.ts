@@ -2,6 +2,7 @@ import {
   CreateTransitGatewayRouteCommand,
   DeleteTransitGatewayRouteCommand,
   EC2Client,
+  ReplaceTransitGatewayRouteCommand,
 } from '@aws-sdk/client-ec2';
 import type { RemediationContext } from '../../shared/remediation.js';
 import type { TgwRouteStep } from './plan.js';
@@ -14,5 +15,7 @@ export async function applyTgwRouteStep(step: TgwRouteStep, ctx: RemediationCont
       return ec2.send(new DeleteTransitGatewayRouteCommand(step.input));
     case 'ec2:CreateTransitGatewayRoute':
       return ec2.send(new CreateTransitGatewayRouteCommand(step.input));
+    case 'ec2:ReplaceTransitGatewayRoute':
+      return ec2.send(new ReplaceTransitGatewayRouteCommand(step.input));
   }
 }

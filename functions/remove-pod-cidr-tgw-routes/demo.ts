@@ -29,6 +29,8 @@ const scaled: ScaledCase = {
         ...(violation ? [tgwRoute('100.64.0.0/16', DEMO_ATTACHMENTS.attachment)] : []),
         tgwRoute('10.0.0.0/16', DEMO_ATTACHMENTS.attachment, 'propagated'),
         tgwRoute('0.0.0.0/0', DEMO_ATTACHMENTS.inspection),
+        // the platform's standing blackhole for the pod CIDR: the default route does not carry it
+        { DestinationCidrBlock: '100.64.0.0/10', Type: 'static', State: 'blackhole' },
       ],
     }),
   untouched: (r, _s, id) =>

@@ -16,7 +16,8 @@ import { transitGatewayRouteTableKind } from './resource-kind.js';
 
 /**
  * remove-pod-cidr-tgw-routes: makes the non-routable pod CIDR unreachable through the transit
- * gateway: deletes static routes inside it and overrides propagated ones with static blackholes.
+ * gateway: replaces static routes inside it with blackholes, and overrides propagated and covering
+ * routes with static blackholes.
  *
  * @example
  * ```ts

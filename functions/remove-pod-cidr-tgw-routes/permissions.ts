@@ -7,16 +7,19 @@ const TABLES = inAccount('ec2', 'transit-gateway-route-table/*');
 export const removePodCidrTgwRoutesListActions = ['ec2:DescribeTransitGatewayRouteTables'] as const;
 
 /**
- * remove-pod-cidr-tgw-routes' IAM facts: it reads the table and searches its routes, deletes static
- * routes and creates static blackholes over propagated ones. Undo does the inverse of each.
+ * remove-pod-cidr-tgw-routes' IAM facts: it reads the table and searches its routes, replaces static
+ * routes with blackholes and creates static blackholes over propagated and covering routes. Undo
+ * replaces a route back to its attachment and deletes a created blackhole. (Records of earlier
+ * versions, which deleted static routes, are undone with `ec2:CreateTransitGatewayRoute`.)
  */
 export const removePodCidrTgwRoutesIam: IamFacts<RemovePodCidrTgwRoutesSettings> = {
   read: ['ec2:DescribeTransitGatewayRouteTables', 'ec2:SearchTransitGatewayRoutes'],
-  write: ['ec2:DeleteTransitGatewayRoute', 'ec2:CreateTransitGatewayRoute'],
-  undo: ['ec2:CreateTransitGatewayRoute', 'ec2:DeleteTransitGatewayRoute'],
+  write: ['ec2:ReplaceTransitGatewayRoute', 'ec2:CreateTransitGatewayRoute'],
+  undo: ['ec2:ReplaceTransitGatewayRoute', 'ec2:DeleteTransitGatewayRoute'],
   resources: {
     'ec2:DescribeTransitGatewayRouteTables': ANY_RESOURCE,
     'ec2:SearchTransitGatewayRoutes': TABLES,
+    'ec2:ReplaceTransitGatewayRoute': TABLES,
     'ec2:DeleteTransitGatewayRoute': TABLES,
     'ec2:CreateTransitGatewayRoute': TABLES,
   },

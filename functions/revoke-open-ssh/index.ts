@@ -34,6 +34,16 @@ export const revokeOpenSsh = defineRemediation<SecurityGroupState, RevokeOpenSsh
         trigger: 'change',
       },
     ],
+    // the managed rule sees only 0.0.0.0/0 and ::/0; ours judges with this remediation's plan
+    custom: [
+      {
+        identifier: 'AIRLOCK_SSH_CLOSED_TO_INTERNET',
+        name: 'airlock-ssh-closed-to-internet',
+        evaluator: 'evaluate-security-groups',
+        periodic: 'Six_Hours',
+        configurationChange: true,
+      },
+    ],
   },
   services: ['ec2'],
   iam: revokeOpenSshIam,

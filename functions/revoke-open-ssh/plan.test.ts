@@ -1,12 +1,36 @@
 import type { IpPermission, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  type Cidr,
+  containsPublic,
+  coversPublicSpace,
+  parseCidr,
+  SPECIAL_PURPOSE_CIDRS,
+} from '../../shared/cidr.js';
 import { loadPlacebo } from '../../test/helpers/fixtures.js';
-import { anySettings, anyState, GROUP, REMAINDER, rule, state, WHOLE } from './fixtures.js';
+import { ALL_BUT_TEN } from '../../test/helpers/security-group.js';
+import {
+  ANY_PUBLIC,
+  anySettings,
+  anyState,
+  coverState,
+  GROUP,
+  REMAINDER,
+  rule,
+  state,
+  tileExcept,
+  WHOLE,
+  WIDER_THAN_16,
+} from './fixtures.js';
 import { ipPermissionsToRules, ruleToIpPermission } from './ip-permissions.js';
 import {
+  allowsSsh,
+  DEFAULT_MAX_PUBLIC_PREFIX,
   findOpenSshRules,
   planRevokeOpenSsh,
+  type RevokeOpenSshSettings,
+  RevokeOpenSshSettingsSchema,
   type SecurityGroupState,
   type SshStep,
   undoSshStep,
@@ -50,6 +74,53 @@ function applyStep(s: SecurityGroupState, step: SshStep): SecurityGroupState {
   return { ...s, rules: [...s.rules, ...added] };
 }
 const applyPlan = (s: SecurityGroupState, steps: readonly SshStep[]) => steps.reduce(applyStep, s);
+const revokedIds = (plan: ReturnType<typeof planRevokeOpenSsh>) =>
+  plan.kind === 'steps'
+    ? plan.steps.flatMap((x) =>
+        x.action === 'ec2:RevokeSecurityGroupIngress' ? (x.input.SecurityGroupRuleIds ?? []) : [],
+      )
+    : [];
+
+/** The sources of a rule as CIDRs (its own, or its prefix list's entries). */
+const sourcesOf = (s: SecurityGroupState, r: SecurityGroupRule) =>
+  ((r.CidrIpv4 ?? r.CidrIpv6)
+    ? [r.CidrIpv4 ?? r.CidrIpv6!]
+    : r.PrefixListId
+      ? (s.prefixLists[r.PrefixListId] ?? [])
+      : []
+  )
+    .map((t) => parseCidr(t))
+    .filter((c) => c !== undefined);
+
+/** The oracle, written from the policy's words: which rules are violations. */
+function violations(s: SecurityGroupState, settings: RevokeOpenSshSettings): Set<string> {
+  const ssh = s.rules.filter((r) => allowsSsh(r) && r.SecurityGroupRuleId);
+  const covered = ([4, 6] as const).filter((f) =>
+    coversPublicSpace(
+      ssh.flatMap((r) => sourcesOf(s, r)),
+      f,
+    ),
+  );
+  const widest = (f: 4 | 6) =>
+    settings.publicSourcePolicy === 'any-public'
+      ? 129
+      : settings.publicSourcePolicy === 'wider-than'
+        ? ((f === 4 ? settings.maxPublicPrefix : settings.maxPublicPrefixIpv6) ??
+          DEFAULT_MAX_PUBLIC_PREFIX[f])
+        : 0;
+  return new Set(
+    ssh
+      .filter((r) =>
+        sourcesOf(s, r).some(
+          (c) => containsPublic(c) && (covered.includes(c.family) || c.prefix < widest(c.family)),
+        ),
+      )
+      .map((r) => r.SecurityGroupRuleId!),
+  );
+}
+/** An IPv4 address as dotted text. */
+const ipv4 = (a: bigint) => [24n, 16n, 8n, 0n].map((s) => String((a >> s) & 0xffn)).join('.');
+
 const signature = (s: SecurityGroupState) =>
   s.rules
     .map((r) => JSON.stringify(ruleToIpPermission(r)) + String(r.IsEgress))
@@ -310,7 +381,189 @@ describe('Function: planRevokeOpenSsh', () => {
     expect(signature(undone)).toEqual(signature(original));
   });
 
+  describe('public space, whatever private space a set leaves out', () => {
+    it('revokes the eight CIDRs that cover every public IPv4 address but skip 10.0.0.0/8, and keeps 10.0.0.0/8', () => {
+      // Prepare
+      const eight = ALL_BUT_TEN.map((c) => rule({ CidrIpv4: c }));
+      const corporate = rule({ CidrIpv4: '10.0.0.0/8' });
+
+      // Act
+      const plan = planRevokeOpenSsh(state([...eight, corporate]), WHOLE);
+
+      // Assess
+      expect(revokedIds(plan).sort()).toEqual(eight.map((r) => r.SecurityGroupRuleId).sort());
+      expect(plan.kind === 'steps' && plan.steps[0]?.reason).toContain('cover every public IPv4 address');
+    });
+
+    it('revokes 2000::/3, the whole IPv6 internet, and keeps unique-local and link-local sources', () => {
+      const internet = rule({ CidrIpv6: '2000::/3' });
+      const ula = rule({ CidrIpv6: 'fd00::/8' });
+      const link = rule({ CidrIpv6: 'fe80::/10' });
+      expect(revokedIds(planRevokeOpenSsh(state([internet, ula, link]), WHOLE))).toEqual([
+        internet.SecurityGroupRuleId,
+      ]);
+    });
+
+    it('revokes sources that cover every address but the limited broadcast 255.255.255.255', () => {
+      // Prepare: 0.0.0.0/1, 128.0.0.0/2, ..., 255.255.255.254/32
+      const pieces = Array.from({ length: 32 }, (_, i) => {
+        const start = (0xffffffff - (2 ** (32 - i) - 1)) >>> 0;
+        const text = [24, 16, 8, 0].map((b) => (start >>> b) & 0xff).join('.');
+        return rule({ CidrIpv4: `${text}/${i + 1}` });
+      });
+
+      // Act
+      const plan = planRevokeOpenSsh(state(pieces), WHOLE);
+
+      // Assess: 0.0.0.0/1, 128.0.0.0/2 and 192.0.0.0/3 hold the public addresses; the rest lie in
+      // multicast (224.0.0.0/4) and reserved (240.0.0.0/4) space and stay
+      expect(revokedIds(plan)).toEqual(pieces.slice(0, 3).map((r) => r.SecurityGroupRuleId));
+    });
+
+    it('finds a cover split between CIDR rules and the entries of a prefix list', () => {
+      const list = rule({ PrefixListId: 'pl-0aaaaaaaaaaaaaaaa' });
+      const rest = ALL_BUT_TEN.slice(4).map((c) => rule({ CidrIpv4: c }));
+      const s = state([list, ...rest], { 'pl-0aaaaaaaaaaaaaaaa': ALL_BUT_TEN.slice(0, 4) });
+      expect(revokedIds(planRevokeOpenSsh(s, WHOLE)).sort()).toEqual(
+        [list, ...rest].map((r) => r.SecurityGroupRuleId).sort(),
+      );
+    });
+
+    it('does not count a set with a public hole as the world under the default policy', () => {
+      const withHole = ALL_BUT_TEN.filter((c) => c !== '11.0.0.0/8').map((c) => rule({ CidrIpv4: c }));
+      expect(planRevokeOpenSsh(state(withHole), WHOLE).kind).toBe('noop');
+    });
+  });
+
+  describe('publicSourcePolicy', () => {
+    it.each([
+      ['wider-than /16 revokes a public /8', WIDER_THAN_16, { CidrIpv4: '11.0.0.0/8' }, true],
+      ['wider-than /16 keeps a public /16', WIDER_THAN_16, { CidrIpv4: '11.1.0.0/16' }, false],
+      ['wider-than /16 keeps a private /8', WIDER_THAN_16, { CidrIpv4: '10.0.0.0/8' }, false],
+      [
+        'wider-than /16 revokes 10.0.0.0/7 (it holds 11.0.0.0/8)',
+        WIDER_THAN_16,
+        { CidrIpv4: '10.0.0.0/7' },
+        true,
+      ],
+      ['wider-than /32 (IPv6) revokes a public /16', WIDER_THAN_16, { CidrIpv6: '2a00::/16' }, true],
+      [
+        'wider-than /32 (IPv6) keeps documentation space',
+        WIDER_THAN_16,
+        { CidrIpv6: '2001:db8::/32' },
+        false,
+      ],
+      ['any-public revokes one public address', ANY_PUBLIC, { CidrIpv4: '198.51.99.7/32' }, true],
+      ['any-public keeps documentation space', ANY_PUBLIC, { CidrIpv4: '203.0.113.0/24' }, false],
+      [
+        'any-public keeps SSH from another group',
+        ANY_PUBLIC,
+        { ReferencedGroupInfo: { GroupId: 'sg-0fedcba9876543210' } },
+        false,
+      ],
+      [
+        'any-public keeps port 2222 from the world',
+        ANY_PUBLIC,
+        { FromPort: 2222, ToPort: 2222, CidrIpv4: '0.0.0.0/0' },
+        false,
+      ],
+      ['world keeps a public /8', WHOLE, { CidrIpv4: '11.0.0.0/8' }, false],
+    ] as const)('%s', (_name, settings, fields, revoked) => {
+      // Prepare
+      const r = rule(fields);
+
+      // Act
+      const plan = planRevokeOpenSsh(state([r]), settings);
+
+      // Assess
+      expect(revokedIds(plan)).toEqual(revoked ? [r.SecurityGroupRuleId] : []);
+    });
+
+    it('defaults to world, and rejects prefixes without wider-than, and prefixes out of range', () => {
+      expect(RevokeOpenSshSettingsSchema.parse({})).toEqual({
+        portRangePolicy: 'revoke-rule',
+        publicSourcePolicy: 'world',
+      });
+      expect(
+        RevokeOpenSshSettingsSchema.parse({ publicSourcePolicy: 'wider-than', maxPublicPrefix: 20 }),
+      ).toMatchObject({ maxPublicPrefix: 20 });
+      expect(() => RevokeOpenSshSettingsSchema.parse({ maxPublicPrefix: 16 })).toThrow(/only with/);
+      expect(() =>
+        RevokeOpenSshSettingsSchema.parse({ publicSourcePolicy: 'wider-than', maxPublicPrefix: 33 }),
+      ).toThrow();
+      expect(() =>
+        RevokeOpenSshSettingsSchema.parse({ publicSourcePolicy: 'wider-than', maxPublicPrefixIpv6: 0 }),
+      ).toThrow();
+      expect(() => RevokeOpenSshSettingsSchema.parse({ publicSourcePolicy: 'public' })).toThrow();
+    });
+  });
+
   describe('properties', () => {
+    it('revokes exactly the violations of each policy (covers of public space included), and leaves no public cover', () => {
+      fc.assert(
+        fc.property(fc.oneof(coverState, anyState), anySettings, (s, settings) => {
+          // Act
+          const plan = planRevokeOpenSsh(s, settings);
+          const after = applyPlan(s, plan.kind === 'steps' ? plan.steps : []);
+
+          // Assess: revoked iff a violation
+          const expected = violations(s, settings);
+          expect(new Set(revokedIds(plan))).toEqual(expected);
+          expect(plan.kind).toBe(expected.size ? 'steps' : 'noop');
+          // the result covers no public space, and holds no public source the policy forbids
+          expect(violations(after, settings)).toEqual(new Set());
+          const sources = after.rules.filter(allowsSsh).flatMap((r) => sourcesOf(after, r));
+          expect(coversPublicSpace(sources, 4) || coversPublicSpace(sources, 6)).toBe(false);
+          if (settings.publicSourcePolicy === 'any-public') {
+            expect(sources.filter(containsPublic)).toEqual([]);
+          }
+          // look-alikes untouched: other ports and protocols, egress, groups, private sources
+          const revoked = new Set(revokedIds(plan));
+          for (const r of s.rules) {
+            const lookAlike = !allowsSsh(r) || r.ReferencedGroupInfo || !sourcesOf(s, r).some(containsPublic);
+            if (lookAlike) expect(revoked.has(r.SecurityGroupRuleId!)).toBe(false);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('revokes every rule of a cover of public space, whatever special-purpose blocks it skips', () => {
+      fc.assert(
+        fc.property(coverState, (s) => {
+          const ssh = s.rules.filter(allowsSsh).flatMap((r) => sourcesOf(s, r));
+          const covers = coversPublicSpace(ssh, 4) || coversPublicSpace(ssh, 6);
+          const plan = planRevokeOpenSsh(s, WHOLE);
+          expect(plan.kind).toBe(covers ? 'steps' : 'noop');
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('counts every IPv4 address but any one special-purpose address as the world, and one public address as a hole', () => {
+      const block = fc.constantFrom(...SPECIAL_PURPOSE_CIDRS[4]);
+      const addressIn = (c: Cidr) => fc.bigInt(c.start, c.end).map((a) => parseCidr(`${ipv4(a)}/32`)!);
+      fc.assert(
+        fc.property(block.chain(addressIn), fc.bigInt(0n, 2n ** 32n - 1n), (reserved, any) => {
+          // Prepare: all of IPv4 without one reserved address (up to 32 CIDRs)
+          const all = parseCidr('0.0.0.0/0')!;
+          const sources = tileExcept(all, [reserved]).map((c) => rule({ CidrIpv4: c.text }));
+          const hole = parseCidr(`${ipv4(any)}/32`)!;
+          const withHole = tileExcept(all, [hole]).map((c) => rule({ CidrIpv4: c.text }));
+
+          // Act
+          const plan = planRevokeOpenSsh(state(sources), WHOLE);
+          const holed = planRevokeOpenSsh(state(withHole), WHOLE);
+
+          // Assess: revoked are exactly the rules that hold public addresses; a public hole is no world
+          const expected = sources.filter((r) => containsPublic(parseCidr(r.CidrIpv4!)!));
+          expect(revokedIds(plan).sort()).toEqual(expected.map((r) => r.SecurityGroupRuleId).sort());
+          expect(holed.kind).toBe(containsPublic(hole) ? 'noop' : 'steps');
+        }),
+        { numRuns: 200 },
+      );
+    });
+
     it('leaves a compliant group after the plan, and planning again gives noop', () => {
       fc.assert(
         fc.property(anyState, anySettings, (s, settings) => {
@@ -327,7 +580,7 @@ describe('Function: planRevokeOpenSsh', () => {
     it('never plans a revoke of a rule that is not a violation', () => {
       fc.assert(
         fc.property(anyState, anySettings, (s, settings) => {
-          const violating = new Set(findOpenSshRules(s).map((f) => f.rule.SecurityGroupRuleId));
+          const violating = new Set(findOpenSshRules(s, settings).map((f) => f.rule.SecurityGroupRuleId));
           const plan = planRevokeOpenSsh(s, settings);
           const revoked =
             plan.kind === 'steps'

@@ -5,7 +5,7 @@ import type {
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import * as z from 'zod/mini';
-import { type Cidr, coversFamily, isNonPublic, parseCidr } from '../../shared/cidr.js';
+import { type Cidr, containsPublic, coversPublicSpace, parseCidr } from '../../shared/cidr.js';
 import type { Plan, Step } from '../../shared/remediation.js';
 import '../../shared/zod.js';
 import { ruleToIpPermission } from './ip-permissions.js';
@@ -20,15 +20,51 @@ export interface SecurityGroupState {
   readonly prefixLists: Readonly<Record<string, readonly string[]>>;
 }
 
-export const RevokeOpenSshSettingsSchema = z.strictObject({
-  /**
-   * A world-open rule whose port range holds 22 and more (0-65535): `revoke-rule` (default)
-   * revokes the whole rule; `reauthorize-remainder` first re-authorises the rest of the range
-   * for the same source, then revokes the rule.
-   */
-  portRangePolicy: z._default(z.enum(['revoke-rule', 'reauthorize-remainder']), 'revoke-rule'),
-});
+/** What counts as SSH "open to the world" (see the README's "Policy"). */
+export const PUBLIC_SOURCE_POLICIES = ['world', 'wider-than', 'any-public'] as const;
+export type PublicSourcePolicy = (typeof PUBLIC_SOURCE_POLICIES)[number];
+
+/** The widest public source `wider-than` lets stand when the settings name none: an IPv4 /24, an IPv6 /48. */
+export const DEFAULT_MAX_PUBLIC_PREFIX = { 4: 24, 6: 48 } as const;
+
+const prefixLength = (max: number) => z.number().check(z.int(), z.gte(1), z.lte(max));
+
+export const RevokeOpenSshSettingsSchema = z
+  .strictObject({
+    /**
+     * A world-open rule whose port range holds 22 and more (0-65535): `revoke-rule` (default)
+     * revokes the whole rule; `reauthorize-remainder` first re-authorises the rest of the range
+     * for the same source, then revokes the rule.
+     */
+    portRangePolicy: z._default(z.enum(['revoke-rule', 'reauthorize-remainder']), 'revoke-rule'),
+    /**
+     * `world` (default): the SSH sources of an address family that together hold every public
+     * address; `wider-than`: that, and any public source wider than `maxPublicPrefix`
+     * (`maxPublicPrefixIpv6`); `any-public`: any source that holds a public address.
+     */
+    publicSourcePolicy: z._default(z.enum(PUBLIC_SOURCE_POLICIES), 'world'),
+    /** With `wider-than`: the widest public IPv4 source allowed (default 24: a /23 is revoked, a /24 stays). */
+    maxPublicPrefix: z.optional(prefixLength(32)),
+    /** With `wider-than`: the widest public IPv6 source allowed (default 48). */
+    maxPublicPrefixIpv6: z.optional(prefixLength(128)),
+  })
+  .check(
+    z.refine(
+      (s) =>
+        s.publicSourcePolicy === 'wider-than' ||
+        (s.maxPublicPrefix === undefined && s.maxPublicPrefixIpv6 === undefined),
+      'maxPublicPrefix and maxPublicPrefixIpv6 apply only with publicSourcePolicy "wider-than"',
+    ),
+  );
 export type RevokeOpenSshSettings = z.infer<typeof RevokeOpenSshSettingsSchema>;
+
+/** The part of the settings that decides which rules are violations. */
+export type SourcePolicy = Pick<
+  RevokeOpenSshSettings,
+  'publicSourcePolicy' | 'maxPublicPrefix' | 'maxPublicPrefixIpv6'
+>;
+/** The default policy: a set of sources that holds every public address of a family. */
+export const WORLD_POLICY: SourcePolicy = { publicSourcePolicy: 'world' };
 
 /** A rule as it was before it was revoked, and the permission that authorises it again. */
 export interface RevokedRule {
@@ -96,40 +132,63 @@ function describePorts(rule: SecurityGroupRule): string {
   return rule.FromPort === rule.ToPort ? `tcp ${rule.FromPort}` : `tcp ${rule.FromPort}-${rule.ToPort}`;
 }
 
+/** The widest public source the policy lets stand in a family (a shorter prefix is a violation). */
+function widestAllowed(policy: SourcePolicy, family: 4 | 6): number | undefined {
+  if (policy.publicSourcePolicy === 'any-public') return family === 4 ? 32 : 128;
+  if (policy.publicSourcePolicy !== 'wider-than') return undefined;
+  const set = family === 4 ? policy.maxPublicPrefix : policy.maxPublicPrefixIpv6;
+  return set ?? DEFAULT_MAX_PUBLIC_PREFIX[family];
+}
+
+/** Why one source of a rule breaks the policy on its own (`wider-than`, `any-public`), if it does. */
+function sourceViolation(cidrs: readonly Cidr[], policy: SourcePolicy): string | undefined {
+  for (const c of cidrs) {
+    const widest = widestAllowed(policy, c.family);
+    if (widest === undefined || !containsPublic(c)) continue;
+    if (policy.publicSourcePolicy === 'any-public') return `${c.text} holds public addresses`;
+    if (c.prefix < widest) return `${c.text} holds public addresses and is wider than /${widest}`;
+  }
+  return undefined;
+}
+
 /**
- * The ingress rules that open SSH to the world:
- * - a source of prefix length 0 (`0.0.0.0/0`, `::/0`), directly or as an entry of a prefix list;
- * - a world-equivalent set: when the SSH-permitting sources of an address family together cover the
- *   whole address space (`0.0.0.0/1` + `128.0.0.0/1`), every rule that contributes public addresses
- *   to that set (rules from private ranges stay).
+ * The ingress rules that open SSH to the world, under the policy (default `world`):
+ * - in every policy, when the SSH-permitting sources of an address family together hold every
+ *   public address of it (`0.0.0.0/0`, `::/0`, `2000::/3`, or a set such as the eight CIDRs from
+ *   `0.0.0.0/5` to `128.0.0.0/1` that skip `10.0.0.0/8`), each rule that contributes public
+ *   addresses to that set (rules whose sources are private or special-purpose stay);
+ * - with `wider-than`, each rule with a public source wider than the allowed prefix;
+ * - with `any-public`, each rule with a source that holds a public address.
  */
-export function findOpenSshRules(state: SecurityGroupState): Finding[] {
+export function findOpenSshRules(state: SecurityGroupState, policy: SourcePolicy = WORLD_POLICY): Finding[] {
   const ssh = state.rules.filter((r) => allowsSsh(r) && r.SecurityGroupRuleId);
-  const findings = new Map<string, Finding>();
   const sources = ssh.map((rule) => ({ rule, cidrs: sourceCidrs(rule, state.prefixLists) }));
-  for (const { rule, cidrs } of sources) {
-    const world = cidrs.find((c) => c.prefix === 0);
-    if (world) {
-      findings.set(rule.SecurityGroupRuleId!, {
-        rule,
-        why: `${describePorts(rule)} open to ${world.text}${rule.PrefixListId ? ` (entry of ${rule.PrefixListId})` : ''}`,
-      });
-    }
-  }
+  const why = new Map<SecurityGroupRule, string>();
   for (const family of [4, 6] as const) {
-    const rest = sources.filter((s) => !findings.has(s.rule.SecurityGroupRuleId!));
-    const all = rest.flatMap((s) => s.cidrs);
-    if (!coversFamily(all, family)) continue;
-    for (const { rule, cidrs } of rest) {
-      if (cidrs.some((c) => c.family === family && !isNonPublic(c))) {
-        findings.set(rule.SecurityGroupRuleId!, {
-          rule,
-          why: `${describePorts(rule)} from ${describeSource(rule)}: part of a set of sources that together cover all IPv${family} addresses`,
-        });
-      }
+    const all = sources.flatMap((s) => s.cidrs.filter((c) => c.family === family));
+    if (!coversPublicSpace(all, family)) continue;
+    for (const { rule, cidrs } of sources) {
+      const own = cidrs.filter((c) => c.family === family);
+      if (why.has(rule) || !own.some(containsPublic)) continue;
+      const world = own.find((c) => coversPublicSpace([c], family));
+      why.set(
+        rule,
+        world
+          ? `${describePorts(rule)} open to ${world.text}${rule.PrefixListId ? ` (entry of ${rule.PrefixListId})` : ''}`
+          : `${describePorts(rule)} from ${describeSource(rule)}: part of a set of sources that together cover every public IPv${family} address`,
+      );
     }
   }
-  return [...findings.values()];
+  for (const { rule, cidrs } of sources) {
+    const violation = why.has(rule) ? undefined : sourceViolation(cidrs, policy);
+    if (violation) {
+      why.set(
+        rule,
+        `${describePorts(rule)} from ${describeSource(rule)}: ${violation} (publicSourcePolicy ${policy.publicSourcePolicy})`,
+      );
+    }
+  }
+  return ssh.filter((r) => why.has(r)).map((rule) => ({ rule, why: why.get(rule)! }));
 }
 
 function remainderPermissions(rule: SecurityGroupRule): IpPermission[] {
@@ -148,12 +207,12 @@ function remainderPermissions(rule: SecurityGroupRule): IpPermission[] {
  *
  * @example
  * ```ts
- * const plan = planRevokeOpenSsh(state, { portRangePolicy: 'revoke-rule' });
+ * const plan = planRevokeOpenSsh(state, { portRangePolicy: 'revoke-rule', publicSourcePolicy: 'world' });
  * // { kind: 'steps', steps: [{ action: 'ec2:RevokeSecurityGroupIngress', input: { GroupId, SecurityGroupRuleIds: ['sgr-…', 'sgr-…'] }, … }] }
  * ```
  */
 export function planRevokeOpenSsh(state: SecurityGroupState, settings: RevokeOpenSshSettings): Plan<SshStep> {
-  const findings = findOpenSshRules(state);
+  const findings = findOpenSshRules(state, settings);
   if (findings.length === 0) {
     return { kind: 'noop', reason: 'no ingress rule opens tcp 22 to the world' };
   }

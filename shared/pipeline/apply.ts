@@ -1,8 +1,8 @@
 import type { AuditStep } from '../audit-record.js';
 import { describeError, errorCode } from '../errors.js';
 import type { Job } from './job.js';
-import type { Planned } from './plan.js';
-import { type Findings, failWith, notRun, type Verdict } from './verdict.js';
+import { deferClock, type Planned } from './plan.js';
+import { deferWith, type Findings, failWith, notRun, type Verdict } from './verdict.js';
 
 /** The steps as they ran (applied or already done), with the findings so far. */
 export interface Applied {
@@ -14,7 +14,7 @@ export interface Applied {
 /**
  * The apply stage: one write per step, in order; an error that means "already done" counts as
  * done. The first step that fails ends FAILED (retried), the rest recorded as not run; a "retry
- * later" error says so in the reason.
+ * later" error (the resource is busy) ends DEFERRED within the deferral bound.
  *
  * @example
  * ```ts
@@ -48,10 +48,9 @@ export async function applyStage(job: Job, planned: Planned, findings: Findings)
       }
       done.push({ ...recorded, result: 'failed', error: describeError(error), ...timing });
       const later = code !== undefined && (remediation.retryLaterErrors ?? []).includes(code);
-      return failWith(findings, later ? `cannot act now: ${code}` : `step ${step.action} failed`, error, [
-        ...done,
-        ...notRun(planned.recorded.slice(index + 1)),
-      ]);
+      const steps = [...done, ...notRun(planned.recorded.slice(index + 1))];
+      if (later) return deferWith(findings, `cannot act now: ${code}`, deferClock(job), error, steps);
+      return failWith(findings, `step ${step.action} failed`, error, steps);
     }
   }
   return { done, settings: planned.settings, findings };

@@ -3,7 +3,7 @@ import type { AnyRemediation, Step } from '../remediation.js';
 import { apiName } from '../remediation.js';
 import type { Described } from './describe.js';
 import type { Job } from './job.js';
-import { endWith, type Findings, failWith, type Verdict, withNotes } from './verdict.js';
+import { deferWith, endWith, type Findings, failWith, type Verdict, withNotes } from './verdict.js';
 
 /** The steps that would make the resource compliant, as sent and as recorded. */
 export interface Planned {
@@ -36,6 +36,7 @@ export function planStage(job: Job, described: Described): Planned | Verdict {
   if (plan.kind === 'noop') return endWith(findings, 'NOOP', plan.reason);
   if (plan.kind === 'skip') {
     if (job.mode !== 'enforce') return endWith(findings, 'PLANNED', `cannot act now: ${plan.reason}`);
+    if (plan.retryLater) return deferWith(findings, `cannot act now: ${plan.reason}`, deferClock(job));
     return failWith(findings, `cannot act now: ${plan.reason}`, undefined);
   }
   return {
@@ -45,6 +46,9 @@ export function planStage(job: Job, described: Described): Planned | Verdict {
     findings,
   };
 }
+
+/** The evaluation's time and now: what the deferral bound is counted from. */
+export const deferClock = (job: Job) => ({ evaluationTime: job.event.evaluationTime, now: job.now() });
 
 /** A step as the record keeps it before it runs: the call, its input, why, and its undo. */
 function toAuditStep(remediation: AnyRemediation, step: Step): AuditStep {

@@ -13,7 +13,7 @@ import { guardPlan } from './guard-plan.js';
 import { createJob, type Job } from './job.js';
 import type { RunMode } from './pipeline-deps.js';
 import { type Planned, planStage } from './plan.js';
-import { type Findings, isVerdict, type Verdict } from './verdict.js';
+import { DEFER_BOUND_MINUTES, type Findings, isVerdict, type Verdict } from './verdict.js';
 import { verifyStage } from './verify.js';
 
 const GROUP = 'sg-0123456789abcdef0';
@@ -541,13 +541,27 @@ describe('Function: applyStage', () => {
     expect(world.writes).toEqual(['22']);
   });
 
-  it('says "cannot act now" for an error the remediation retries later', async () => {
+  it('defers an error the remediation retries later ("cannot act now"), within the deferral bound', async () => {
     const { remediation, failures } = doors(['22']);
     failures.set('22', awsError('Door.Busy', 'in use'));
     const job = jobOf(remediation);
     const p = await planned(job);
     const verdict = asVerdict(await applyStage(job, p, p.findings));
-    expect(verdict.reason).toBe('cannot act now: Door.Busy: Door.Busy: in use');
+    expect(verdict.outcome).toBe('DEFERRED');
+    expect(verdict.reason).toMatch(/^cannot act now: Door\.Busy: deferred, re-checked by the sweep/);
+    expect(verdict.steps.map((s) => s.result)).toEqual(['failed']);
+  });
+
+  it('fails an error the remediation retries later once the evaluation is older than the deferral bound', async () => {
+    const { remediation, failures } = doors(['22']);
+    failures.set('22', awsError('Door.Busy', 'in use'));
+    const job = { ...jobOf(remediation), now: () => T0 + (DEFER_BOUND_MINUTES + 1) * 60_000 };
+    const p = await planned(job);
+    const verdict = asVerdict(await applyStage(job, p, p.findings));
+    expect(verdict.outcome).toBe('FAILED');
+    expect(verdict.reason).toBe(
+      `cannot act now: Door.Busy; deferred past ${DEFER_BOUND_MINUTES} minutes since the evaluation: Door.Busy: in use`,
+    );
   });
 });
 

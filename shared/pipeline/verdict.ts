@@ -90,6 +90,44 @@ export function failWith(
   };
 }
 
+/** How long a busy resource is deferred, counted from the evaluation the event carries. */
+export const DEFER_BOUND_MINUTES = 180;
+
+/**
+ * A verdict for a resource that is busy now (an EKS cluster UPDATING, `ResourceInUseException`):
+ * DEFERRED (the function returns normally; the sweep re-checks what Config still reports
+ * NON_COMPLIANT) while the evaluation is younger than {@link DEFER_BOUND_MINUTES}, FAILED past it.
+ *
+ * @example
+ * ```ts
+ * deferWith(findings, 'cannot act now: cluster is UPDATING', { evaluationTime, now: Date.now() });
+ * ```
+ */
+export function deferWith(
+  findings: Findings,
+  reason: string,
+  when: { readonly evaluationTime: string; readonly now: number },
+  cause?: unknown,
+  steps: readonly AuditStep[] = [],
+): Verdict {
+  const age = when.now - Date.parse(when.evaluationTime);
+  const bound = DEFER_BOUND_MINUTES * 60_000;
+  if (!(age <= bound)) {
+    return failWith(
+      findings,
+      `${reason}; deferred past ${DEFER_BOUND_MINUTES} minutes since the evaluation`,
+      cause,
+      steps,
+    );
+  }
+  return endWith(
+    findings,
+    'DEFERRED',
+    `${reason}: deferred, re-checked by the sweep (for up to ${DEFER_BOUND_MINUTES} minutes since the evaluation)`,
+    steps,
+  );
+}
+
 /**
  * A REJECTED verdict for an event that cannot be acted upon (no finding: nothing was read).
  *

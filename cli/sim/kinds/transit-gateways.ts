@@ -239,8 +239,8 @@ function knownAttachment(ctx: SimCallContext, id: string) {
   );
 }
 
-function createTransitGatewayRoute(ctx: SimCallContext, input: SimInput) {
-  const table = findTgwTable(ctx, input.TransitGatewayRouteTableId);
+/** The destination of a static route to create or replace; it needs a target (attachment or blackhole). */
+function routeDestination(input: SimInput): Cidr {
   const cidr = parseCidr(String(input.DestinationCidrBlock ?? ''));
   if (!cidr) {
     throw new SimApiError(
@@ -251,38 +251,71 @@ function createTransitGatewayRoute(ctx: SimCallContext, input: SimInput) {
   if (!input.Blackhole && !input.TransitGatewayAttachmentId) {
     throw new SimApiError('MissingParameter', 'Either TransitGatewayAttachmentId or Blackhole is required');
   }
+  return cidr;
+}
+
+/** A static route to `destination`: a blackhole, or active to a known attachment. */
+function staticRouteTo(ctx: SimCallContext, destination: string, input: SimInput): SimTransitGatewayRoute {
+  if (input.Blackhole) return { DestinationCidrBlock: destination, Type: 'static', State: 'blackhole' };
+  const id = String(input.TransitGatewayAttachmentId);
+  const known = knownAttachment(ctx, id);
+  if (!known) {
+    throw new SimApiError(
+      'InvalidTransitGatewayAttachmentID.NotFound',
+      `Transit Gateway Attachment ${id} was not found.`,
+    );
+  }
+  return {
+    DestinationCidrBlock: destination,
+    TransitGatewayAttachments: [
+      {
+        TransitGatewayAttachmentId: id,
+        ...(known.ResourceId ? { ResourceId: known.ResourceId } : {}),
+        ...(known.ResourceType ? { ResourceType: known.ResourceType } : {}),
+      },
+    ],
+    Type: 'static',
+    State: 'active',
+  };
+}
+
+function createTransitGatewayRoute(ctx: SimCallContext, input: SimInput) {
+  const table = findTgwTable(ctx, input.TransitGatewayRouteTableId);
+  const cidr = routeDestination(input);
   if (table.Routes.some((r) => r.Type === 'static' && dest(r) === cidr.text)) {
     throw new SimApiError(
       'RouteAlreadyExists',
       `Route ${cidr.text} already exists in Transit Gateway Route Table ${table.TransitGatewayRouteTableId}.`,
     );
   }
-  let route: SimTransitGatewayRoute;
-  if (input.Blackhole) {
-    route = { DestinationCidrBlock: input.DestinationCidrBlock, Type: 'static', State: 'blackhole' };
-  } else {
-    const id = String(input.TransitGatewayAttachmentId);
-    const known = knownAttachment(ctx, id);
-    if (!known) {
+  const route = staticRouteTo(ctx, String(input.DestinationCidrBlock), input);
+  table.Routes.push(route);
+  return { Route: clone(route) };
+}
+
+/**
+ * Replaces a static route's target (an attachment, or a blackhole) in place. As EC2: a propagated
+ * route cannot be replaced (only static routes can), a missing one is `InvalidRoute.NotFound`.
+ */
+function replaceTransitGatewayRoute(ctx: SimCallContext, input: SimInput) {
+  const table = findTgwTable(ctx, input.TransitGatewayRouteTableId);
+  const cidr = routeDestination(input);
+  const matching = table.Routes.filter((r) => r.DestinationCidrBlock && dest(r) === cidr.text);
+  const index = table.Routes.findIndex((r) => r.Type === 'static' && matching.includes(r));
+  if (index === -1) {
+    if (matching.length) {
       throw new SimApiError(
-        'InvalidTransitGatewayAttachmentID.NotFound',
-        `Transit Gateway Attachment ${id} was not found.`,
+        'InvalidParameterValue',
+        `Route ${cidr.text} in ${table.TransitGatewayRouteTableId} is propagated; only static routes can be replaced`,
       );
     }
-    route = {
-      DestinationCidrBlock: input.DestinationCidrBlock,
-      TransitGatewayAttachments: [
-        {
-          TransitGatewayAttachmentId: id,
-          ...(known.ResourceId ? { ResourceId: known.ResourceId } : {}),
-          ...(known.ResourceType ? { ResourceType: known.ResourceType } : {}),
-        },
-      ],
-      Type: 'static',
-      State: 'active',
-    };
+    throw new SimApiError(
+      'InvalidRoute.NotFound',
+      `No route found for ${cidr.text} in Transit Gateway Route Table ${table.TransitGatewayRouteTableId}.`,
+    );
   }
-  table.Routes.push(route);
+  const route = staticRouteTo(ctx, table.Routes[index]!.DestinationCidrBlock!, input);
+  table.Routes[index] = route;
   return { Route: clone(route) };
 }
 
@@ -412,6 +445,7 @@ export const transitGateways = defineKind('transit gateway route tables', slot, 
       SearchTransitGatewayRoutes: searchTransitGatewayRoutes,
       DeleteTransitGatewayRoute: deleteTransitGatewayRoute,
       CreateTransitGatewayRoute: createTransitGatewayRoute,
+      ReplaceTransitGatewayRoute: replaceTransitGatewayRoute,
     },
   },
   resourceId: (_api, input) => firstString(input, ['TransitGatewayRouteTableId']),
