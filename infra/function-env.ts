@@ -2,6 +2,7 @@ import type { AnyRemediation } from '../shared/remediation.js';
 import type { ENV } from '../shared/settings.js';
 import type { AirlockContext } from './context.js';
 import { ContextError } from './context-values.js';
+import { declaredRuleNames } from './event-rules.js';
 import { NAMES } from './names.js';
 
 /** The environment a function gets: only names that shared/settings.ts reads. */
@@ -78,6 +79,8 @@ export function evaluatorEnv(
  */
 export function remediationOverride(remediation: AnyRemediation, c: AirlockContext): Record<string, unknown> {
   const override = { ...(c.remediations[remediation.id] ?? {}) };
+  // names added to the remediation's own: the function accepts all of them, as its rules match them
+  if (Array.isArray(override.configRuleNames)) override.configRuleNames = declaredRuleNames(remediation, c);
   const settings: Record<string, unknown> = {
     ...((override.settings as Record<string, unknown> | undefined) ?? {}),
   };

@@ -10,7 +10,7 @@ import { AirlockFunction, type Shared } from './airlock-function.js';
 import { ALARM_PERIOD, alarmOn } from './alarms.js';
 import type { PlannedRule } from './config-rules.js';
 import type { AirlockContext } from './context.js';
-import { apiCallNames, apiCallPattern, compliancePattern, ruleNamesOf } from './event-rules.js';
+import { apiCallNames, apiCallPattern, compliancePattern, declaredRuleNames } from './event-rules.js';
 import { remediationEnv, remediationOverride } from './function-env.js';
 import { addDescriptorGrants, Grants } from './grants.js';
 import { Layer } from './layer.js';
@@ -68,7 +68,7 @@ export class RemediationResources extends Layer {
       shared: props.shared,
     });
 
-    const ruleNames = ruleNamesOf(r, c);
+    const ruleNames = declaredRuleNames(r, c);
     this.compliancePattern = compliancePattern(r, ruleNames);
     this.eventRule = new Rule(this, `${r.id}-Events`, {
       ruleName: `airlock-${r.id}`,

@@ -1,5 +1,6 @@
 import { applyStage } from './pipeline/apply.js';
-import { describeStage } from './pipeline/describe.js';
+import { confirmRuleStage } from './pipeline/confirm-rule.js';
+import { type Described, describeStage } from './pipeline/describe.js';
 import { guardEvent } from './pipeline/guard-event.js';
 import { guardPlan } from './pipeline/guard-plan.js';
 import { idempotencyKey } from './pipeline/idempotency.js';
@@ -10,7 +11,7 @@ import type { PipelineDeps, PipelineResult, RunMode } from './pipeline/pipeline-
 import { planStage } from './pipeline/plan.js';
 import { type Run, recordStage } from './pipeline/record.js';
 import { eventSubject, rejectedSubject, type Subject, unsettledSubject } from './pipeline/subject.js';
-import { isVerdict, type Verdict } from './pipeline/verdict.js';
+import { isVerdict, type Verdict, withNotes } from './pipeline/verdict.js';
 import { verifyStage } from './pipeline/verify.js';
 import type { AnyRemediation } from './remediation.js';
 
@@ -86,9 +87,14 @@ async function admitEvent(
   return { subject, mode, job: createJob(remediation, event, settings, mode, deps) };
 }
 
-/** The remediation stages (describe, plan, guard, apply, verify): the first verdict ends them. */
+/**
+ * The remediation stages (confirm the rule, describe, plan, guard, apply, verify): the first verdict
+ * ends them.
+ */
 async function remediate(job: Job, deps: PipelineDeps): Promise<Verdict> {
-  const described = await describeStage(job);
+  const confirmed = await confirmRuleStage(job, deps.clients);
+  if (isVerdict(confirmed)) return confirmed;
+  const described = withConfirmation(await describeStage(job), confirmed.notes);
   if (isVerdict(described)) return described;
   const planned = planStage(job, described);
   if (isVerdict(planned)) return planned;
@@ -97,4 +103,11 @@ async function remediate(job: Job, deps: PipelineDeps): Promise<Verdict> {
   const applied = await applyStage(job, planned, cleared);
   if (isVerdict(applied)) return applied;
   return verifyStage(job, applied);
+}
+
+/** The describe stage's result with the rule stage's notes (what confirmed the rule) in its findings. */
+function withConfirmation(described: Described | Verdict, notes: readonly string[]): Described | Verdict {
+  if (!notes.length) return described;
+  if (isVerdict(described)) return { ...described, ...withNotes(described, notes) };
+  return { ...described, findings: withNotes(described.findings, notes) };
 }
