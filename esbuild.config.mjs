@@ -1,7 +1,11 @@
-// One small bundle per function: dist/<id>/index.mjs (+ source map), target node22, AWS SDK bundled.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+// One folder per function, dist/<id>/: index.mjs (the handler) and the chunks it loads when a setting
+// needs them (Parameter Store, member roles), with source maps; target node22, AWS SDK bundled; the
+// folder is the Lambda asset and runs alone. The esbuild metafile of each goes to dist/.meta/<id>.json
+// (`npm run bench -- --only sizes` reads it: bytes per package, loaded at start or later).
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { lambdaBundlePlugins } from './build/esbuild-plugins.mjs';
 
 const root = new URL('.', import.meta.url).pathname;
 const functionsDir = join(root, 'functions');
@@ -39,6 +43,9 @@ if (ids.length === 0) {
   process.exit(2);
 }
 
+const metaDir = join(root, 'dist', '.meta');
+mkdirSync(metaDir, { recursive: true });
+
 for (const id of ids) {
   const outdir = join(root, 'dist', id);
   rmSync(outdir, { recursive: true, force: true });
@@ -46,6 +53,9 @@ for (const id of ids) {
     entryPoints: { index: join(functionsDir, id, 'handler.ts') },
     outdir,
     outExtension: { '.js': '.mjs' },
+    // dynamic import() becomes a chunk file loaded on first use (clients only some settings need)
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     bundle: true,
     minify: true,
     sourcemap: true,
@@ -64,9 +74,12 @@ for (const id of ids) {
     banner: {
       js: "import { createRequire as __airlockCreateRequire } from 'node:module'; const require = __airlockCreateRequire(import.meta.url);",
     },
+    // what a Lambda never runs: the schemas of unused operations, credential sources other than the
+    // environment, a JMESPath interpreter for a field name, package.json files (build/esbuild-plugins.mjs)
+    plugins: lambdaBundlePlugins(),
   });
-  const bytes = Object.entries(result.metafile.outputs)
-    .filter(([file]) => file.endsWith('.mjs'))
-    .reduce((sum, [, out]) => sum + out.bytes, 0);
-  console.log(`dist/${id}/index.mjs  ${(bytes / 1024).toFixed(1)} KiB`);
+  writeFileSync(join(metaDir, `${id}.json`), JSON.stringify(result.metafile));
+  const files = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  const bytes = files.reduce((sum, [, out]) => sum + out.bytes, 0);
+  console.log(`dist/${id}/  ${(bytes / 1024).toFixed(1)} KiB in ${files.length} file(s)`);
 }

@@ -1,22 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { REMEDIATIONS } from '../functions/registry.js';
 import { complianceEvent } from '../test/helpers/events.js';
+import { type BundleSize, bundleSize } from './bundle-sizes.js';
 import { type Spread, spread } from './stats.js';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -44,30 +35,106 @@ export function lambdaNode(): string {
   return existsSync(bin) ? bin : process.execPath;
 }
 
-export interface BundleFigures {
-  readonly id: string;
-  readonly bytes: number;
-  readonly gzipBytes: number;
-  /** True when the bundle holds the EC2 client (its size target is larger). */
-  readonly ec2: boolean;
-  /** Absent for functions that are not remediations (the sweep): see the README. */
-  readonly cold?: {
-    /** Wall time of the process above a bare `node -e 0` of the same run, ms. */
-    readonly bundledMs: Spread;
-    readonly unbundledMs: Spread;
-    /** bundled / unbundled, of the medians. */
-    readonly ratio: number;
-    /** Peak RSS of the bundled process (process.resourceUsage().maxRSS), MiB. */
-    readonly bundledRssMiB: Spread;
-    readonly unbundledRssMiB: Spread;
-    readonly outcome: string;
+/** A Python with boto3 for the comparison, or why there is none. */
+export type PythonRuntime =
+  | { readonly bin: string; readonly version: string; readonly boto3: string }
+  | { readonly skipped: string };
+
+/**
+ * The Python the comparison runs: `$AIRLOCK_BENCH_PYTHON`, else Debian's /usr/bin/python3
+ * (`apt-get install -y python3-boto3`), else `python3` on PATH; the first one that imports boto3.
+ */
+export function pythonWithBoto3(): PythonRuntime {
+  const candidates = [process.env.AIRLOCK_BENCH_PYTHON, '/usr/bin/python3', 'python3'].filter(
+    (c): c is string => Boolean(c),
+  );
+  for (const bin of candidates) {
+    try {
+      const out = execFileSync(
+        bin,
+        ['-c', 'import sys, boto3; print(sys.executable, sys.version.split()[0], boto3.__version__)'],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      const [exe, version, boto3] = out.toString().trim().split(' ');
+      return { bin: exe ?? bin, version: version ?? '?', boto3: boto3 ?? '?' };
+    } catch {
+      // no such interpreter, or no boto3 in it: try the next
+    }
+  }
+  return {
+    skipped: `no Python with boto3 (tried ${candidates.join(', ')}): apt-get install -y python3-boto3, or set AIRLOCK_BENCH_PYTHON`,
   };
+}
+
+/** One phase of a cold start, timed above the runtime's floor (a process that does nothing). */
+export interface PhaseFigures {
+  /** Wall time from spawn to the child's report, minus the floor's median, ms. */
+  readonly wallMs: Spread;
+  /** CPU time of the child (all threads) at its report, minus the floor's median, ms. */
+  readonly cpuMs: Spread;
+}
+
+/** The Python equivalent of one remediation's cold start (bench/cold_start.py). */
+export interface PythonFigures {
+  readonly service: string;
+  /** import boto3 and build the clients. */
+  readonly load: PhaseFigures;
+  /** ...and handle the COMPLIANT event (record sealed, logged, one PutObject). */
+  readonly first: PhaseFigures;
+  readonly importMs: Spread;
+  readonly clientsMs: Spread;
+  readonly eventMs: Spread;
+  /** The same work again in the same process (WARM_EVENTS times, pooled), ms. */
+  readonly warmMs: Spread;
+}
+
+export interface ColdFigures {
+  /** Import of the bundle: module evaluation and the handler's init (settings, clients). */
+  readonly load: PhaseFigures;
+  /** Import and one COMPLIANT event handled end to end. */
+  readonly first: PhaseFigures;
+  /** From inside the process: the import, then the first event. */
+  readonly importMs: Spread;
+  readonly eventMs: Spread;
+  /** Warm events in the same processes after the first (WARM_EVENTS each, pooled), ms. */
+  readonly warmMs: Spread;
+  /** The same handler with node_modules loaded unbundled (esbuild `packages: 'external'`): import + event. */
+  readonly unbundledMs: Spread;
+  /** first.wallMs / unbundledMs, of the medians. */
+  readonly ratio: number;
+  /** Peak RSS after the first event (process.resourceUsage().maxRSS), MiB. */
+  readonly rssMiB: Spread;
+  readonly unbundledRssMiB: Spread;
+  readonly outcome: string;
+  readonly python?: PythonFigures & {
+    /** Node over Python, medians of wall time above each floor: load, and first event included. */
+    readonly loadRatio: number;
+    readonly firstRatio: number;
+    /** The same with CPU time. */
+    readonly loadCpuRatio: number;
+    readonly firstCpuRatio: number;
+    /** Node over Python, medians of the warm events. */
+    readonly warmRatio: number;
+  };
+}
+
+export interface FunctionFigures extends BundleSize {
+  /** Absent for functions that are not remediations (the sweep, the Config rule evaluators). */
+  readonly cold?: ColdFigures;
 }
 
 export interface ColdStartResult {
   readonly node: string;
-  readonly baselineMs: Spread;
-  readonly functions: readonly BundleFigures[];
+  /** The machine's load average when the section started: wall-clock figures grow with it. */
+  readonly loadAverage?: readonly number[];
+  readonly python: PythonRuntime;
+  readonly floors: {
+    readonly nodeMs: Spread;
+    readonly nodeCpuMs: Spread;
+    readonly pythonMs?: Spread;
+    readonly pythonCpuMs?: Spread;
+  };
+  readonly functions: readonly FunctionFigures[];
 }
 
 const VALID_ID: Record<string, string> = {
@@ -78,15 +145,55 @@ const VALID_ID: Record<string, string> = {
   'AWS::EC2::TransitGatewayRouteTable': 'tgw-rtb-0123456789abcdef0',
 };
 
-/** What a child process runs: import the handler, build its clients, handle one event. */
-const CHILD = `
-const started = performance.now();
-const { handler } = await import(process.argv[1]);
-const imported = performance.now();
-const result = await handler(JSON.parse(process.argv[2]));
-const done = performance.now();
-process.stdout.write('\\n' + JSON.stringify({ bench: { importMs: imported - started, handleMs: done - imported, sinceStartMs: done, outcome: result.outcome, maxRssKiB: process.resourceUsage().maxRSS } }) + '\\n');
+const AUDIT_BUCKET = 'airlock-bench-audit';
+
+/** Warm events each _first_ child handles after its first one, timed one by one. */
+export const WARM_EVENTS = 10;
+
+/**
+ * What a Node child runs: nothing (floor), import the handler (load), or import it and handle one
+ * event (first): it reports, then handles WARM_EVENTS more (other event ids) and reports their times.
+ */
+const NODE_CHILD = `
+const phase = process.argv[1];
+const line = (values) => process.stdout.write('\\n' + JSON.stringify(values) + '\\n');
+const report = (values) => {
+  const cpu = process.cpuUsage();
+  line({ bench: { ...values, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS } });
+};
+if (phase === 'floor') report({});
+else {
+  const started = performance.now();
+  const { handler } = await import(process.argv[2]);
+  const imported = performance.now();
+  if (phase === 'load') report({ importMs: imported - started });
+  else {
+    const event = JSON.parse(process.argv[3]);
+    const result = await handler(event);
+    report({ importMs: imported - started, eventMs: performance.now() - imported, outcome: result.outcome });
+    const warm = [];
+    for (let i = 1; i <= ${WARM_EVENTS}; i++) {
+      const t = performance.now();
+      await handler({ ...event, id: event.id.slice(0, -12) + String(i).padStart(12, '0') });
+      warm.push(performance.now() - t);
+    }
+    line({ warm });
+  }
+}
+process.stdout.write('', () => process.exit(0));
 `;
+
+interface ChildReport {
+  readonly cpuMs: number;
+  /** The warm events' times after the first event (first phase only), ms. */
+  readonly warmMs?: readonly number[];
+  readonly maxRssKiB?: number;
+  readonly importMs?: number;
+  readonly eventMs?: number;
+  readonly clientsMs?: number;
+  readonly firstMs?: number;
+  readonly outcome?: string;
+}
 
 /**
  * A tiny S3 endpoint on loopback that accepts any request (the audit record's PutObject answers 200):
@@ -115,49 +222,62 @@ async function startAcceptAll(): Promise<{
   };
 }
 
+/** Runs a child to its report line: wall time from spawn to that line, and what it reported. */
 function runChild(
-  node: string,
+  bin: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ wallMs: number; out: string; code: number | null }> {
+): Promise<{ wallMs: number; report: ChildReport }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    let report: { wallMs: number; report: ChildReport } | undefined;
     child.stdout.on('data', (c) => {
       out += c;
+      const line = report
+        ? undefined
+        : out.split('\n').find((l) => l.startsWith('{"bench"') && l.endsWith('}'));
+      if (line) {
+        report = {
+          wallMs: performance.now() - t0,
+          report: (JSON.parse(line) as { bench: ChildReport }).bench,
+        };
+      }
     });
     child.stderr.on('data', (c) => {
       err += c;
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      const wallMs = performance.now() - t0;
-      if (code !== 0)
-        reject(new Error(`${args.join(' ').slice(0, 120)} exited ${code}: ${err.slice(0, 500)}`));
-      else resolve({ wallMs, out, code });
+      const warm = out.split('\n').find((l) => l.startsWith('{"warm"'));
+      if (code === 0 && report && warm)
+        resolve({
+          ...report,
+          report: { ...report.report, warmMs: (JSON.parse(warm) as { warm: number[] }).warm },
+        });
+      else if (code === 0 && report) resolve(report);
+      else reject(new Error(`${bin} ${args[0] ?? ''} exited ${code}: ${err.slice(-800) || out.slice(-300)}`));
     });
   });
 }
 
-function parseChild(out: string): { outcome: string; maxRssKiB: number } {
-  const line = out
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{"bench"'));
-  if (!line) throw new Error(`the child printed no result: ${out.slice(-300)}`);
-  return (JSON.parse(line) as { bench: { outcome: string; maxRssKiB: number } }).bench;
+/** Builds dist/ (npm run build): the ids of the functions built. */
+export function buildDist(): string[] {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return readdirSync(join(ROOT, 'dist')).filter((id) => existsSync(join(ROOT, 'dist', id, 'index.mjs')));
 }
 
-/** Builds dist/ (npm run build), then copies each bundle alone into a temporary folder (like /var/task). */
+/** Builds dist/, then copies each function's folder alone into a temporary folder (like /var/task). */
 export function buildBundles(): { dir: string; ids: string[] } {
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const ids = buildDist();
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
-  const ids = readdirSync(join(ROOT, 'dist')).filter((id) => existsSync(join(ROOT, 'dist', id, 'index.mjs')));
   for (const id of ids) {
-    mkdirSync(join(dir, id));
-    copyFileSync(join(ROOT, 'dist', id, 'index.mjs'), join(dir, id, 'index.mjs'));
+    cpSync(join(ROOT, 'dist', id), join(dir, id), {
+      recursive: true,
+      filter: (f) => !f.endsWith('.map'),
+    });
   }
   return { dir, ids };
 }
@@ -180,15 +300,38 @@ async function buildUnbundled(id: string): Promise<string> {
   return join(outdir, 'index.mjs');
 }
 
+/** The service client a remediation builds besides DynamoDB and S3 (boto3's name for it). */
+function serviceOf(services: readonly string[]): string {
+  return services.find((s) => s !== 's3') ?? 's3';
+}
+
+type Sample = { wallMs: number; report: ChildReport };
+
+function phase(samples: readonly Sample[], floor: { wall: number; cpu: number }): PhaseFigures {
+  return {
+    wallMs: spread(samples.map((s) => s.wallMs - floor.wall)),
+    cpuMs: spread(samples.map((s) => s.report.cpuMs - floor.cpu)),
+  };
+}
+
+const field = (samples: readonly Sample[], f: keyof ChildReport) =>
+  spread(samples.map((s) => Number(s.report[f] ?? 0)));
+
+const warmOf = (samples: readonly Sample[]) => spread(samples.flatMap((s) => s.report.warmMs ?? []));
+
 /**
- * Bundle sizes and cold starts: for each remediation, a fresh process that imports the bundle, builds
- * its clients and handles one COMPLIANT evaluation end to end (settings, parse, validate, NOOP record
- * sealed, written to the log and to S3 on a loopback endpoint; no other AWS call), against the same
- * handler with node_modules loaded unbundled; timed above a bare `node -e 0` of the same run.
+ * Bundle sizes and cold starts on Lambda's Node: for each remediation, fresh processes that import
+ * the bundle (load: module evaluation and the handler's init), or import it and handle one COMPLIANT
+ * evaluation end to end (settings, parse, validate, NOOP record sealed, written to the log and to S3
+ * on a loopback endpoint; no other AWS call); beside them the same handler unbundled, and the Python
+ * equivalent (bench/cold_start.py) against the same endpoint. Every figure is above its runtime's
+ * floor measured in the same run, and the kinds alternate run by run.
  */
 export async function measureColdStarts(runs: number): Promise<ColdStartResult> {
+  const loadAverage = loadavg();
   const node = lambdaNode();
   const version = execFileSync(node, ['--version']).toString().trim();
+  const python = pythonWithBoto3();
   const { dir, ids } = buildBundles();
   const s3 = await startAcceptAll();
   const env: NodeJS.ProcessEnv = {
@@ -199,21 +342,32 @@ export async function measureColdStarts(runs: number): Promise<ColdStartResult> 
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AIRLOCK_TABLE: 'airlock-idempotency',
-    AIRLOCK_AUDIT_BUCKET: 'airlock-bench-audit',
+    AIRLOCK_AUDIT_BUCKET: AUDIT_BUCKET,
     AIRLOCK_ALLOWED_ACCOUNTS: '111122223333',
     AWS_LAMBDA_FUNCTION_NAME: 'bench',
+    AIRLOCK_BENCH_WARM_EVENTS: String(WARM_EVENTS),
   };
+  const nodeRun = (phaseName: string, file = '', event = '') =>
+    runChild(node, ['--input-type=module', '-e', NODE_CHILD, phaseName, file, event], env);
+  const pythonRun =
+    'bin' in python
+      ? (phaseName: string, service: string) =>
+          runChild(
+            python.bin,
+            [join(ROOT, 'bench', 'cold_start.py'), phaseName, service, s3.url, AUDIT_BUCKET],
+            env,
+          )
+      : undefined;
   try {
     const remediations = REMEDIATIONS.filter((r) => ids.includes(r.id));
     const unbundled = new Map<string, string>();
     for (const r of remediations) unbundled.set(r.id, await buildUnbundled(r.id));
-    const baseline: number[] = [];
-    const samples = new Map<
-      string,
-      { b: number[]; u: number[]; br: number[]; ur: number[]; outcome: string }
-    >();
+    const floors = { node: [] as Sample[], python: [] as Sample[] };
+    const kinds = ['load', 'first', 'unbundled', 'pyLoad', 'pyFirst'] as const;
+    const samples = new Map<string, Record<(typeof kinds)[number], Sample[]>>();
     for (let run = 0; run < runs; run++) {
-      baseline.push((await runChild(node, ['-e', '0'], env)).wallMs);
+      floors.node.push(await nodeRun('floor'));
+      if (pythonRun) floors.python.push(await pythonRun('floor', 's3'));
       for (const r of remediations) {
         const event = JSON.stringify(
           complianceEvent({
@@ -223,46 +377,93 @@ export async function measureColdStarts(runs: number): Promise<ColdStartResult> 
             compliance: 'COMPLIANT',
           }),
         );
-        const s = samples.get(r.id) ?? { b: [], u: [], br: [], ur: [], outcome: '' };
-        const order = run % 2 ? ['u', 'b'] : ['b', 'u'];
-        for (const kind of order) {
-          const file = kind === 'b' ? join(dir, r.id, 'index.mjs') : unbundled.get(r.id)!;
-          const res = await runChild(node, ['--input-type=module', '-e', CHILD, file, event], env);
-          const parsed = parseChild(res.out);
-          s.outcome = parsed.outcome;
-          (kind === 'b' ? s.b : s.u).push(res.wallMs);
-          (kind === 'b' ? s.br : s.ur).push(parsed.maxRssKiB / 1024);
+        const file = join(dir, r.id, 'index.mjs');
+        const s = samples.get(r.id) ?? { load: [], first: [], unbundled: [], pyLoad: [], pyFirst: [] };
+        const measure: Record<(typeof kinds)[number], () => Promise<Sample> | undefined> = {
+          load: () => nodeRun('load', file),
+          first: () => nodeRun('first', file, event),
+          unbundled: () => nodeRun('first', unbundled.get(r.id)!, event),
+          pyLoad: () => pythonRun?.('load', serviceOf(r.services)),
+          pyFirst: () => pythonRun?.('first', serviceOf(r.services)),
+        };
+        // alternate: the order of the kinds turns by one each run
+        for (let k = 0; k < kinds.length; k++) {
+          const kind = kinds[(k + run) % kinds.length]!;
+          const sample = await measure[kind]();
+          if (sample) s[kind].push(sample);
         }
         samples.set(r.id, s);
       }
     }
-    const base = spread(baseline);
-    const functions: BundleFigures[] = ids.map((id) => {
-      const bytes = readFileSync(join(dir, id, 'index.mjs'));
+    const nodeFloor = {
+      wall: spread(floors.node.map((s) => s.wallMs)).median,
+      cpu: spread(floors.node.map((s) => s.report.cpuMs)).median,
+    };
+    const pyFloor = {
+      wall: spread(floors.python.map((s) => s.wallMs)).median,
+      cpu: spread(floors.python.map((s) => s.report.cpuMs)).median,
+    };
+    const functions: FunctionFigures[] = ids.map((id) => {
+      const size = bundleSize(ROOT, id, join(dir, id));
       const s = samples.get(id);
-      const figures: BundleFigures = {
-        id,
-        bytes: statSync(join(dir, id, 'index.mjs')).size,
-        gzipBytes: gzipSync(bytes).length,
-        ec2: bytes.includes('com.amazonaws.ec2'),
+      const r = remediations.find((x) => x.id === id);
+      if (!s || !r) return size;
+      const load = phase(s.load, nodeFloor);
+      const first = phase(s.first, nodeFloor);
+      const unbundledMs = spread(s.unbundled.map((x) => x.wallMs - nodeFloor.wall));
+      const cold: ColdFigures = {
+        load,
+        first,
+        importMs: field(s.first, 'importMs'),
+        eventMs: field(s.first, 'eventMs'),
+        warmMs: warmOf(s.first),
+        unbundledMs,
+        ratio: first.wallMs.median / unbundledMs.median,
+        rssMiB: spread(s.first.map((x) => (x.report.maxRssKiB ?? 0) / 1024)),
+        unbundledRssMiB: spread(s.unbundled.map((x) => (x.report.maxRssKiB ?? 0) / 1024)),
+        outcome: s.first[0]?.report.outcome ?? '?',
       };
-      if (!s) return figures;
-      const bundledMs = spread(s.b.map((x) => x - base.median));
-      const unbundledMs = spread(s.u.map((x) => x - base.median));
+      if (!s.pyFirst.length) return { ...size, cold };
+      const pyLoad = phase(s.pyLoad, pyFloor);
+      const pyFirst = phase(s.pyFirst, pyFloor);
       return {
-        ...figures,
+        ...size,
         cold: {
-          bundledMs,
-          unbundledMs,
-          ratio: bundledMs.median / unbundledMs.median,
-          bundledRssMiB: spread(s.br),
-          unbundledRssMiB: spread(s.ur),
-          outcome: s.outcome,
+          ...cold,
+          python: {
+            service: serviceOf(r.services),
+            load: pyLoad,
+            first: pyFirst,
+            importMs: field(s.pyFirst, 'importMs'),
+            clientsMs: field(s.pyFirst, 'clientsMs'),
+            eventMs: field(s.pyFirst, 'firstMs'),
+            warmMs: warmOf(s.pyFirst),
+            loadRatio: load.wallMs.median / pyLoad.wallMs.median,
+            firstRatio: first.wallMs.median / pyFirst.wallMs.median,
+            loadCpuRatio: load.cpuMs.median / pyLoad.cpuMs.median,
+            firstCpuRatio: first.cpuMs.median / pyFirst.cpuMs.median,
+            warmRatio: warmOf(s.first).median / warmOf(s.pyFirst).median,
+          },
         },
       };
     });
     if (s3.requests() === 0) throw new Error('no audit record reached the loopback S3 endpoint');
-    return { node: `${version} (${node.replace(`${ROOT}/`, '')})`, baselineMs: base, functions };
+    return {
+      node: `${version} (${node.replace(`${ROOT}/`, '')})`,
+      loadAverage,
+      python: 'bin' in python ? { ...python, bin: python.bin } : python,
+      floors: {
+        nodeMs: spread(floors.node.map((s) => s.wallMs)),
+        nodeCpuMs: spread(floors.node.map((s) => s.report.cpuMs)),
+        ...(floors.python.length
+          ? {
+              pythonMs: spread(floors.python.map((s) => s.wallMs)),
+              pythonCpuMs: spread(floors.python.map((s) => s.report.cpuMs)),
+            }
+          : {}),
+      },
+      functions,
+    };
   } finally {
     await s3.close();
     rmSync(dir, { recursive: true, force: true });

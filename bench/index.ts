@@ -1,11 +1,13 @@
-// npm run bench [-- --events N --runs N --fuzz N --only cold,warm,triggers,burst,fuzz --concurrency N --merge a.json,b.json]
+// npm run bench [-- --events N --runs N --fuzz N --only sizes,cold,warm,triggers,burst,fuzz --concurrency N --merge a.json,b.json]
 // Figures on the simulated account (no network); writes bench/results.json and prints a table.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sizeTables } from './bundle-sizes.js';
 import { type BurstResult, runBurst } from './burst.js';
-import { type ColdStartResult, measureColdStarts, ROOT } from './cold-start.js';
+import { coldTables, coldTargets } from './cold-report.js';
+import { buildDist, type ColdStartResult, measureColdStarts, ROOT } from './cold-start.js';
 import { type FuzzResult, runFuzz } from './fuzz.js';
 import { showSpread, textTable } from './stats.js';
 import { measureTriggers, type TriggerResult } from './triggers.js';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     warm: { type: 'string', default: '100' },
     fuzz: { type: 'string', default: '100000' },
     only: { type: 'string', default: 'cold,warm,triggers,burst,fuzz' },
+    // `sizes` (bytes per package, no timing) is also a section: --only sizes
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
     /** Sections measured by earlier runs (their --out files), merged instead of measured again. */
     merge: { type: 'string' },
@@ -54,7 +57,6 @@ const results: {
   targets?: { name: string; figure: string; ok: boolean }[];
 } = { machine: { cpus: cpus().length, loadavgAtStart: loadavg(), node: process.version } };
 
-const KB = 1024;
 let failed = false;
 
 for (const file of values.merge ? values.merge.split(',') : []) {
@@ -62,12 +64,21 @@ for (const file of values.merge ? values.merge.split(',') : []) {
   for (const k of ['cold', 'warm', 'triggers', 'burst', 'latencyProbe', 'fuzz'] as const) {
     if (earlier[k]) (results as Record<string, unknown>)[k] = earlier[k];
   }
+  if (results.cold && !('floors' in results.cold)) {
+    say(`${file}: its cold section predates the load/first-event figures: measure it again (--only cold)`);
+    delete results.cold;
+  }
   if (earlier.burst?.checks.some((c) => !c.ok) || earlier.latencyProbe?.checks.some((c) => !c.ok))
     failed = true;
   if (earlier.fuzz?.failures.length) failed = true;
   only.clear();
 }
 
+if (only.has('sizes')) {
+  say('bundle sizes: building dist/...');
+  process.stdout.write(`${sizeTables(ROOT, buildDist()).join('\n')}\n`);
+  if (only.size === 1) process.exit(0);
+}
 if (only.has('cold')) {
   say(`cold starts: building dist/, ${runs} run(s) per bundle...`);
   results.cold = await measureColdStarts(runs);
@@ -101,31 +112,7 @@ if (only.has('fuzz')) {
 
 // ---- targets ----
 const targets: { name: string; figure: string; ok: boolean }[] = [];
-if (results.cold) {
-  for (const f of results.cold.functions) {
-    const ec2 = f.ec2;
-    const limit = ec2 ? 1000 * KB : 450 * KB;
-    targets.push({
-      name: `bundle ${f.id} <= ${ec2 ? '1.0 MB' : '450 KB'}`,
-      figure: `${(f.bytes / KB).toFixed(0)} KiB`,
-      ok: f.bytes <= limit,
-    });
-    if (f.cold && ec2) {
-      targets.push({
-        name: `cold start ${f.id} <= 0.6 x unbundled`,
-        figure: `${f.cold.ratio.toFixed(2)}`,
-        ok: f.cold.ratio <= 0.6,
-      });
-    }
-    if (f.cold) {
-      targets.push({
-        name: `peak RSS at init ${f.id} < 100 MiB`,
-        figure: `${f.cold.bundledRssMiB.median.toFixed(1)} MiB`,
-        ok: f.cold.bundledRssMiB.median < 100,
-      });
-    }
-  }
-}
+if (results.cold) targets.push(...coldTargets(results.cold));
 if (results.warm) {
   const p99 = Math.max(...Object.values(results.warm.overheadMs).map((o) => o.p99));
   targets.push({
@@ -159,37 +146,7 @@ const out: string[] = [];
 out.push(
   `machine: ${results.machine.cpus} CPU(s), load average at start ${results.machine.loadavgAtStart.map((l) => l.toFixed(1)).join(' ')}`,
 );
-if (results.cold) {
-  const c = results.cold;
-  out.push(
-    '',
-    `COLD START — ${c.node}; median (min–max) of ${c.baselineMs.runs} runs; bare \`node -e 0\` = ${showSpread(c.baselineMs, 0)} ms, subtracted`,
-    'A fresh process imports the handler, builds its clients and handles one COMPLIANT evaluation end to end',
-    '(settings, parse, validate, NOOP record sealed, logged and written to S3 on a loopback endpoint: one PutObject, no other AWS call).',
-    textTable(
-      [
-        'function',
-        'bytes',
-        'gzip',
-        'bundled ms',
-        'unbundled ms',
-        'ratio',
-        'RSS MiB bundled',
-        'RSS MiB unbundled',
-      ],
-      c.functions.map((f) => [
-        f.id,
-        String(f.bytes),
-        String(f.gzipBytes),
-        f.cold ? showSpread(f.cold.bundledMs, 0) : '-',
-        f.cold ? showSpread(f.cold.unbundledMs, 0) : '-',
-        f.cold ? f.cold.ratio.toFixed(2) : '-',
-        f.cold ? showSpread(f.cold.bundledRssMiB) : '-',
-        f.cold ? showSpread(f.cold.unbundledRssMiB) : '-',
-      ]),
-    ),
-  );
-}
+if (results.cold) out.push(...coldTables(results.cold));
 if (results.warm) {
   const w = results.warm;
   out.push(

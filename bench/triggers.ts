@@ -90,6 +90,7 @@ export async function measureTriggers(runs: number): Promise<TriggerResult> {
           settings: mergeSettings(target.settings, DEMO_SETTINGS),
           concurrency: 1,
           homeRegion: DEMO_REGION,
+          asDeployed: true,
         });
         if (result?.outcome !== 'APPLIED')
           throw new Error(`${trigger} ended ${result?.outcome}: ${result?.reason}`);

@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEvents } from './commands/events.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerScan } from './commands/scan.js';
 import { registerSim } from './commands/sim.js';
 import { CliError, ExitCode } from './errors.js';
 
@@ -13,7 +14,7 @@ import { CliError, ExitCode } from './errors.js';
 export function buildProgram(): Command {
   const program = new Command('airlock')
     .description(
-      'Event-driven auto-remediation for internet-isolated AWS platforms: replay events, run the demo, read the audit trail.',
+      'Event-driven auto-remediation for internet-isolated AWS platforms: preview an account, replay events, run the demo, read the audit trail.',
     )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerEvents(program);
   registerReplay(program);
+  registerScan(program);
   registerAudit(program);
   registerRollback(program);
   registerSim(program);

@@ -1,13 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '../cli/events/sample.js';
+import { SimulatedCloud } from '../cli/sim/cloud.js';
+import { sampleSimState } from '../cli/sim/sample.js';
 import { planConfigRules } from '../infra/config-rules.js';
 import { isStarOnlyAction, resourcesFor, type Scope } from '../infra/permissions.js';
 import { documentOf } from '../infra/ssm-document.js';
 import { parseEvent } from '../shared/parse-event.js';
-import type { AnyRemediation, Step } from '../shared/remediation.js';
+import { type AnyRemediation, GONE, type RemediationContext, type Step } from '../shared/remediation.js';
 import { validateResourceId } from '../shared/resource-id.js';
 import { type RemediationFixtures, remediationFixtures } from '../test/helpers/remediation-fixtures.js';
 import { hostileIds } from '../test/helpers/resource-ids.js';
@@ -125,9 +128,14 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
   });
 
   describe('its permissions', () => {
-    it('declares the resources of every action it reads, writes or undoes, and of nothing else', () => {
+    it('declares the resources of every action it reads, writes, undoes or lists, and of nothing else', () => {
       // Prepare
-      const actions = unique([...r.iam.read, ...r.permissions.write, ...r.iam.undo]);
+      const actions = unique([
+        ...r.iam.read,
+        ...r.permissions.write,
+        ...r.iam.undo,
+        ...(r.list?.actions ?? []),
+      ]);
 
       // Act
       const declared = unique(Object.keys(r.iam.resources));
@@ -167,6 +175,52 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
           if (!r.iam.read.includes(action)) expect(account === '' || account === SCOPE.account).toBe(true);
         }
       }
+    });
+
+    it('lists its resources for `airlock scan` with read actions declared in permissions.ts, never granted to the function', () => {
+      // Assess
+      expect(r.list).toBeDefined();
+      const actions = r.list?.actions ?? [];
+      expect(actions.length).toBeGreaterThan(0);
+      for (const action of actions) {
+        expect(action).toMatch(/^[a-z0-9-]+:(Describe|List)[A-Z][A-Za-z0-9]+$/);
+        expect(Object.keys(r.iam.resources)).toContain(action);
+        expect(r.permissions.write).not.toContain(action);
+        expect(r.undoPermissions).not.toContain(action);
+      }
+      const permissions = readFileSync(join(import.meta.dirname, id, 'permissions.ts'), 'utf8');
+      for (const action of actions) expect(permissions).toContain(`'${action}'`);
+      expect(existsSync(join(import.meta.dirname, id, 'list.ts'))).toBe(true);
+    });
+
+    it('lists, on the sample account, ids of its kind that its describe finds, with read calls only', async () => {
+      // Prepare
+      const sim = await SimulatedCloud.create(sampleSimState(), { dynamodb: false });
+      const clients = sim.clientFactory();
+      const region = sim.defaultRegion;
+      const ctx: RemediationContext = {
+        client: (ctor) => clients.get(ctor, { region, account: sim.defaultAccount }),
+        region,
+        accountId: sim.defaultAccount,
+        logger: new Logger({ serviceName: id, logLevel: 'SILENT' }),
+      };
+      const settings = r.settingsSchema.parse({});
+
+      // Act
+      const ids: string[] = [];
+      const states: unknown[] = [];
+      try {
+        for await (const listed of r.list!.ids(ctx)) ids.push(listed);
+        for (const listed of ids) states.push(await r.describe(listed, ctx, settings));
+      } finally {
+        await sim.close();
+      }
+
+      // Assess
+      expect(ids.length).toBeGreaterThan(0);
+      for (const listed of ids) expect(validateResourceId(r.resourceType, listed)).toBeUndefined();
+      expect(states.filter((state) => state === GONE)).toEqual([]);
+      expect(Object.keys(sim.writes())).toEqual([]);
     });
 
     it("declares every write action its plans produce in each setting (the function's actions)", () => {
@@ -227,6 +281,27 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
 
       // Assess
       expect(unique(called)).toEqual(unique(r.undoPermissions));
+    });
+
+    it('names the one resource each step and its undo act on (targetOf), a valid id of its kind', () => {
+      // Prepare
+      const cases = sampleCases(fixtures);
+      let steps = 0;
+
+      // Act + Assess: a plan acts on one resource, and undoing it acts on that same resource
+      for (const [state, raw] of cases) {
+        const plan = stepsOf(r.plan(state, r.settingsSchema.parse(raw)));
+        const targets = new Set(plan.flatMap((step) => [step, ...r.undo(step)]).map((s) => r.targetOf(s)));
+        steps += plan.length;
+        if (plan.length === 0) continue;
+        expect(targets.size).toBe(1);
+        const [target] = [...targets];
+        expect(target).toBeTypeOf('string');
+        expect(validateResourceId(r.resourceType, target!)).toBeUndefined();
+      }
+      expect(steps).toBeGreaterThan(0);
+      expect(r.targetOf({ action: 'x:Y', input: { Unrelated: 'value' }, reason: '' })).toBeUndefined();
+      expect(r.targetOf({ action: 'x:Y', input: null, reason: '' })).toBeUndefined();
     });
   });
 

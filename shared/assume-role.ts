@@ -1,14 +1,18 @@
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 export type StsPort = Pick<STSClient, 'send'>;
+
+/** An STS client, or how to get one when first needed (the STS client is loaded on first use). */
+export type StsSource = StsPort | (() => StsPort | Promise<StsPort>);
 
 /** Refresh credentials this long before they expire. */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /**
  * Credentials of an assumed role, cached until shortly before they expire (one AssumeRole per
- * role per hour, not per event).
+ * role per hour, not per event). The STS client module is imported at the first AssumeRole: a
+ * deployment without member roles never loads it (a separate chunk in the function bundles).
  *
  * @example
  * ```ts
@@ -17,7 +21,7 @@ const REFRESH_MARGIN_MS = 5 * 60 * 1000;
  * ```
  */
 export function assumeRoleCredentials(
-  sts: StsPort,
+  sts: StsSource,
   roleArn: string,
   options: { externalId?: string; sessionName?: string; durationSeconds?: number; now?: () => number } = {},
 ): AwsCredentialIdentityProvider {
@@ -28,7 +32,11 @@ export function assumeRoleCredentials(
     if (cached?.expiration && cached.expiration.getTime() - REFRESH_MARGIN_MS > now()) return cached;
     pending ??= (async () => {
       try {
-        const out = await sts.send(
+        const [{ AssumeRoleCommand }, port] = await Promise.all([
+          import('./sts-client.js'),
+          typeof sts === 'function' ? sts() : sts,
+        ]);
+        const out = await port.send(
           new AssumeRoleCommand({
             RoleArn: roleArn,
             RoleSessionName: options.sessionName ?? 'airlock',

@@ -84,17 +84,45 @@ export interface AuditRecord {
   /** Records this one relates to (a rollback names the record it undoes). */
   readonly links?: { readonly rollbackOf?: string };
   readonly digest: { readonly algorithm: 'sha256'; readonly value: string };
+  /**
+   * The seal only airlock's roles can make: an ECDSA P-256 signature (KMS `Sign`, message type DIGEST)
+   * over the digest. Absent on records written without a signing key (offline replays).
+   */
+  readonly signature?: RecordSignature;
 }
 
-export type UnsignedAuditRecord = Omit<AuditRecord, 'digest'>;
+/** An asymmetric KMS signature over a record's SHA-256 digest. */
+export interface RecordSignature {
+  readonly algorithm: 'ECDSA_SHA_256';
+  /** The key that signed, as KMS names it (its ARN). Informational: verify with the key you trust. */
+  readonly keyId: string;
+  /** The DER-encoded ECDSA signature, base64. */
+  readonly value: string;
+}
+
+/** A record before it is sealed: no digest, no signature. */
+export type UnsignedAuditRecord = Omit<AuditRecord, 'digest' | 'signature'>;
 
 /**
- * The digest over the record's canonical JSON (everything but `digest` itself, and the chain link a
- * local trail adds).
+ * The digest over the record's canonical JSON: everything but `digest`, `signature` and the chain
+ * link a local trail adds.
  */
 export function digestOf(record: UnsignedAuditRecord | AuditRecord): string {
-  const { digest: _digest, chain: _chain, ...rest } = record as AuditRecord & { chain?: unknown };
-  return sha256Hex(canonicalJson(rest));
+  return sha256Hex(canonicalJson(sealedContent(record)));
+}
+
+/**
+ * The part of a record its digest covers, as canonical JSON's input (without `digest`, `signature`
+ * and `chain`).
+ */
+export function sealedContent(record: UnsignedAuditRecord | AuditRecord): Record<string, unknown> {
+  const {
+    digest: _digest,
+    signature: _signature,
+    chain: _chain,
+    ...rest
+  } = record as AuditRecord & { chain?: unknown };
+  return rest;
 }
 
 /**
@@ -107,7 +135,9 @@ export function digestOf(record: UnsignedAuditRecord | AuditRecord): string {
  * ```
  */
 export function sealRecord(record: UnsignedAuditRecord): AuditRecord {
-  return { ...record, digest: { algorithm: 'sha256', value: digestOf(record) } };
+  // a signature or chain link of an earlier seal never survives sealing again
+  const content = sealedContent(record) as unknown as UnsignedAuditRecord;
+  return { ...content, digest: { algorithm: 'sha256', value: digestOf(content) } };
 }
 
 /** True when the record's digest matches its content. */

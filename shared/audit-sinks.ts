@@ -4,6 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AuditRecord } from './audit-record.js';
 import { recordKey } from './audit-record.js';
+import { type AuditSigner, signRecord } from './audit-signer.js';
 import { sha256Hex } from './canonical-json.js';
 import { describeError } from './errors.js';
 
@@ -35,6 +36,8 @@ export interface S3SinkOptions {
    * outcome, the bucket's default retention applies.
    */
   readonly shortRetentionDays?: number;
+  /** The account that must own the bucket (`ExpectedBucketOwner`): S3 refuses anyone else's. */
+  readonly expectedOwner?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -43,11 +46,12 @@ const DAY_MS = 86_400_000;
  * One immutable S3 object per record, under a date-partitioned key, written so that an Object Lock
  * bucket keeps it: a SHA-256 content checksum that S3 verifies, and `If-None-Match: *` so that an
  * existing record is never overwritten. The bucket's default retention (compliance mode) applies,
- * except to records that changed nothing when `shortRetentionDays` is set.
+ * except to records that changed nothing when `shortRetentionDays` is set. With `expectedOwner`
+ * (the home account) S3 refuses a bucket of that name owned by anyone else.
  *
  * @example
  * ```ts
- * const sink = s3Sink(s3, 'airlock-audit-…', 'audit/', { shortRetentionDays: 400 });
+ * const sink = s3Sink(s3, 'airlock-audit-…', 'audit/', { shortRetentionDays: 400, expectedOwner: '111122223333' });
  * ```
  */
 export function s3Sink(
@@ -62,6 +66,7 @@ export function s3Sink(
       await s3.send(
         new PutObjectCommand({
           Bucket: bucket,
+          ...(options.expectedOwner ? { ExpectedBucketOwner: options.expectedOwner } : {}),
           Key: recordKey(record, prefix),
           Body: JSON.stringify(record),
           ContentType: 'application/json',
@@ -172,4 +177,31 @@ export async function writeToSinks(
     }),
   );
   return failures;
+}
+
+/**
+ * The same sinks, writing each record signed: one `kms:Sign` per record, shared by all of them (the
+ * record object handed to every sink is signed once). A signature that cannot be made (KMS
+ * unreachable, access denied) fails each of these sinks, so the audit write fails and the
+ * invocation is retried, as for any failed audit write.
+ *
+ * @example
+ * ```ts
+ * const sinks = [logSink(logger), ...signedSinks(kmsSigner(kms, 'alias/airlock-audit'), [s3Sink(s3, bucket)])];
+ * ```
+ */
+export function signedSinks(signer: AuditSigner, sinks: readonly AuditSink[]): AuditSink[] {
+  const signed = new WeakMap<AuditRecord, Promise<AuditRecord>>();
+  const sign = (record: AuditRecord): Promise<AuditRecord> => {
+    let pending = signed.get(record);
+    if (!pending) {
+      pending = signRecord(record, signer);
+      signed.set(record, pending);
+    }
+    return pending;
+  };
+  return sinks.map((sink) => ({
+    name: sink.name,
+    write: async (record) => sink.write(await sign(record)),
+  }));
 }

@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import {
   type ComplianceType,
   ConfigServiceClient,
@@ -9,7 +8,6 @@ import {
   type MaximumExecutionFrequency,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { type ClientFactory, createClientFactory } from './clients.js';
@@ -19,7 +17,7 @@ import type { Gone, Plan, Remediation, RemediationContext, Step } from './remedi
 import { GONE } from './remediation.js';
 import { ACCOUNT_ID, REGION, validateResourceId } from './resource-id.js';
 import { parseSettings, type Settings, settingsFromEnv } from './settings.js';
-import { settingsLoader } from './settings-loader.js';
+import { parameterStore, settingsLoader } from './settings-loader.js';
 import { firstIssue } from './zod.js';
 
 /** The IAM actions every evaluator calls on AWS Config (reporting, previous results, oversized items). */
@@ -483,11 +481,7 @@ export function createEvaluatorDeps(serviceName: string, options: EvaluatorOptio
   const clients = options.clients ?? createClientFactory();
   const logger = options.logger ?? new Logger({ serviceName });
   const home = { region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' };
-  let provider: SSMProvider | undefined;
-  const settings = settingsLoader(raw, staticSettings, () => {
-    provider ??= new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) });
-    return provider;
-  });
+  const settings = settingsLoader(raw, staticSettings, parameterStore(clients, home));
   return { clients, logger, settings };
 }
 

@@ -1,12 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
+import type { StsPort } from './assume-role.js';
+import { type KmsPort, kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';
-import { fileSink, logSink, s3Sink } from './audit-sinks.js';
+import { fileSink, logSink, s3Sink, signedSinks } from './audit-sinks.js';
 import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
 import { type ClientFactory, createClientFactory } from './clients.js';
 import { SettingsError } from './errors.js';
@@ -15,7 +14,7 @@ import { type DynamoIdempotency, dynamoIdempotency } from './idempotency.js';
 import { memberCredentials, partitionOf } from './member-roles.js';
 import type { PipelineDeps } from './pipeline.js';
 import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
-import { settingsLoader } from './settings-loader.js';
+import { parameterStore, settingsLoader } from './settings-loader.js';
 
 export interface DepsOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -50,7 +49,7 @@ function homeClients(settings: Settings, home: { region: string }): ClientFactor
   const role = settings.memberRole;
   if (!role) return createClientFactory();
   const factory: ClientFactory = createClientFactory({
-    credentialsFor: memberCredentials(() => factory.get(STSClient, home), {
+    credentialsFor: memberCredentials(() => stsClient(factory, home), {
       roleName: role.name,
       ...(role.externalId ? { externalId: role.externalId } : {}),
       ...(settings.homeAccount ? { homeAccount: settings.homeAccount } : {}),
@@ -58,6 +57,11 @@ function homeClients(settings: Settings, home: { region: string }): ClientFactor
     }),
   });
   return factory;
+}
+
+/** The STS client of the member roles, loaded at the first AssumeRole (a chunk of its own in a bundle). */
+async function stsClient(clients: ClientFactory, home: { region: string }): Promise<StsPort> {
+  return clients.get((await import('./sts-client.js')).STSClient, home);
 }
 
 /**
@@ -79,7 +83,8 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     staticSettings.table ||
     staticSettings.audit.bucket ||
     staticSettings.parameter ||
-    staticSettings.exemptions.parameter;
+    staticSettings.exemptions.parameter ||
+    staticSettings.signingKey;
   if (needsHome && !homeRegion) {
     throw new SettingsError(
       'AWS_REGION must be set: the table, audit bucket or parameters live in that region',
@@ -89,11 +94,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
   const clients = options.clients ?? homeClients(staticSettings, home);
   const logger = options.logger ?? new Logger({ serviceName });
 
-  let provider: SSMProvider | undefined;
-  const ssm = () => {
-    provider ??= new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) });
-    return provider;
-  };
+  const ssm = parameterStore(clients, home);
 
   const settings = settingsLoader(raw, staticSettings, ssm);
 
@@ -101,23 +102,34 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     ? {
         load: async () => {
           const name = staticSettings.exemptions.parameter as string;
-          const value = await ssm().get(name, { maxAge: staticSettings.parameterMaxAgeSeconds });
+          const value = await (await ssm()).get(name, { maxAge: staticSettings.parameterMaxAgeSeconds });
           if (value === undefined) throw new Error(`parameter ${name} is empty`);
           return JSON.parse(String(value));
         },
       }
     : undefined;
 
-  const sinks: AuditSink[] = [logSink(logger)];
+  // the trail's sinks write each record signed when a signing key is set (one kms:Sign per record);
+  // the log line keeps the digest only
+  const trail: AuditSink[] = [];
   if (staticSettings.audit.bucket) {
-    sinks.push(
-      s3Sink(clients.get(S3Client, home), staticSettings.audit.bucket, staticSettings.audit.prefix, {
+    const s3 = clients.get(S3Client, home);
+    trail.push(
+      s3Sink(s3, staticSettings.audit.bucket, staticSettings.audit.prefix, {
         shortRetentionDays: staticSettings.audit.shortRetentionDays,
+        ...(staticSettings.homeAccount ? { expectedOwner: staticSettings.homeAccount } : {}),
       }),
     );
   }
-  if (staticSettings.audit.file) sinks.push(fileSink(staticSettings.audit.file));
-  sinks.push(...(options.extraSinks ?? []));
+  if (staticSettings.audit.file) trail.push(fileSink(staticSettings.audit.file));
+  trail.push(...(options.extraSinks ?? []));
+  const signingKey = staticSettings.signingKey;
+  // the KMS client is loaded at the first signature (a chunk of its own in a bundle)
+  const kms: KmsPort = {
+    send: async (command) => clients.get((await import('./kms-client.js')).KMSClient, home).send(command),
+  };
+  const signer = signingKey ? kmsSigner(kms, signingKey) : undefined;
+  const sinks: AuditSink[] = [logSink(logger), ...(signer ? signedSinks(signer, trail) : trail)];
 
   const limits = () => staticSettings.blastRadius;
   let idempotency: DynamoIdempotency | undefined;

@@ -5,8 +5,8 @@ import { type PipelineResult, runPipeline } from './pipeline.js';
 import type { AnyRemediation } from './remediation.js';
 
 /**
- * The Lambda handler of a remediation: dependencies built once per container (settings validated
- * at start-up), then each event handed to the shared pipeline.
+ * The Lambda handler of a remediation: dependencies built once per container, at init (settings
+ * validated at start-up), then each event handed to the shared pipeline.
  *
  * @example
  * ```ts
@@ -18,20 +18,29 @@ export function createHandler(
   remediation: AnyRemediation,
   options: DepsOptions = {},
 ): (event: unknown, context?: Context) => Promise<PipelineResult> {
+  const build = (): BuiltDeps => {
+    // SUPPRESSED records raise the blast-radius alarm's metric (EMF on stdout)
+    const emit = recordMetrics(createMetrics(remediation.id));
+    const onRecord = options.onRecord;
+    return createDeps(remediation.id, {
+      ...options,
+      onRecord: (record) => {
+        emit(record);
+        onRecord?.(record);
+      },
+    });
+  };
+  // Built now, in Lambda's init phase (the handler module calls this at its top level): settings
+  // validated, clients and logger created before the first event. Invalid settings fail every
+  // invocation with their SettingsError, as when the dependencies were built on first use.
   let deps: BuiltDeps | undefined;
+  try {
+    deps = build();
+  } catch {
+    deps = undefined;
+  }
   return async (event, context) => {
-    if (!deps) {
-      // SUPPRESSED records raise the blast-radius alarm's metric (EMF on stdout)
-      const emit = recordMetrics(createMetrics(remediation.id));
-      const onRecord = options.onRecord;
-      deps = createDeps(remediation.id, {
-        ...options,
-        onRecord: (record) => {
-          emit(record);
-          onRecord?.(record);
-        },
-      });
-    }
+    deps ??= build();
     if (context) {
       deps.registerContext(context);
       deps.logger.addContext(context);

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { assumeRoleCredentials, type StsPort } from './assume-role.js';
+import { assumeRoleCredentials, type StsSource } from './assume-role.js';
 import { ACCOUNT_ID } from './resource-id.js';
 
 /** How airlock reaches member accounts: the role it assumes in each, and the account it runs in. */
@@ -49,24 +49,18 @@ export function memberRoleArn(account: string, o: Pick<MemberRoleOptions, 'roleN
  * ```
  */
 export function memberCredentials(
-  sts: StsPort | (() => StsPort),
+  sts: StsSource,
   o: MemberRoleOptions,
 ): (account: string) => AwsCredentialIdentityProvider | undefined {
   const providers = new Map<string, AwsCredentialIdentityProvider>();
-  const client = typeof sts === 'function' ? sts : () => sts;
   return (account) => {
     if (o.homeAccount && account === o.homeAccount) return undefined;
     let provider = providers.get(account);
     if (!provider) {
-      const arn = memberRoleArn(account, o);
-      let inner: AwsCredentialIdentityProvider | undefined;
-      provider = (props) => {
-        inner ??= assumeRoleCredentials(client(), arn, {
-          ...(o.externalId ? { externalId: o.externalId } : {}),
-          sessionName: o.sessionName ?? 'airlock',
-        });
-        return inner(props);
-      };
+      provider = assumeRoleCredentials(sts, memberRoleArn(account, o), {
+        ...(o.externalId ? { externalId: o.externalId } : {}),
+        sessionName: o.sessionName ?? 'airlock',
+      });
       providers.set(account, provider);
     }
     return provider;

@@ -60,6 +60,29 @@ export interface RemediationContext {
   readonly logger: Logger;
 }
 
+/**
+ * How a remediation enumerates every resource of its kind in one account and region (`airlock
+ * scan`), with the kind's list call and the SDK's paginator. Read-only; run with the operator's
+ * credentials, never granted to a function.
+ *
+ * @example
+ * ```ts
+ * const lister: ResourceLister = {
+ *   actions: ['ec2:DescribeSecurityGroups'],
+ *   async *ids(ctx) {
+ *     const pages = paginateDescribeSecurityGroups({ client: ctx.client(EC2Client), pageSize: 1000 }, {});
+ *     for await (const page of pages) for (const g of page.SecurityGroups ?? []) if (g.GroupId) yield g.GroupId;
+ *   },
+ * };
+ * ```
+ */
+export interface ResourceLister {
+  /** The IAM read actions `ids` calls, each declared with its resources in the remediation's permissions.ts. */
+  readonly actions: readonly string[];
+  /** Every resource id of the kind in the context's account and region, page after page. */
+  ids(ctx: RemediationContext): AsyncIterable<string>;
+}
+
 /** The AWS services a remediation talks to; the pipeline builds only these clients. */
 export type ServiceName = 'ec2' | 's3' | 'eks' | 'config' | 'ssm' | 'dynamodb' | 'sts';
 
@@ -134,12 +157,21 @@ export interface RemediationDefinition<State = unknown, Settings = unknown, S ex
   /** The inverse steps of a step, from what the step kept in `before`. */
   undo(step: S): readonly S[];
   /**
+   * The id of the resource a step (or an undo step) acts on, read from its input (`GroupId`,
+   * `Bucket`...); undefined when the input names none. A rollback refuses an undo step whose target
+   * is not the record's resource. Written with {@link inputString}: a step rebuilt from a record may
+   * hold anything.
+   */
+  targetOf(step: S): string | undefined;
+  /**
    * Optional: why undoing `step` now would conflict with the resource's current state (it changed
    * since the remediation); a rollback refuses with this message unless forced. Pure.
    */
   undoConflict?(state: State | Gone, step: S): string | undefined;
   /** Optional: the part of the state worth keeping in the audit record (default: the state). */
   summarize?(state: State): unknown;
+  /** Optional: how `airlock scan` enumerates every resource of the kind in an account and region. */
+  readonly list?: ResourceLister;
   /**
    * Optional: the API calls that can create the violation and how to find the resource in them
    * (the fast path: "AWS API Call via CloudTrail" events, about a minute after the call).
@@ -230,4 +262,20 @@ export function customRuleOf(
   const rule = remediation.configRules.custom?.find((c) => c.evaluator === evaluator);
   if (!rule) throw new Error(`${remediation.id} declares no custom Config rule evaluated by ${evaluator}`);
   return rule;
+}
+
+/**
+ * A string member of a step's input, or undefined (the input of a step rebuilt from an audit record
+ * is untyped: anything may be there).
+ *
+ * @example
+ * ```ts
+ * inputString({ action: 'ec2:RevokeSecurityGroupIngress', input: { GroupId: 'sg-0abc' }, reason: '' }, 'GroupId'); // 'sg-0abc'
+ * ```
+ */
+export function inputString(step: Pick<Step, 'input'>, field: string): string | undefined {
+  const input = step.input;
+  if (!input || typeof input !== 'object') return undefined;
+  const value = (input as Record<string, unknown>)[field];
+  return typeof value === 'string' ? value : undefined;
 }

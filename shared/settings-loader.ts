@@ -1,4 +1,5 @@
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { ClientFactory, ClientScope } from './clients.js';
 import { SettingsError } from './errors.js';
 import { mergeSettings, parseSettings, type Settings } from './settings.js';
 
@@ -8,18 +9,18 @@ import { mergeSettings, parseSettings, type Settings } from './settings.js';
  *
  * @example
  * ```ts
- * const settings = settingsLoader(raw, parseSettings(raw), () => new SSMProvider({ awsSdkV3Client: ssm }));
+ * const settings = settingsLoader(raw, parseSettings(raw), parameterStore(clients, { region: 'eu-west-2' }));
  * (await settings()).mode; // 'dry-run' after an operator flipped the kill switch
  * ```
  */
 export function settingsLoader(
   raw: Record<string, unknown>,
   base: Settings,
-  provider: () => SSMProvider,
+  provider: () => SSMProvider | Promise<SSMProvider>,
 ): () => Promise<Settings> {
   return async () => {
     if (!base.parameter) return base;
-    const override = await provider().get(base.parameter, {
+    const override = await (await provider()).get(base.parameter, {
       maxAge: base.parameterMaxAgeSeconds,
       transform: 'json',
     });
@@ -31,5 +32,25 @@ export function settingsLoader(
       mergeSettings(raw, override as Record<string, unknown>),
       `parameter ${base.parameter}`,
     );
+  };
+}
+
+/**
+ * Parameter Store through Powertools (the settings override, the exemption register), built at the
+ * first read: its module is imported then (a chunk of its own in the function bundles, never loaded
+ * by a deployment without a parameter), with the SSM client of `home`.
+ *
+ * @example
+ * ```ts
+ * const settings = settingsLoader(raw, base, parameterStore(clients, { region: 'eu-west-2' }));
+ * ```
+ */
+export function parameterStore(clients: ClientFactory, home: ClientScope): () => Promise<SSMProvider> {
+  let provider: Promise<SSMProvider> | undefined;
+  return () => {
+    provider ??= import('./ssm-client.js').then(
+      ({ SSMProvider, SSMClient }) => new SSMProvider({ awsSdkV3Client: clients.get(SSMClient, home) }),
+    );
+    return provider;
   };
 }

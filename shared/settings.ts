@@ -129,6 +129,22 @@ export const SettingsSchema = z.strictObject({
   ),
   /** The account airlock runs in (the security account): events from it are handled without a member role. */
   homeAccount: z.optional(z.string().check(z.regex(ACCOUNT_ID, 'must be a 12-digit account id'))),
+  /**
+   * The asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs every audit record written to the
+   * bucket or file (`kms:Sign`, message type DIGEST, over the record's digest): key id, key ARN, alias
+   * name or alias ARN, in the home region. Unset: records carry a digest only, and say nothing of
+   * who wrote them.
+   */
+  signingKey: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^(?:arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]{1,64}|alias\/[\w/+=,.@-]{1,250})|alias\/[\w/+=,.@-]{1,250}|[\w-]{1,64})$/,
+          'must be a KMS key id, key ARN, alias name (alias/…) or alias ARN',
+        ),
+      ),
+  ),
   /** Parameter Store name of the JSON override document, and how long it is cached. */
   parameter: z.optional(str(1, 2048)),
   parameterMaxAgeSeconds: z._default(z.number().check(z.int(), z.nonnegative()), 60),
@@ -157,6 +173,7 @@ export const ENV = {
   AIRLOCK_MEMBER_ROLE_NAME: 'memberRole.name (the role assumed in member accounts)',
   AIRLOCK_MEMBER_EXTERNAL_ID: 'memberRole.externalId',
   AIRLOCK_HOME_ACCOUNT: 'homeAccount (the account airlock runs in)',
+  AIRLOCK_SIGNING_KEY: 'signingKey (the KMS key that signs audit records: id, ARN or alias)',
 } as const;
 
 const list = (value: string) =>
@@ -191,6 +208,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
     };
   }
   if (env.AIRLOCK_HOME_ACCOUNT) out.homeAccount = env.AIRLOCK_HOME_ACCOUNT;
+  if (env.AIRLOCK_SIGNING_KEY) out.signingKey = env.AIRLOCK_SIGNING_KEY;
   if (env.AIRLOCK_SETTINGS_PARAMETER) out.parameter = env.AIRLOCK_SETTINGS_PARAMETER;
   if (env.AIRLOCK_AUDIT_BUCKET) audit.bucket = env.AIRLOCK_AUDIT_BUCKET;
   if (env.AIRLOCK_AUDIT_PREFIX) audit.prefix = env.AIRLOCK_AUDIT_PREFIX;

@@ -180,7 +180,7 @@ describe('Function: the blast-radius breaker', () => {
       '--sim-state',
       file,
     );
-    const after = await cli('status', '--sim-state', file, '--json');
+    const after = await cli('status', '--sim-state', file, '--output', 'json');
     process.exitCode = undefined;
 
     // Assess

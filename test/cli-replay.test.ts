@@ -95,7 +95,7 @@ describe('Function: airlock replay (the real command)', { timeout: 90_000 }, () 
     expect(readFileSync(join(dir, 'account.json'), 'utf8')).toBe(before);
   });
 
-  it('applies each violation with exactly one write per step although every event is delivered twice', async () => {
+  it('applies each violation with exactly one write per step although every event is delivered twice (--as-deployed)', async () => {
     // Prepare
     const dir = workspace();
 
@@ -110,9 +110,10 @@ describe('Function: airlock replay (the real command)', { timeout: 90_000 }, () 
         'settings.json',
         '--mode',
         'apply',
+        '--as-deployed',
         '--output',
         'json',
-        '--audit-file',
+        '--file',
         'trail.ndjson',
         '--concurrency',
         '10',

@@ -1,4 +1,4 @@
-import { type ClientFactory, createClientFactory } from '../../shared/clients.js';
+import { type ClientFactory, type ClientFactoryOptions, createClientFactory } from '../../shared/clients.js';
 import { CliError, ExitCode } from '../errors.js';
 
 /** The AWS flags every command that may talk to AWS takes. */
@@ -29,16 +29,21 @@ export function resolveRegion(flags: AwsFlags, env: NodeJS.ProcessEnv = process.
  * otherwise the usual environment and instance credentials apply.
  */
 export function awsClientFactory(flags: AwsFlags): ClientFactory {
+  return createClientFactory(awsClientOptions(flags));
+}
+
+/** The client factory options the AWS flags give (endpoint, profile, a few standard retries). */
+export function awsClientOptions(flags: AwsFlags): ClientFactoryOptions {
   if (flags.endpointUrl && !/^https?:\/\/[^\s]+$/.test(flags.endpointUrl)) {
     throw new CliError(
       `--endpoint-url ${JSON.stringify(flags.endpointUrl)} is not an http(s) URL`,
       ExitCode.BAD_INPUT,
     );
   }
-  return createClientFactory({
+  return {
     ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
     maxAttempts: 3,
     retryMode: 'standard',
     ...(flags.profile ? { extra: { profile: flags.profile } } : {}),
-  });
+  };
 }

@@ -142,7 +142,7 @@ describe('Function: airlock audit (the command, in process)', () => {
         .split('\n')
         .map((l) => JSON.parse(l).outcome),
     ).toEqual(['FAILED', 'REJECTED']);
-    expect(csv.stdout.split('\r\n')[0]).toMatch(/^id,time,outcome,/);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^"id","time","outcome",/);
     expect(csv.stdout.split('\r\n').filter(Boolean)).toHaveLength(2);
     expect(
       ocsf.stdout

@@ -27,13 +27,15 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /**
- * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. A value
- * that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`.
+ * One CSV field (RFC 4180), always quoted (quotes doubled), so no delimiter a spreadsheet may pick
+ * (`,` or the `;` of European locales) splits it. A value that a spreadsheet would run as a formula
+ * (`=`, `+`, `-`, `@`, tab or CR first, also after leading spaces or other white space) gets a
+ * leading `'` so that it stays text.
  */
 export function csvField(value: unknown): string {
   let text = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (/^[\s\u00a0\ufeff]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 /** The records as CSV: a header row, then one row per record, CRLF line ends (RFC 4180). */

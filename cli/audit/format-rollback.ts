@@ -13,9 +13,17 @@ export function formatRollback(
     `Rollback of ${r.id} (${safeText(r.remediation)} on ${safeText(r.resource?.id)} in ${safeText(r.account)}/${safeText(r.region)})`,
     `  outcome: ${paint(result.outcome, result.outcome, options.colour)}  ${safeText(result.reason)}`,
   ];
+  lines.push(`  record signature: ${signatureText(plan)}`);
   if (plan.refusals.length) {
-    lines.push('  refusals:', ...plan.refusals.map((x) => `    - ${safeText(x)}`));
+    const untrusted = new Set(plan.untrusted);
+    lines.push(
+      '  refusals:',
+      ...plan.refusals.map(
+        (x) => `    - ${safeText(x)}${untrusted.has(x) ? ' (--force does not override this)' : ''}`,
+      ),
+    );
   }
+  for (const w of plan.warnings) lines.push(`  note: ${safeText(w)}`);
   const steps = result.record.steps;
   lines.push(`  undo steps (${steps.length}, last recorded step first):`);
   for (const [i, s] of steps.entries()) {
@@ -27,4 +35,12 @@ export function formatRollback(
   }
   lines.push(`  recorded as ${result.record.id}`);
   return `${lines.join('\n')}\n`;
+}
+
+function signatureText(plan: RollbackPlan): string {
+  const check = plan.signature;
+  if (!check) return plan.record.signature ? 'present, not checked' : 'none (unsigned)';
+  if (check.status === 'valid') return `valid (${safeText(check.keyId)})`;
+  if (check.status === 'unsigned') return 'none (unsigned)';
+  return `NOT VALID: ${safeText(check.reason)}`;
 }

@@ -1,5 +1,6 @@
 import type { AuditRecord, AuditStep } from '../../shared/audit-record.js';
 import { digestOf, verifyRecordDigest } from '../../shared/audit-record.js';
+import type { SignatureCheck } from '../../shared/audit-signer.js';
 import { paint, safeText } from './terminal-text.js';
 
 /** Pretty JSON of a value, indented under a label, made terminal-safe. */
@@ -45,7 +46,10 @@ function stepLines(step: AuditStep, index: number): string[] {
  * One record in full, for reading: header, event, state before, each step (call, params, result,
  * error, undo), verification, notes and whether the digest holds.
  */
-export function formatShow(record: AuditRecord, options: { colour: boolean }): string {
+export function formatShow(
+  record: AuditRecord,
+  options: { colour: boolean; signature?: SignatureCheck },
+): string {
   const ok = verifyRecordDigest(record);
   const out: (string | undefined)[] = [
     `Record ${safeText(record.id)}  ${paint(record.outcome, record.outcome, options.colour)}`,
@@ -111,6 +115,19 @@ export function formatShow(record: AuditRecord, options: { colour: boolean }): s
     ok
       ? `  sha256 ${record.digest.value}: verified, the record matches its digest`
       : `  sha256 ${safeText(record.digest?.value)}: DOES NOT MATCH the content (${digestOf(record)}): the record was altered`,
+    '',
+    'Signature',
+    `  ${signatureText(record, options.signature)}`,
   );
   return `${out.filter((l) => l !== undefined).join('\n')}\n`;
+}
+
+/** The signature's line: checked with the trusted key, or what the record carries when unchecked. */
+function signatureText(record: AuditRecord, check: SignatureCheck | undefined): string {
+  if (check?.status === 'valid')
+    return `valid: signed by ${safeText(check.keyId)}, checked with the trusted key`;
+  if (check?.status === 'invalid')
+    return `NOT VALID: ${safeText(check.reason)}: the record was not written by airlock`;
+  if (!record.signature) return 'none: the record is unsigned, nothing proves who wrote it';
+  return `present (${safeText(record.signature.keyId)}), not checked: pass --signing-key or --public-key`;
 }

@@ -57,9 +57,11 @@ describe('Function: formatCsv', () => {
     const rows = parseCsv(csv);
 
     // Assess
-    expect(csv.startsWith('id,time,outcome,remediation,rule,account,region,resource_type,resource_id,')).toBe(
-      true,
-    );
+    expect(
+      csv.startsWith(
+        '"id","time","outcome","remediation","rule","account","region","resource_type","resource_id",',
+      ),
+    ).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(rows).toHaveLength(records.length + 1);
     expect(rows[0]).toEqual(CSV_COLUMNS.map(([name]) => name));
@@ -73,14 +75,39 @@ describe('Function: formatCsv', () => {
     }
   });
 
-  it('quotes commas, quotes and line breaks (RFC 4180) and defuses spreadsheet formulas', () => {
+  it('quotes every field (RFC 4180), so a ; or , never splits one, and defuses spreadsheet formulas', () => {
     // Assess
-    expect(csvField('plain')).toBe('plain');
+    expect(csvField('plain')).toBe('"plain"');
     expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('a;b')).toBe('"a;b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvField(undefined)).toBe('');
+    expect(csvField(undefined)).toBe('""');
+  });
+
+  it('neutralises a formula a European spreadsheet would read from a raw resource id, also after leading white space', () => {
+    // Prepare: what reaches a record from a hostile event (a resource id is kept raw when REJECTED)
+    const hostile = [
+      '=1+1',
+      '+cmd|" /C calc"!A0',
+      '-2+3',
+      '@SUM(A1)',
+      '\t=1',
+      '\r=1',
+      '  =1+1',
+      '\u00a0=1',
+      '\n=1',
+    ];
+
+    // Act
+    const cells = hostile.map((value) => parseCsv(`${csvField(value)}\r\n`)[0]!);
+
+    // Assess: each value is one quoted cell whose text starts with ' (text, never a formula)
+    for (const [i, cell] of cells.entries())
+      expect(cell, JSON.stringify(hostile[i])).toEqual([`'${hostile[i]}`]);
+    expect(csvField('sg-1;=HYPERLINK("http://x";"y")')).toBe('"sg-1;=HYPERLINK(""http://x"";""y"")"');
+    expect(csvField('sg-0123456789abcdef0')).toBe('"sg-0123456789abcdef0"');
   });
 });
 

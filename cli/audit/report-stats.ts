@@ -15,6 +15,8 @@ export const LATENCY_BUCKETS = [
 ] as const;
 
 const DAY = 86_400_000;
+/** The most days the chart draws, whatever the records' dates (one bar each). */
+export const MAX_CHART_DAYS = 366;
 /** Exemptions expiring within this many days are listed as expiring soon. */
 export const EXPIRY_WINDOW_DAYS = 14;
 
@@ -30,7 +32,10 @@ export interface ReportStats {
   readonly first?: string;
   readonly last?: string;
   readonly byOutcome: Readonly<Record<Outcome, number>>;
+  /** One entry per UTC day drawn: at most {@link MAX_CHART_DAYS}, within the records' real span. */
   readonly byDay: readonly DayCounts[];
+  /** What the chart leaves out (records dated outside the days drawn), when it leaves something out. */
+  readonly chartNote?: string;
   readonly byRemediation: readonly [string, number][];
   readonly byRule: readonly [string, number][];
   /** Time from the Config evaluation to the record (remediations that acted or tried to). */
@@ -64,23 +69,7 @@ export function computeReportStats(
   const byOutcome = zero();
   for (const r of sorted) if (r.outcome in byOutcome) byOutcome[r.outcome]++;
 
-  const days = new Map<string, Record<Outcome, number>>();
-  for (const r of sorted) {
-    const day = r.time.slice(0, 10);
-    const counts = days.get(day) ?? zero();
-    if (r.outcome in counts) counts[r.outcome]++;
-    days.set(day, counts);
-  }
-  const byDay: DayCounts[] = [];
-  if (sorted.length) {
-    const firstDay = Date.parse(`${sorted[0]!.time.slice(0, 10)}T00:00:00Z`);
-    const lastDay = Date.parse(`${sorted[sorted.length - 1]!.time.slice(0, 10)}T00:00:00Z`);
-    for (let t = firstDay; t <= lastDay; t += DAY) {
-      const day = new Date(t).toISOString().slice(0, 10);
-      const counts = days.get(day) ?? zero();
-      byDay.push({ day, counts, total: OUTCOMES.reduce((n, o) => n + counts[o], 0) });
-    }
-  }
+  const { byDay, note: chartNote } = dayChart(sorted, now);
 
   const latency = LATENCY_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
   const durations: number[] = [];
@@ -116,6 +105,7 @@ export function computeReportStats(
     ...(sorted.length ? { first: sorted[0]!.time, last: sorted[sorted.length - 1]!.time } : {}),
     byOutcome,
     byDay,
+    ...(chartNote ? { chartNote } : {}),
     byRemediation: countBy(sorted, (r) => r.remediation),
     byRule: countBy(sorted, (r) => r.rule ?? '(none)'),
     latency,
@@ -126,5 +116,62 @@ export function computeReportStats(
       .reverse(),
     expiringSoon,
     expired,
+  };
+}
+
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * The days of the chart: from the first record's day to the last's, but never past tomorrow (a record
+ * cannot be completed after the report is made) and never more than {@link MAX_CHART_DAYS} days (the
+ * latest). Records outside are counted everywhere else and named in the note, so a record dated
+ * 0001-01-01 or 9999-12-31 costs one line of text, not millions of bars.
+ */
+function dayChart(sorted: readonly AuditRecord[], now: number): { byDay: DayCounts[]; note?: string } {
+  const dated = sorted.map((r) => {
+    const t = Date.parse(r.time);
+    return { r, day: Number.isFinite(t) ? Math.floor(t / DAY) * DAY : undefined };
+  });
+  const days = dated.flatMap((d) => (d.day === undefined ? [] : [d.day]));
+  if (days.length === 0) {
+    return sorted.length
+      ? { byDay: [], note: `${sorted.length} record(s) have no valid time and are not drawn` }
+      : { byDay: [] };
+  }
+  // never past tomorrow (a record cannot be completed after the report), the latest MAX_CHART_DAYS days
+  const tomorrow = Math.floor(now / DAY) * DAY + DAY;
+  const drawable = days.filter((d) => d <= tomorrow);
+  const end = drawable.length ? drawable.reduce((a, b) => Math.max(a, b)) : Number.NEGATIVE_INFINITY;
+  const start = drawable.length
+    ? Math.max(
+        drawable.reduce((a, b) => Math.min(a, b)),
+        end - (MAX_CHART_DAYS - 1) * DAY,
+      )
+    : Number.POSITIVE_INFINITY;
+  const counts = new Map<number, Record<Outcome, number>>();
+  const outside: AuditRecord[] = [];
+  for (const { r, day } of dated) {
+    if (day === undefined || day < start || day > end) {
+      outside.push(r);
+      continue;
+    }
+    const c = counts.get(day) ?? zero();
+    if (r.outcome in c) c[r.outcome]++;
+    counts.set(day, c);
+  }
+  const byDay: DayCounts[] = [];
+  for (let t = start; t <= end; t += DAY) {
+    const c = counts.get(t) ?? zero();
+    byDay.push({ day: isoDay(t), counts: c, total: OUTCOMES.reduce((n, o) => n + c[o], 0) });
+  }
+  if (outside.length === 0) return { byDay };
+  const range = byDay.length ? `${byDay[0]!.day} to ${byDay[byDay.length - 1]!.day}` : 'no day';
+  const examples = outside
+    .slice(0, 3)
+    .map((r) => `${r.id} (${String(r.time).slice(0, 40)})`)
+    .join(', ');
+  return {
+    byDay,
+    note: `${outside.length} record(s) dated outside the days drawn (${range}, at most ${MAX_CHART_DAYS}, none after tomorrow) are counted but not drawn: ${examples}${outside.length > 3 ? ', …' : ''}`,
   };
 }

@@ -10,6 +10,7 @@ import { runPipeline } from '../../shared/pipeline.js';
 import { complianceEvent } from '../../test/helpers/events.js';
 import { tempDir } from '../../test/helpers/real-trail.js';
 import { SimulatedCloud } from '../sim/cloud.js';
+import { SAMPLE_SIGNING_KEY_ALIAS } from '../sim/kinds/kms-keys.js';
 import { sampleSimState } from '../sim/sample.js';
 
 const run = promisify(execFile);
@@ -48,9 +49,14 @@ describe('Function: airlock rollback (the command, spawned) on the simulated acc
       complianceEvent({ resourceType: 'AWS::EC2::SecurityGroup', resourceId: group, rule: 'restricted-ssh' }),
       revokeOpenSsh,
       createDeps('revoke-open-ssh', {
-        env: {},
+        env: { AWS_REGION: 'eu-west-2' },
         clients: sim.clientFactory(),
-        settings: { mode: 'enforce', allowedAccounts: ['*'], audit: { file: simTrail } },
+        settings: {
+          mode: 'enforce',
+          allowedAccounts: ['*'],
+          audit: { file: simTrail },
+          signingKey: SAMPLE_SIGNING_KEY_ALIAS,
+        },
         onRecord: (r) => records.push(r),
       }),
     );
@@ -60,9 +66,21 @@ describe('Function: airlock rollback (the command, spawned) on the simulated acc
     const id = records[0]!.id;
 
     // Act
-    const plan = await airlock('rollback', id, '--file', simTrail, '--sim-state', state);
-    const apply = await airlock('rollback', id, '--file', simTrail, '--sim-state', state, '--mode', 'apply');
-    const again = await airlock('rollback', id, '--file', simTrail, '--sim-state', state, '--mode', 'apply');
+    const rollback = (...more: string[]) =>
+      airlock(
+        'rollback',
+        id,
+        '--file',
+        simTrail,
+        '--sim-state',
+        state,
+        '--signing-key',
+        SAMPLE_SIGNING_KEY_ALIAS,
+        ...more,
+      );
+    const plan = await rollback();
+    const apply = await rollback('--mode', 'apply');
+    const again = await rollback('--mode', 'apply');
     const verify = await airlock('audit', 'verify', '--file', simTrail);
 
     // Assess
@@ -88,5 +106,6 @@ describe('Function: airlock rollback (the command, spawned) on the simulated acc
       ['rollback', 'APPLIED', id],
       ['rollback', 'FAILED', id],
     ]);
+    expect(written.every((r) => r.signature?.algorithm === 'ECDSA_SHA_256')).toBe(true);
   }, 240_000);
 });

@@ -23,7 +23,8 @@ function stripMetadata(output: unknown): unknown {
  * Runs a planned rollback. `plan` mode writes nothing to AWS and records PLANNED; `apply` sends each
  * undo step through the remediation's own `apply` (one write call each; an "already done" error
  * counts as done), stops at the first failure, and records APPLIED or FAILED. Refusals (unless
- * forced) record FAILED with nothing sent. The record is sealed; the caller writes it to the sinks.
+ * forced, and only when none says the record cannot be trusted) record FAILED with nothing sent.
+ * The record is sealed; the caller writes it to the sinks (signed when they sign).
  */
 export async function runRollback(
   plan: RollbackPlan,
@@ -51,13 +52,21 @@ export async function runRollback(
     result: 'planned',
   });
   const planned = plan.items.flatMap((item) => item.undo.map((u) => ({ item, u, audit: toAudit(item, u) })));
-  const notes = [...plan.refusals.map((r) => (options.force ? `forced past: ${r}` : `refused: ${r}`))];
+  // --force goes past a state that changed, never past a record that cannot be trusted
+  const untrusted = new Set(plan.untrusted);
+  const forced = options.force && untrusted.size === 0;
+  const notes = [
+    ...plan.refusals.map((r) => (forced ? `forced past: ${r}` : `refused: ${r}`)),
+    ...plan.warnings,
+  ];
 
   let outcome: Outcome;
   let reason: string;
   let steps: AuditStep[];
   let error: { name: string; message: string; retryable: boolean } | undefined;
-  const refused = plan.refusals.length > 0 && !options.force;
+  const refused = plan.refusals.length > 0 && !forced;
+  const overridable =
+    untrusted.size === 0 ? ' (use --force to override)' : ' (--force does not override this)';
   if (options.mode === 'plan') {
     outcome = 'PLANNED';
     steps = planned.map((p) => p.audit);
@@ -67,7 +76,7 @@ export async function runRollback(
   } else if (refused) {
     outcome = 'FAILED';
     steps = planned.map((p) => ({ ...p.audit, result: 'not-run' as const }));
-    reason = `rollback refused: ${plan.refusals.join('; ')} (use --force to override)`;
+    reason = `rollback refused: ${plan.refusals.join('; ')}${overridable}`;
     error = { name: 'RollbackRefused', message: reason, retryable: false };
   } else {
     steps = [];

@@ -221,7 +221,7 @@ describe('Function: planRollback + runRollback', () => {
     const lookup = (id: string) => (id === revokeOpenSsh.id ? conflicting : undefined);
 
     // Act
-    const plan = await planRollback(applied, target(), [], lookup);
+    const plan = await planRollback(applied, target(), {}, lookup);
     const refused = await runRollback(plan, { mode: 'apply', force: false, operator: 'alice' });
     const forced = await runRollback(plan, { mode: 'apply', force: true, operator: 'alice' });
 
@@ -244,7 +244,7 @@ describe('Function: planRollback + runRollback', () => {
     });
 
     // Act
-    const plan = await planRollback(applied, target(), [first.record]);
+    const plan = await planRollback(applied, target(), { rolledBackBy: [first.record] });
 
     // Assess
     expect(plan.refusals).toContain(
@@ -279,6 +279,6 @@ describe('Function: planRollback + runRollback', () => {
     expect(record).toEqual(applied);
     expect(result.outcome).toBe('APPLIED');
     expect(failures).toEqual([]);
-    expect(report).toEqual({ objects: 2, problems: [] });
+    expect(report).toMatchObject({ objects: 2, problems: [] });
   });
 });

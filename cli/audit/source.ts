@@ -15,6 +15,8 @@ export interface SourceFlags extends AwsFlags {
   readonly file?: string;
   readonly bucket?: string;
   readonly prefix?: string;
+  /** The account that must own the bucket (`ExpectedBucketOwner`). */
+  readonly bucketOwner?: string;
 }
 
 export type TrailSource =
@@ -31,6 +33,12 @@ export function resolveSource(flags: SourceFlags, clients?: ClientFactory): Trai
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(flags.bucket)) {
       throw new CliError(`--bucket ${JSON.stringify(flags.bucket)} is not a bucket name`, ExitCode.BAD_INPUT);
     }
+    if (flags.bucketOwner !== undefined && !/^\d{12}$/.test(flags.bucketOwner)) {
+      throw new CliError(
+        `--bucket-owner ${JSON.stringify(flags.bucketOwner)} is not a 12-digit account id`,
+        ExitCode.BAD_INPUT,
+      );
+    }
     const region = resolveRegion(flags);
     const factory = clients ?? awsClientFactory(flags);
     return {
@@ -40,6 +48,7 @@ export function resolveSource(flags: SourceFlags, clients?: ClientFactory): Trai
         s3: factory.get(S3Client, { region }),
         bucket: flags.bucket,
         prefix: flags.prefix ?? 'audit/',
+        ...(flags.bucketOwner ? { expectedOwner: flags.bucketOwner } : {}),
       },
     };
   }
@@ -71,5 +80,10 @@ export async function loadRecords(
 export function sinkFor(source: TrailSource): AuditSink {
   return source.kind === 'file'
     ? fileSink(source.path)
-    : s3Sink(source.trail.s3 as S3Client, source.trail.bucket, source.trail.prefix);
+    : s3Sink(
+        source.trail.s3 as S3Client,
+        source.trail.bucket,
+        source.trail.prefix,
+        source.trail.expectedOwner ? { expectedOwner: source.trail.expectedOwner } : {},
+      );
 }

@@ -143,7 +143,9 @@ describe('Function: verifyS3Trail', () => {
     const report = await verifyS3Trail(trail(), {}, NOW);
 
     // Assess
-    expect(report).toEqual({ objects: 5, problems: [] });
+    expect(report).toMatchObject({ objects: 5, problems: [] });
+    expect(report.signatures).toMatchObject({ valid: 0, unchecked: 0, invalid: [] });
+    expect(report.signatures.unsigned).toHaveLength(5);
   });
 
   it('names each object whose body, metadata, key or retention is wrong', async () => {

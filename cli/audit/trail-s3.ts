@@ -14,6 +14,13 @@ export interface S3Trail {
   readonly bucket: string;
   /** As the sink uses it: `audit/` by default. */
   readonly prefix: string;
+  /** The account that must own the bucket (`ExpectedBucketOwner` on every call): S3 refuses another owner's. */
+  readonly expectedOwner?: string;
+}
+
+/** The `ExpectedBucketOwner` member of a call on the trail's bucket, when an owner is expected. */
+export function ownerOf(trail: S3Trail): { ExpectedBucketOwner?: string } {
+  return trail.expectedOwner ? { ExpectedBucketOwner: trail.expectedOwner } : {};
 }
 
 /** One object of the trail, read: its key, body parsed (or why not), and its user metadata. */
@@ -40,6 +47,7 @@ async function listKeys(trail: S3Trail, prefix: string, delimiter?: string) {
     const out = await trail.s3.send(
       new ListObjectsV2Command({
         Bucket: trail.bucket,
+        ...ownerOf(trail),
         Prefix: prefix,
         ...(delimiter ? { Delimiter: delimiter } : {}),
         ...(token ? { ContinuationToken: token } : {}),
@@ -87,7 +95,9 @@ export async function listTrailKeys(trail: S3Trail, filter: RecordFilter, now: n
 
 /** Reads one object: body parsed as a record, metadata kept; a broken body is a problem, not a throw. */
 export async function readTrailObject(trail: S3Trail, key: string): Promise<S3TrailObject> {
-  const out = await trail.s3.send(new GetObjectCommand({ Bucket: trail.bucket, Key: key }));
+  const out = await trail.s3.send(
+    new GetObjectCommand({ Bucket: trail.bucket, Key: key, ...ownerOf(trail) }),
+  );
   const metadata = out.Metadata ?? {};
   const text = (await out.Body?.transformToString('utf8')) ?? '';
   let value: unknown;
@@ -115,12 +125,15 @@ export async function readTrailObjects(trail: S3Trail, keys: readonly string[]):
   return out;
 }
 
-/** The records of the S3 trail the filter needs; an object that is not a record is bad input, named by key. */
-export async function loadS3Records(
+/**
+ * The objects of the S3 trail the filter needs, each with its key; an object that is not a record is
+ * bad input, named by key; an unreadable bucket fails, naming the flags to check.
+ */
+export async function loadS3Objects(
   trail: S3Trail,
   filter: RecordFilter,
   now: number,
-): Promise<AuditRecord[]> {
+): Promise<(S3TrailObject & { record: AuditRecord })[]> {
   let objects: S3TrailObject[];
   try {
     objects = await readTrailObjects(trail, await listTrailKeys(trail, filter, now));
@@ -139,5 +152,14 @@ export async function loadS3Records(
       ExitCode.BAD_INPUT,
     );
   }
-  return objects.map((o) => o.record!);
+  return objects as (S3TrailObject & { record: AuditRecord })[];
+}
+
+/** The records of the S3 trail the filter needs; an object that is not a record is bad input, named by key. */
+export async function loadS3Records(
+  trail: S3Trail,
+  filter: RecordFilter,
+  now: number,
+): Promise<AuditRecord[]> {
+  return (await loadS3Objects(trail, filter, now)).map((o) => o.record);
 }

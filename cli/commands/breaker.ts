@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { findRemediation, REMEDIATIONS } from '../../functions/registry.js';
 import { type Breaker, type BreakerState, dynamoBreaker } from '../../shared/breaker.js';
 import type { ClientFactory } from '../../shared/clients.js';
@@ -15,6 +15,8 @@ interface BreakerFlags extends AwsFlags {
   readonly account?: string;
   readonly simState?: string;
   readonly table?: string;
+  readonly output?: 'table' | 'json';
+  /** The old spelling of `--output json`, still accepted (hidden). */
   readonly json?: boolean;
 }
 
@@ -131,12 +133,18 @@ export function registerBreaker(program: Command): void {
     .description(
       'Show every breaker counter (or one remediation / account): writes in the window, tripped or not. Exit 1 when one is tripped.',
     )
-    .option('--json', 'print JSON')
+    .addOption(
+      new Option('--output <format>', 'result format on stdout').choices(['table', 'json']).default('table'),
+    )
+    .addOption(new Option('--json', 'the former spelling of --output json').hideHelp())
     .addHelpText(
       'after',
       `
+Exit codes: 0 no breaker tripped, 1 one is tripped (or the table cannot be read), 2 bad input.
+
 Examples:
   airlock breaker status --sim-state account.json
+  airlock breaker status --sim-state account.json --output json
   airlock breaker status --table airlock-idempotency --region eu-west-2 --remediation strip-internet-routes`,
     )
     .action(async (o: BreakerFlags) => {
@@ -146,7 +154,9 @@ Examples:
         (s) => (!o.remediation || s.remediation === o.remediation) && (!o.account || s.account === o.account),
       );
       process.stdout.write(
-        o.json ? `${JSON.stringify(picked, null, 2)}\n` : formatStates(picked, o.table ?? SIM_TABLE),
+        o.output === 'json' || o.json
+          ? `${JSON.stringify(picked, null, 2)}\n`
+          : formatStates(picked, o.table ?? SIM_TABLE),
       );
       if (picked.some((s) => s.tripped)) process.exitCode = ExitCode.FAILED;
     });
@@ -158,6 +168,8 @@ Examples:
     .addHelpText(
       'after',
       `
+Exit codes: 0 reset (or nothing to reset), 1 the table cannot be read or written, 2 bad input.
+
 Examples:
   airlock breaker reset --remediation strip-internet-routes --account 111122223333 --sim-state account.json
   airlock breaker reset --remediation strip-internet-routes --account 111122223333 --table airlock-idempotency --region eu-west-2`,

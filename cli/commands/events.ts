@@ -21,8 +21,8 @@ export function registerEvents(program: Command): void {
       '--resource-id <id>',
       `the resource's id (${REMEDIATIONS.map((r) => `${r.id}: ${r.resourceKind.example}`).join(', ')})`,
     )
-    .option('--account <id>', '12-digit account id', '111122223333')
-    .option('--region <region>', 'region', 'eu-west-2')
+    .option('--account <id>', 'the 12-digit account id of the event', '111122223333')
+    .option('--region <region>', 'the region of the event', 'eu-west-2')
     .addOption(
       new Option('--compliance <type>', 'new compliance type').choices(COMPLIANCE).default('NON_COMPLIANT'),
     )
@@ -34,7 +34,7 @@ export function registerEvents(program: Command): void {
     .option('--rule <name>', 'Config rule name (default: the remediation’s first rule name)')
     .addHelpText(
       'after',
-      '\nExample:\n  airlock events sample revoke-open-ssh --resource-id sg-0123456789abcdef0 > event.json\n  airlock replay event.json --sim-state account.json',
+      '\nExit codes: 0 printed, 2 bad input (unknown remediation, an id of the wrong kind, a bad account or region).\n\nExample:\n  airlock events sample revoke-open-ssh --resource-id sg-0123456789abcdef0 > event.json\n  airlock replay event.json --sim-state account.json',
     )
     .action(
       (

@@ -58,7 +58,12 @@ Examples:
     .option('--force', 'overwrite the file if it exists', false)
     .addHelpText(
       'after',
-      '\nExit codes: 0 written, 2 the file exists (without --force) or cannot be written.',
+      `
+Exit codes: 0 written, 2 the file exists (without --force) or cannot be written.
+
+Examples:
+  airlock sim init account.json
+  airlock scan --sim-state account.json`,
     )
     .action((file: string, flags: { force: boolean }) => {
       writeState(file, sampleSimState(), flags.force);
@@ -72,7 +77,12 @@ Examples:
     .addOption(new Option('--output <format>', 'table or json').choices(['table', 'json']).default('table'))
     .addHelpText(
       'after',
-      '\nExit codes: 0 shown, 2 the file is missing or not a valid state (the message names the bad field).',
+      `
+Exit codes: 0 shown, 2 the file is missing or not a valid state (the message names the bad field).
+
+Examples:
+  airlock sim show account.json
+  airlock sim show account.json --output json`,
     )
     .action((file: string, flags: { output: 'table' | 'json' }) => {
       const state = readState(file);

@@ -1,18 +1,22 @@
+import type { KeyObject } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { findRemediation } from '../../functions/registry.js';
+import { kmsPublicKey, localVerifier } from '../../shared/audit-signer.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { remediationSettings } from '../../shared/pipeline.js';
 import { GONE } from '../../shared/remediation.js';
 import { mergeSettings, parseSettings } from '../../shared/settings.js';
+import { summarizeSignatures } from '../audit/signatures.js';
 import { readTrailFile } from '../audit/trail-file.js';
 import { verifyChain } from '../audit/verify-chain.js';
 import { sampleEvent } from '../events/sample.js';
 import { type ReplayResult, replayEvents } from '../replay/replay.js';
 import { simTarget } from '../replay/sim-target.js';
-import { cloudTrailEventFor, type SimState } from '../sim/index.js';
+import { cloudTrailEventFor, SAMPLE_SIGNING_KEY_ALIAS, type SimState } from '../sim/index.js';
 import { cell } from '../table.js';
 import {
   DEMO_ACCOUNT,
@@ -76,6 +80,8 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
   const target = await simTarget(statePath);
   let results: ReplayResult[] = [];
   let after: SimState;
+  let trusted: KeyObject | undefined;
+  const publicKeyPath = join(dir, 'audit-key.pem');
   const before = target.sim.state();
   const settingsRaw = mergeSettings(mergeSettings(target.settings, DEMO_SETTINGS), {
     audit: { file: trail },
@@ -199,6 +205,10 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
         results.push(...[fast, cfg].filter((r): r is ReplayResult => r !== undefined));
       }
     }
+    // the auditor's copy of the signing key's public key (kms:GetPublicKey, once)
+    const kms = target.clients.get(KMSClient, { region: DEMO_REGION });
+    trusted = (await kmsPublicKey(kms, SAMPLE_SIGNING_KEY_ALIAS)).key;
+    writeFileSync(publicKeyPath, trusted.export({ format: 'pem', type: 'spki' }).toString());
     after = await target.sim.snapshot();
   } finally {
     await target.close(true);
@@ -214,12 +224,21 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
     if (!same) problems.push(`look-alike changed: ${l.what}`);
   }
 
-  // the same check as `airlock audit verify`: every digest and the hash chain
+  // the same check as `airlock audit verify --public-key`: every digest, the hash chain, every signature
   const parsed = await readTrailFile(trail);
   const chain = verifyChain(parsed);
+  const records = parsed.entries.map((e) => e.record);
+  const signatures = await summarizeSignatures(
+    records,
+    trusted ? localVerifier([trusted], 'the demo key') : undefined,
+  );
   const audit = {
-    records: parsed.entries.map((e) => e.record),
-    problems: chain.problems.map((p) => p.message),
+    records,
+    problems: [
+      ...chain.problems.map((p) => p.message),
+      ...signatures.invalid.map((x) => `record ${x.id}: signature not valid: ${x.reason}`),
+      ...signatures.unsigned.map((id) => `record ${id} is unsigned`),
+    ],
   };
   problems.push(...audit.problems);
   const applied = audit.records.filter((r) => r.outcome === 'APPLIED').length;
@@ -227,9 +246,12 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
   if (!countOk)
     problems.push(`audit trail holds ${audit.records.length} records for ${results.length} events`);
   out.write(
-    `\nAudit trail: ${show(trail)}\n  ${tick(countOk && audit.problems.length === 0)} ${audit.records.length} records (${applied} APPLIED), every digest and the hash chain verified\n`,
+    `\nAudit trail: ${show(trail)}\n  ${tick(countOk && audit.problems.length === 0)} ${audit.records.length} records (${applied} APPLIED), every digest, the hash chain and every signature verified\n`,
   );
   out.write(`  read it: npx airlock audit list --file ${show(trail)}\n`);
+  out.write(
+    `  verify it: npx airlock audit verify --file ${show(trail)} --public-key ${show(publicKeyPath)}\n`,
+  );
   out.write(`Simulated account after the run: ${show(statePath)}\n\n`);
   if (problems.length) {
     out.write(`✘ demo FAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);

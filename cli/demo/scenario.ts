@@ -1,5 +1,13 @@
 import { REMEDIATIONS } from '../../functions/registry.js';
-import { placeResources, type SimRegion, type SimState, securityGroup, simState } from '../sim/index.js';
+import {
+  kmsKey,
+  placeResources,
+  SAMPLE_SIGNING_KEY_ALIAS,
+  type SimRegion,
+  type SimState,
+  securityGroup,
+  simState,
+} from '../sim/index.js';
 import { DEMO_ACCOUNT, DEMO_REGION, DEMO_VPC, type DemoCase } from './case.js';
 
 export {
@@ -43,6 +51,8 @@ export const DEMO_CASES: readonly (DemoCase & { readonly remediation: string })[
 /** Settings the demo deploys with: enforce, and each remediation's own (the public tier, the pod CIDR). */
 export const DEMO_SETTINGS = {
   mode: 'enforce',
+  // every record is signed with the account's KMS key, as the deployed functions sign theirs
+  signingKey: SAMPLE_SIGNING_KEY_ALIAS,
   remediations: Object.fromEntries(
     DEMO_CASES.flatMap((c) => (c.settings ? [[c.remediation, { settings: c.settings }]] : [])),
   ),
@@ -60,6 +70,7 @@ export const DEMO_LOOK_ALIKES: readonly DemoLookAlike[] = DEMO_CASES.flatMap((c)
 export function demoState(): SimState {
   const state = simState({ seed: 7, settings: { eksUpdateDelayMs: 0 } });
   return placeResources(state, { account: DEMO_ACCOUNT, region: DEMO_REGION }, [
+    kmsKey({ id: '0d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60', aliases: [SAMPLE_SIGNING_KEY_ALIAS] }),
     ...DEMO_CASES.flatMap((c) => c.resources()),
     securityGroup({
       id: DEMO_FAST_PATH_GROUP,

@@ -14,11 +14,18 @@ function describeStep(s: ReplayResult['steps'][number]): string {
   return `${s.api}(${Array.isArray(detail) ? detail.join(',') : String(detail)}) ${s.result}`;
 }
 
-/** The replay's results as an aligned table, one row per event, with the steps it planned or applied. */
+/** The end of a long origin (its file name and line matter most). */
+function tail(origin: string, max: number): string {
+  const clean = cell(origin, Number.MAX_SAFE_INTEGER);
+  return clean.length > max ? `…${clean.slice(clean.length - max + 1)}` : clean;
+}
+
+/** The replay's results as an aligned table, one row per event (named by its file and line), with its steps. */
 export function formatTable(results: readonly ReplayResult[]): string {
   return renderTable(
-    ['OUTCOME', 'REMEDIATION', 'RESOURCE', 'ACCOUNT/REGION', 'STEPS', 'REASON'],
+    ['EVENT', 'OUTCOME', 'REMEDIATION', 'RESOURCE', 'ACCOUNT/REGION', 'STEPS', 'REASON'],
     results.map((r) => [
+      tail(r.origin, 40),
       r.duplicate ? `${r.outcome} (dup)` : r.outcome,
       cell(r.remediation ?? '-', 28),
       cell(r.resource ?? '-', 40),

@@ -5,11 +5,14 @@ import { routeEvent } from '../../functions/registry.js';
 import type { AuditRecord, Outcome } from '../../shared/audit-record.js';
 import type { ClientFactory } from '../../shared/clients.js';
 import { type BuiltDeps, createDeps } from '../../shared/deps.js';
-import { describeError, RemediationFailedError } from '../../shared/errors.js';
+import { describeError, EventRejectedError, RemediationFailedError } from '../../shared/errors.js';
 import { summarizeRejectedEvent } from '../../shared/event.js';
+import { recordStage } from '../../shared/pipeline/record.js';
+import { rejectedSubject } from '../../shared/pipeline/subject.js';
+import { rejectWith } from '../../shared/pipeline/verdict.js';
 import type { PipelineDeps } from '../../shared/pipeline.js';
 import { runPipeline } from '../../shared/pipeline.js';
-import type { AnyRemediation } from '../../shared/remediation.js';
+import { mapConcurrently } from '../pool.js';
 import type { InputEvent } from './read-events.js';
 
 export type ReplayMode = 'plan' | 'apply';
@@ -27,9 +30,15 @@ export interface ReplayResult {
   readonly recordId?: string;
   readonly steps: readonly { api: string; input: unknown; result: string }[];
   readonly durationMs: number;
-  /** True when idempotency returned an earlier result (a duplicate delivery). */
+  /** True when idempotency returned an earlier result (a duplicate delivery; `asDeployed` only). */
   readonly duplicate: boolean;
 }
+
+/** What a result says about its event, whatever the outcome. */
+type Base = Pick<ReplayResult, 'origin' | 'eventId' | 'resource' | 'account' | 'region'>;
+
+/** The remediation id of the record of an event that no remediation handles. */
+export const NO_REMEDIATION = 'none';
 
 export interface ReplayOptions {
   readonly mode: ReplayMode;
@@ -43,6 +52,12 @@ export interface ReplayOptions {
   readonly actor?: string;
   /** Log level of the functions' structured logs (stdout is the harness' own output: default SILENT). */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * Behave exactly like the deployed function: with a table in the settings, an event already
+   * settled (APPLIED, NOOP) is answered from the idempotency record instead of being read again.
+   * Default false: an operator's replay reads the resource and decides now.
+   */
+  readonly asDeployed?: boolean;
 }
 
 /** Outside Lambda, an in-progress idempotency record expires after this long if the harness dies. */
@@ -62,10 +77,10 @@ export async function replayEvents(
   const returned = new Set<string>();
   const depsCache = new Map<string, BuiltDeps>();
   const actor = options.actor ?? safeUser();
-  const depsFor = (remediation: AnyRemediation): PipelineDeps => {
-    let d: BuiltDeps | undefined = depsCache.get(remediation.id);
+  const depsFor = (id: string): PipelineDeps => {
+    let d: BuiltDeps | undefined = depsCache.get(id);
     if (!d) {
-      d = createDeps(remediation.id, {
+      d = createDeps(id, {
         env: options.env ?? {},
         clients: options.clients,
         ...(options.homeRegion ? { homeRegion: options.homeRegion } : {}),
@@ -74,54 +89,71 @@ export async function replayEvents(
         trigger: 'replay',
         actor: { type: 'operator', name: actor },
         onRecord: (r) => records.set(r.id, r),
-        logger: new Logger({ serviceName: remediation.id, logLevel: options.logLevel ?? 'SILENT' }),
+        logger: new Logger({ serviceName: id, logLevel: options.logLevel ?? 'SILENT' }),
       });
       d.registerContext({ getRemainingTimeInMillis: () => HARNESS_IN_PROGRESS_MS } as Context);
-      depsCache.set(remediation.id, d);
+      // an operator's replay reads the live state: no stored answer unless asked to act as deployed
+      if (!options.asDeployed) {
+        const { idempotency: _stored, ...live } = d;
+        d = live;
+      }
+      depsCache.set(id, d);
     }
     return d;
   };
 
-  const results: ReplayResult[] = new Array(events.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < events.length) {
-      const index = next++;
-      const input = events[index]!;
-      const result = await replayOne(input);
-      results[index] = result;
-      done++;
-      options.onResult?.(result, done, events.length);
+  /** An event no remediation takes (or no event at all): REJECTED, with a record of its own. */
+  async function rejectOne(
+    input: InputEvent,
+    base: Base,
+    reason: string,
+    started: number,
+  ): Promise<ReplayResult> {
+    const end = { steps: [], duplicate: false } as const;
+    try {
+      const out = await recordStage(
+        { remediation: NO_REMEDIATION, started: Date.now(), now: Date.now },
+        rejectedSubject(input.event, 'replay'),
+        options.mode === 'plan' ? 'plan' : 'enforce',
+        rejectWith(new EventRejectedError(reason)),
+        depsFor(NO_REMEDIATION),
+      );
+      returned.add(out.recordId);
+      const { outcome, recordId } = out;
+      return {
+        ...base,
+        ...end,
+        outcome,
+        reason: out.reason,
+        recordId,
+        durationMs: performance.now() - started,
+      };
+    } catch (error) {
+      const failed = `${reason}; its record could not be written: ${describeError(error).message}`;
+      return {
+        ...base,
+        ...end,
+        outcome: 'FAILED' as const,
+        reason: failed,
+        durationMs: performance.now() - started,
+      };
     }
-  };
+  }
 
   async function replayOne(input: InputEvent): Promise<ReplayResult> {
     const started = performance.now();
     const p = summarizeRejectedEvent(input.event);
-    const base = {
+    const base: Base = {
       origin: input.origin,
       ...(p.id ? { eventId: p.id } : {}),
       ...(p.resourceId ? { resource: p.resourceId } : {}),
       ...(p.account ? { account: p.account } : {}),
       ...(p.region ? { region: p.region } : {}),
     };
+    if (input.problem) return rejectOne(input, base, input.problem, started);
     const remediation = routeEvent(input.event);
-    if (!remediation) {
-      return {
-        ...base,
-        outcome: 'REJECTED',
-        reason: p.resourceType
-          ? `no remediation handles resource type ${JSON.stringify(p.resourceType.slice(0, 100))}`
-          : p.rule?.startsWith('cloudtrail:')
-            ? `no remediation acts on the API call ${JSON.stringify(p.rule.slice('cloudtrail:'.length, 100))}`
-            : 'neither a Config compliance change (no detail.resourceType) nor an API call airlock acts on',
-        steps: [],
-        durationMs: performance.now() - started,
-        duplicate: false,
-      };
-    }
-    const deps = depsFor(remediation);
+    if (!remediation) return rejectOne(input, base, unroutedReason(p), started);
+    const deps = depsFor(remediation.id);
     for (let attempt = 0; ; attempt++) {
       try {
         const out = await runPipeline(input.event, remediation, deps);
@@ -164,10 +196,18 @@ export async function replayEvents(
     }
   }
 
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(options.concurrency, events.length)) }, worker),
-  );
-  return results;
+  return mapConcurrently(events, options.concurrency, replayOne, options.onResult);
+}
+
+/** Why no remediation takes an event, from its summary. */
+function unroutedReason(p: Record<string, string>): string {
+  if (p.resourceType) {
+    return `no remediation handles resource type ${JSON.stringify(p.resourceType.slice(0, 100))}`;
+  }
+  if (p.rule?.startsWith('cloudtrail:')) {
+    return `no remediation acts on the API call ${JSON.stringify(p.rule.slice('cloudtrail:'.length, 100))}`;
+  }
+  return 'neither a Config compliance change (no detail.resourceType) nor an API call airlock acts on';
 }
 
 function safeUser(): string {

@@ -10,13 +10,15 @@ import type { Target } from './target.js';
 export const SIM_TABLE = 'airlock-idempotency';
 
 /**
- * The embedded simulated account, loaded from a state file. Its idempotency table is created when
- * missing, so duplicates are caught across replays of the same file; `close(true)` saves the state back.
+ * The embedded simulated account, loaded from a state file. Its table (breaker counters, and
+ * idempotency when asked for) is created when missing; `close(true)` saves the state back.
+ * `dynamodb: false` starts no local DynamoDB (a run that writes nothing needs none) and names no table.
  */
 export async function simTarget(
   path: string,
   saveTo?: string,
   roles: { assumeRoleName?: string; externalId?: string } = {},
+  options: { dynamodb?: boolean } = {},
 ): Promise<Target & { readonly sim: SimulatedCloud }> {
   if (!existsSync(path))
     throw new CliError(`${path}: no such state file (create one with: airlock sim init ${path})`);
@@ -34,8 +36,14 @@ export async function simTarget(
   const hasTable = Object.values(state.accounts).some((a) =>
     Object.values(a.regions).some((r) => SIM_TABLE in r.dynamodbTables),
   );
-  if (!hasTable) state.accounts[account]!.regions[region]!.dynamodbTables[SIM_TABLE] = { items: [] };
-  const sim = await SimulatedCloud.create(state, { defaultAccount: account, defaultRegion: region });
+  const served = options.dynamodb !== false;
+  if (served && !hasTable)
+    state.accounts[account]!.regions[region]!.dynamodbTables[SIM_TABLE] = { items: [] };
+  const sim = await SimulatedCloud.create(state, {
+    defaultAccount: account,
+    defaultRegion: region,
+    ...(served ? {} : { dynamodb: false }),
+  });
   // with a member role name, every account but the first (the home account) is reached through it
   let clients: ClientFactory;
   const credentialsFor = roles.assumeRoleName
@@ -51,7 +59,7 @@ export async function simTarget(
     sim,
     clients,
     homeRegion: region,
-    settings: { table: SIM_TABLE, allowedAccounts: Object.keys(state.accounts) },
+    settings: { ...(served ? { table: SIM_TABLE } : {}), allowedAccounts: Object.keys(state.accounts) },
     calls: () => sim.calls(),
     close: async (save) => {
       let saved: string | undefined;

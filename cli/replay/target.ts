@@ -1,7 +1,7 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { assumeRoleCredentials } from '../../shared/assume-role.js';
 import { type ClientFactory, createClientFactory } from '../../shared/clients.js';
-import { memberCredentials } from '../../shared/member-roles.js';
+import { bindToCallerAccount, type FactoryMaker } from '../caller-account.js';
 import { CliError } from '../errors.js';
 import { CallCounter } from './call-counter.js';
 
@@ -12,6 +12,8 @@ export interface Target {
   /** Settings the target implies (the simulated account's idempotency table and accounts). */
   readonly settings: Record<string, unknown>;
   readonly homeRegion?: string;
+  /** The account the credentials belong to (AWS targets: sts:GetCallerIdentity). */
+  readonly callerAccount?: string;
   /** API calls made so far, per `service:Api`. */
   calls(): Record<string, number>;
   /** Persists what changed (the simulated account's state file) and releases resources. */
@@ -28,8 +30,14 @@ export interface AwsTargetOptions {
   readonly externalId?: string;
 }
 
-/** AWS through the SDK's default credential chain (`--profile` sets AWS_PROFILE), optionally assuming a role. */
-export function awsTarget(o: AwsTargetOptions): Target {
+/**
+ * AWS through the SDK's default credential chain (`--profile` sets AWS_PROFILE), optionally assuming a
+ * role. The credentials' account is asked of STS first: events of that account are handled with
+ * them; events of any other account only through `--assume-role-name` (the member role), else they
+ * are refused (the allowlist defaults to the caller's account, and a client for another account is
+ * never handed out), since AWS would act in the credentials' account whatever the event names.
+ */
+export async function awsTarget(o: AwsTargetOptions, make?: FactoryMaker): Promise<Target> {
   if (o.profile) process.env.AWS_PROFILE = o.profile;
   const region = o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (o.endpointUrl && !/^https?:\/\/[^\s]+$/.test(o.endpointUrl)) {
@@ -47,28 +55,31 @@ export function awsTarget(o: AwsTargetOptions): Target {
     });
     credentials = assumeRoleCredentials(sts, o.roleArn, o.externalId ? { externalId: o.externalId } : {});
   }
-  let clients: ClientFactory;
   const home = region ?? 'us-east-1';
-  const credentialsFor = o.assumeRoleName
-    ? memberCredentials(() => clients.get(STSClient, { region: home }), {
-        roleName: o.assumeRoleName,
-        ...(o.externalId ? { externalId: o.externalId } : {}),
-      })
-    : undefined;
-  clients = createClientFactory({
-    ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
-    ...(credentials ? { credentials } : {}),
-    ...(credentialsFor ? { credentialsFor } : {}),
-    plugins: [counter.plugin()],
+  const maker: FactoryMaker =
+    make ??
+    ((extra) =>
+      createClientFactory({
+        ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+        ...(credentials ? { credentials } : {}),
+        plugins: [counter.plugin()],
+        ...extra,
+      }));
+  const bound = await bindToCallerAccount(maker, {
+    region: home,
+    ...(o.assumeRoleName ? { assumeRoleName: o.assumeRoleName } : {}),
+    ...(o.externalId ? { externalId: o.externalId } : {}),
   });
   return {
     kind: 'aws',
-    clients,
-    settings: {},
+    clients: bound.clients,
+    // the caller's own account, or any account whose member role can be assumed (STS proves which)
+    settings: { allowedAccounts: bound.assumesRoles ? ['*'] : [bound.callerAccount] },
+    callerAccount: bound.callerAccount,
     ...(region ? { homeRegion: region } : {}),
     calls: () => counter.toJSON(),
     close: async () => {
-      clients.destroy();
+      bound.clients.destroy();
       return undefined;
     },
   };

@@ -63,6 +63,7 @@ const SERVICES: Record<string, string> = {
   SSMClient: 'ssm',
   STSClient: 'sts',
   DynamoDBClient: 'dynamodb',
+  KMSClient: 'kms',
 };
 
 const READ_PREFIXES = [
@@ -77,7 +78,7 @@ const READ_PREFIXES = [
   'TransactGet',
   'Select',
 ];
-const READ_APIS = new Set(['AssumeRole']);
+const READ_APIS = new Set(['AssumeRole', 'Sign', 'Verify']);
 
 /** True when the API changes state (`RevokeSecurityGroupIngress`), false for reads (`Describe…`, `Get…`). */
 export function isWriteApi(api: string): boolean {

@@ -2,6 +2,7 @@ import * as ConfigService from '@aws-sdk/client-config-service';
 import * as DynamoDB from '@aws-sdk/client-dynamodb';
 import * as EC2 from '@aws-sdk/client-ec2';
 import * as EKS from '@aws-sdk/client-eks';
+import * as KMS from '@aws-sdk/client-kms';
 import * as S3 from '@aws-sdk/client-s3';
 import * as SSM from '@aws-sdk/client-ssm';
 import * as STS from '@aws-sdk/client-sts';
@@ -31,6 +32,7 @@ const MODULES: Record<string, { module: Module; base: string }> = {
   ssm: { module: SSM as Module, base: 'SSMServiceException' },
   sts: { module: STS as Module, base: 'STSServiceException' },
   dynamodb: { module: DynamoDB as Module, base: 'DynamoDBServiceException' },
+  kms: { module: KMS as Module, base: 'KMSServiceException' },
 };
 
 let requestCounter = 0;

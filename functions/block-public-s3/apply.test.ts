@@ -86,7 +86,11 @@ describe('Function: blockPublicS3 through runPipeline', () => {
     // Assess
     expect(result.outcome).toBe('APPLIED');
     expect(s3.commandCalls(PutPublicAccessBlockCommand).map((c) => c.args[0].input)).toEqual([
-      { Bucket: BUCKET, PublicAccessBlockConfiguration: FULL_BLOCK },
+      { Bucket: BUCKET, PublicAccessBlockConfiguration: FULL_BLOCK, ExpectedBucketOwner: '111122223333' },
+    ]);
+    expect(s3.commandCalls(GetPublicAccessBlockCommand).map((c) => c.args[0].input)).toEqual([
+      { Bucket: BUCKET, ExpectedBucketOwner: '111122223333' },
+      { Bucket: BUCKET, ExpectedBucketOwner: '111122223333' },
     ]);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
@@ -289,7 +293,7 @@ describe('Function: applyS3BlockStep', () => {
 
     // Assess
     expect(s3.commandCalls(DeletePublicAccessBlockCommand).map((c) => c.args[0].input)).toEqual([
-      { Bucket: BUCKET },
+      { Bucket: BUCKET, ExpectedBucketOwner: '111122223333' },
     ]);
     expect(s3.calls()).toHaveLength(1);
   });

@@ -8,7 +8,9 @@ export type S3Port = Pick<S3Client, 'send'>;
 /**
  * Reads the bucket's public access block live (GetPublicAccessBlock). No configuration at all
  * (`NoSuchPublicAccessBlockConfiguration`) is kept as `configuration: null`; a deleted bucket
- * (`NoSuchBucket`) is GONE. Anything else (AccessDenied, a redirect to another region) is thrown.
+ * (`NoSuchBucket`) is GONE. Anything else (AccessDenied, a redirect to another region) is thrown;
+ * `ExpectedBucketOwner` is the event's account, so a bucket of that name owned by any other account
+ * (deleted and re-created between the event and the read) is AccessDenied, never read.
  */
 export async function describeBucketPublicAccessBlock(
   bucket: string,
@@ -16,7 +18,10 @@ export async function describeBucketPublicAccessBlock(
 ): Promise<BucketState | Gone> {
   const s3: S3Port = ctx.client(S3Client);
   try {
-    const out = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    // the event's account must own the bucket: a name re-created by another account meanwhile is refused by S3
+    const out = await s3.send(
+      new GetPublicAccessBlockCommand({ Bucket: bucket, ExpectedBucketOwner: ctx.accountId }),
+    );
     const configuration = out.PublicAccessBlockConfiguration;
     return { bucket, configuration: configuration ? normalizeConfiguration(configuration) : null };
   } catch (error) {

@@ -1,7 +1,8 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyS3BlockStep } from './apply.js';
 import { blockPublicS3CloudTrail } from './cloudtrail.js';
 import { describeBucketPublicAccessBlock } from './describe.js';
+import { listBuckets } from './list.js';
 import { blockPublicS3Iam } from './permissions.js';
 import {
   type BlockPublicS3Settings,
@@ -25,6 +26,7 @@ import { bucketKind } from './resource-kind.js';
  */
 export const blockPublicS3 = defineRemediation<BucketState, BlockPublicS3Settings, S3BlockStep>({
   id: 'block-public-s3',
+  list: listBuckets,
   cloudTrail: blockPublicS3CloudTrail,
   title: "Turn on all four settings of an S3 bucket's public access block",
   resourceKind: bucketKind,
@@ -63,5 +65,6 @@ export const blockPublicS3 = defineRemediation<BucketState, BlockPublicS3Setting
   plan: planBlockPublicS3,
   apply: applyS3BlockStep,
   undo: undoS3BlockStep,
+  targetOf: (step) => inputString(step, 'Bucket'),
   undoConflict: s3BlockUndoConflict,
 });

@@ -1,4 +1,4 @@
-import type { IamFacts } from '../../shared/iam.js';
+import { ANY_RESOURCE, type IamFacts } from '../../shared/iam.js';
 import type { BlockPublicS3Settings } from './plan.js';
 
 // bucket ARNs name no account: the condition keeps the actions to this account's buckets
@@ -6,6 +6,12 @@ const BUCKETS = {
   arns: [{ service: 's3', resource: '*', scope: 'global' as const }],
   accountConditionKey: 's3:ResourceAccount',
 };
+
+/**
+ * What `list` calls (`airlock scan`, with the operator's credentials, never the function's): listing
+ * buckets supports no resource-level permission.
+ */
+export const blockPublicS3ListActions = ['s3:ListAllMyBuckets'] as const;
 
 /**
  * block-public-s3's IAM facts: one read, one write. Undo puts the previous configuration back, or
@@ -18,5 +24,6 @@ export const blockPublicS3Iam: IamFacts<BlockPublicS3Settings> = {
   resources: {
     's3:GetBucketPublicAccessBlock': BUCKETS,
     's3:PutBucketPublicAccessBlock': BUCKETS,
+    's3:ListAllMyBuckets': ANY_RESOURCE,
   },
 };

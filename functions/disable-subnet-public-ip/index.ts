@@ -1,7 +1,8 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applySubnetStep } from './apply.js';
 import { disableSubnetPublicIpCloudTrail } from './cloudtrail.js';
 import { describeSubnet } from './describe.js';
+import { listSubnets } from './list.js';
 import { disableSubnetPublicIpIam } from './permissions.js';
 import {
   type DisableSubnetPublicIpSettings,
@@ -52,5 +53,7 @@ export const disableSubnetPublicIp = defineRemediation<
   apply: applySubnetStep,
   undo: undoSubnetStep,
   undoConflict: subnetUndoConflict,
+  targetOf: (step) => inputString(step, 'SubnetId'),
+  list: listSubnets,
   cloudTrail: disableSubnetPublicIpCloudTrail,
 });

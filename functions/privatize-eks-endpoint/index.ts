@@ -1,7 +1,8 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyEksStep, isAlreadyAtDesiredConfiguration } from './apply.js';
 import { privatizeEksEndpointCloudTrail } from './cloudtrail.js';
 import { describeEksCluster } from './describe.js';
+import { listClusters } from './list.js';
 import { privatizeEksEndpointIam } from './permissions.js';
 import {
   type ClusterState,
@@ -25,6 +26,7 @@ import { eksClusterKind } from './resource-kind.js';
  */
 export const privatizeEksEndpoint = defineRemediation<ClusterState, PrivatizeEksEndpointSettings, EksStep>({
   id: 'privatize-eks-endpoint',
+  list: listClusters,
   cloudTrail: privatizeEksEndpointCloudTrail,
   title: "Make an EKS cluster's API endpoint private only",
   resourceKind: eksClusterKind,
@@ -51,5 +53,6 @@ export const privatizeEksEndpoint = defineRemediation<ClusterState, PrivatizeEks
   plan: planPrivatizeEksEndpoint,
   apply: applyEksStep,
   undo: undoEksStep,
+  targetOf: (step) => inputString(step, 'name'),
   undoConflict: eksUndoConflict,
 });

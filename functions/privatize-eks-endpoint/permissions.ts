@@ -1,7 +1,13 @@
-import { type IamFacts, inAccount } from '../../shared/iam.js';
+import { ANY_RESOURCE, type IamFacts, inAccount } from '../../shared/iam.js';
 import type { PrivatizeEksEndpointSettings } from './plan.js';
 
 const CLUSTERS = inAccount('eks', 'cluster/*');
+
+/**
+ * What `list` calls (`airlock scan`, with the operator's credentials, never the function's): listing
+ * clusters supports no resource-level permission.
+ */
+export const privatizeEksEndpointListActions = ['eks:ListClusters'] as const;
 
 /** privatize-eks-endpoint's IAM facts: one read, one write; undo restores with the same write. */
 export const privatizeEksEndpointIam: IamFacts<PrivatizeEksEndpointSettings> = {
@@ -11,5 +17,6 @@ export const privatizeEksEndpointIam: IamFacts<PrivatizeEksEndpointSettings> = {
   resources: {
     'eks:DescribeCluster': CLUSTERS,
     'eks:UpdateClusterConfig': CLUSTERS,
+    'eks:ListClusters': ANY_RESOURCE,
   },
 };

@@ -1,7 +1,8 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyTgwRouteStep } from './apply.js';
 import { removePodCidrTgwRoutesCloudTrail } from './cloudtrail.js';
 import { describeTgwRouteTable } from './describe.js';
+import { listTgwRouteTables } from './list.js';
 import { removePodCidrTgwRoutesIam } from './permissions.js';
 import {
   planRemovePodCidrTgwRoutes,
@@ -29,6 +30,7 @@ export const removePodCidrTgwRoutes = defineRemediation<
   TgwRouteStep
 >({
   id: 'remove-pod-cidr-tgw-routes',
+  list: listTgwRouteTables,
   cloudTrail: removePodCidrTgwRoutesCloudTrail,
   title: 'Remove transit gateway routes that make the pod CIDR reachable',
   resourceKind: transitGatewayRouteTableKind,
@@ -52,5 +54,6 @@ export const removePodCidrTgwRoutes = defineRemediation<
   plan: planRemovePodCidrTgwRoutes,
   apply: applyTgwRouteStep,
   undo: undoTgwRouteStep,
+  targetOf: (step) => inputString(step, 'TransitGatewayRouteTableId'),
   undoConflict: tgwUndoConflict,
 });

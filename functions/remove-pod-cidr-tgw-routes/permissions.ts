@@ -3,6 +3,9 @@ import type { RemovePodCidrTgwRoutesSettings } from './plan.js';
 
 const TABLES = inAccount('ec2', 'transit-gateway-route-table/*');
 
+/** What `list` calls (`airlock scan`, with the operator's credentials): its resources are declared below. */
+export const removePodCidrTgwRoutesListActions = ['ec2:DescribeTransitGatewayRouteTables'] as const;
+
 /**
  * remove-pod-cidr-tgw-routes' IAM facts: it reads the table and searches its routes, deletes static
  * routes and creates static blackholes over propagated ones. Undo does the inverse of each.

@@ -1,7 +1,8 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applySshStep } from './apply.js';
 import { revokeOpenSshCloudTrail } from './cloudtrail.js';
 import { describeSecurityGroup } from './describe.js';
+import { listSecurityGroups } from './list.js';
 import { revokeOpenSshIam } from './permissions.js';
 import {
   planRevokeOpenSsh,
@@ -48,5 +49,7 @@ export const revokeOpenSsh = defineRemediation<SecurityGroupState, RevokeOpenSsh
   plan: planRevokeOpenSsh,
   apply: applySshStep,
   undo: undoSshStep,
+  targetOf: (step) => inputString(step, 'GroupId'),
+  list: listSecurityGroups,
   cloudTrail: revokeOpenSshCloudTrail,
 });

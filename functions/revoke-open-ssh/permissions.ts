@@ -3,6 +3,9 @@ import type { RevokeOpenSshSettings } from './plan.js';
 
 const GROUPS = inAccount('ec2', 'security-group/*', 'security-group-rule/*');
 
+/** What `list` calls (`airlock scan`, with the operator's credentials): its resources are declared below. */
+export const revokeOpenSshListActions = ['ec2:DescribeSecurityGroups'] as const;
+
 /**
  * revoke-open-ssh's IAM facts: it reads rules and prefix lists, revokes by rule id, and authorises
  * the rest of a port range only when `portRangePolicy` is `reauthorize-remainder`. Undo authorises a

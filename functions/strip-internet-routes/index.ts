@@ -1,7 +1,8 @@
-import { defineRemediation } from '../../shared/remediation.js';
+import { defineRemediation, inputString } from '../../shared/remediation.js';
 import { applyRouteStep } from './apply.js';
 import { stripInternetRoutesCloudTrail } from './cloudtrail.js';
 import { describeRouteTable } from './describe.js';
+import { listRouteTables } from './list.js';
 import { stripInternetRoutesIam } from './permissions.js';
 import {
   planStripInternetRoutes,
@@ -26,6 +27,7 @@ import { routeTableKind } from './resource-kind.js';
 export const stripInternetRoutes = defineRemediation<RouteTableState, StripInternetRoutesSettings, RouteStep>(
   {
     id: 'strip-internet-routes',
+    list: listRouteTables,
     cloudTrail: stripInternetRoutesCloudTrail,
     title: 'Delete routes to internet, NAT and egress-only internet gateways from private route tables',
     resourceKind: routeTableKind,
@@ -49,6 +51,7 @@ export const stripInternetRoutes = defineRemediation<RouteTableState, StripInter
     plan: planStripInternetRoutes,
     apply: applyRouteStep,
     undo: undoRouteStep,
+    targetOf: (step) => inputString(step, 'RouteTableId'),
     undoConflict: routeUndoConflict,
   },
 );

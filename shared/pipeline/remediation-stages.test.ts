@@ -97,6 +97,7 @@ function doors(open: string[], busy = false) {
       world.open = world.open.filter((d) => d !== step.input.Door);
       return { $metadata: { httpStatusCode: 200, requestId: 'r-1' }, Closed: step.input.Door };
     },
+    targetOf: (step) => step.input.GroupId,
     undo(step) {
       return [{ action: 'ec2:OpenDoor', input: step.input, reason: `undo: reopen door ${step.input.Door}` }];
     },

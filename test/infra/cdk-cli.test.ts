@@ -6,6 +6,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVALUATORS } from '../../functions/evaluator-registry.js';
+import { REMEDIATIONS } from '../../functions/registry.js';
 import { exampleContextArgs, ROOT } from '../helpers/readme-context.js';
 
 /** What `cdk.json`'s app needs: the sources of the functions and the app, the documents, the build. */
@@ -94,8 +96,9 @@ describe('Function: the pinned CDK CLI (offline)', () => {
       Resources: Record<string, { Type: string }>;
     };
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
+    // One function per remediation, one per Config rule evaluator, and the sweep.
     expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').length).toBe(
-      8,
+      REMEDIATIONS.length + EVALUATORS.length + 1,
     );
     expect(existsSync(join(project, 'dist', 'revoke-open-ssh', 'index.mjs'))).toBe(true);
   }, 300_000);

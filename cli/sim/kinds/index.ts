@@ -1,6 +1,7 @@
 import { configRules } from './config-rules.js';
 import { dynamodbTables } from './dynamodb-tables.js';
 import { eksClusters } from './eks-clusters.js';
+import { kmsKeys } from './kms-keys.js';
 import { prefixLists } from './prefix-lists.js';
 import { roles } from './roles.js';
 import { routeTables } from './route-tables.js';
@@ -25,6 +26,7 @@ export const SIM_KINDS = [
   transitGateways,
   eksClusters,
   ssmParameters,
+  kmsKeys,
   configRules,
   dynamodbTables,
 ] as const;

@@ -83,11 +83,22 @@ const slot = accountSlot({
     .default(() => ({})),
 });
 
-/** Finds a bucket in any account (bucket names are global). */
-export function findBucket(state: SimStateCore, name: unknown): { bucket: SimBucket; owner: string } {
+/**
+ * Finds a bucket in any account (bucket names are global). With `expectedOwner` (a call's
+ * `ExpectedBucketOwner`), a bucket of another account is refused with 403 AccessDenied, as S3 does.
+ */
+export function findBucket(
+  state: SimStateCore,
+  name: unknown,
+  expectedOwner?: unknown,
+): { bucket: SimBucket; owner: string } {
   for (const { account, view } of slot.all(state)) {
     const bucket = view.buckets[String(name)];
-    if (bucket) return { bucket, owner: account };
+    if (!bucket) continue;
+    if (expectedOwner !== undefined && expectedOwner !== account) {
+      throw new SimApiError('AccessDenied', 'Access Denied', 403);
+    }
+    return { bucket, owner: account };
   }
   throw new SimApiError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: name });
 }
@@ -123,7 +134,7 @@ function headers(o: SimObject, input: SimInput) {
 }
 
 function getPublicAccessBlock(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   if (!bucket.publicAccessBlock) {
     throw new SimApiError(
       'NoSuchPublicAccessBlockConfiguration',
@@ -144,7 +155,7 @@ function getPublicAccessBlock(ctx: SimCallContext, input: SimInput) {
 }
 
 function putPublicAccessBlock(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   const c = input.PublicAccessBlockConfiguration;
   if (!c || typeof c !== 'object') {
     throw new SimApiError('MissingRequestBodyError', 'Request Body is empty', 400);
@@ -159,7 +170,7 @@ function putPublicAccessBlock(ctx: SimCallContext, input: SimInput) {
 }
 
 function deletePublicAccessBlock(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   bucket.publicAccessBlock = null;
   return {};
 }
@@ -168,7 +179,7 @@ async function putObject(ctx: SimCallContext, input: SimInput) {
   // read the body first: every check and the write below then happen without yielding, so
   // concurrent puts of one key cannot both pass If-None-Match
   const body = await bodyBytes(input.Body);
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   const key = String(input.Key ?? '');
   if (!key) throw new SimApiError('InvalidArgument', 'Key is required', 400);
   const existing = findObject(bucket, key);
@@ -246,13 +257,13 @@ function requireObject(bucket: SimBucket, input: SimInput): SimObject {
 }
 
 function getObject(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   const o = requireObject(bucket, input);
   return { ...headers(o, input), Body: sdkBody(objectBody(o)) };
 }
 
 function headObject(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   const o = findObject(bucket, input.Key);
   // HEAD responses carry no body: the SDK reports a bare 404 as NotFound
   if (!o) throw new SimApiError('NotFound', 'Not Found', 404);
@@ -260,7 +271,7 @@ function headObject(ctx: SimCallContext, input: SimInput) {
 }
 
 function listObjectsV2(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   const prefix = String(input.Prefix ?? '');
   const maxKeys = input.MaxKeys === undefined ? 1000 : Math.min(1000, Math.max(0, Number(input.MaxKeys)));
   let after = String(input.StartAfter ?? '');
@@ -325,7 +336,7 @@ function listObjectsV2(ctx: SimCallContext, input: SimInput) {
 }
 
 function getObjectRetention(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   if (bucket.objectLock?.ObjectLockEnabled !== 'Enabled') {
     throw new SimApiError('InvalidRequest', 'Bucket is missing Object Lock Configuration', 400);
   }
@@ -341,7 +352,7 @@ function getObjectRetention(ctx: SimCallContext, input: SimInput) {
 }
 
 function getObjectLockConfiguration(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   if (!bucket.objectLock) {
     throw new SimApiError(
       'ObjectLockConfigurationNotFoundError',
@@ -354,7 +365,7 @@ function getObjectLockConfiguration(ctx: SimCallContext, input: SimInput) {
 }
 
 function deleteObject(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   const o = findObject(bucket, input.Key);
   if (!o) return {};
   const bypass = o.Retention?.Mode === 'GOVERNANCE' && input.BypassGovernanceRetention === true;
@@ -374,7 +385,7 @@ function listBuckets(ctx: SimCallContext, input: SimInput) {
 }
 
 function getBucketLocation(ctx: SimCallContext, input: SimInput) {
-  const { bucket } = findBucket(ctx.state, input.Bucket);
+  const { bucket } = findBucket(ctx.state, input.Bucket, input.ExpectedBucketOwner);
   return { LocationConstraint: bucket.region === 'us-east-1' ? undefined : bucket.region };
 }
 
