@@ -31,6 +31,10 @@ export function remediationEnv(
     AIRLOCK_EXEMPTIONS_PARAMETER: names.exemptionsParameter,
     AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
     AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
+    // in private subnets, the functions reach their own region's endpoints only: other regions are
+    // refused before any call, never left to time out
+    AIRLOCK_REACHABLE_REGIONS: c.region,
+    AIRLOCK_DEPLOYMENT_REGIONS: c.region,
     AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
     ...(c.auditShortRetentionDays
       ? { AIRLOCK_AUDIT_SHORT_RETENTION_DAYS: String(c.auditShortRetentionDays) }

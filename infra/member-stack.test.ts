@@ -90,7 +90,10 @@ describe('Function: MemberStack (the member role)', () => {
 
     // Assess
     const union = [
-      ...new Set(s.registries.remediations.flatMap((r) => [...r.permissions.read, ...r.permissions.write])),
+      ...new Set([
+        ...s.registries.remediations.flatMap((r) => [...r.permissions.read, ...r.permissions.write]),
+        'config:DescribeConfigRules',
+      ]),
     ].sort();
     expect(actions).toEqual(union);
     expect(memberActions(s.registries.remediations)).toEqual(union);

@@ -4,7 +4,12 @@ import { AnyPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { AirlockContext, OrganizationContext } from './context.js';
 import { Layer } from './layer.js';
-import { centralRoleNames, type MemberStackProps, memberTemplateBody } from './member-stack.js';
+import {
+  centralRoleNames,
+  forwardedPatterns,
+  type MemberStackProps,
+  memberTemplateBody,
+} from './member-stack.js';
 import { invokeTarget, type RemediationResources } from './remediation.js';
 
 export interface OrganizationProps {
@@ -39,7 +44,9 @@ export class Organization extends Layer {
         principals: [new AnyPrincipal()],
         actions: ['events:PutEvents'],
         resources: [this.bus.eventBusArn],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': org.organizationId } },
+        conditions: {
+          StringEquals: { 'aws:PrincipalOrgID': org.organizationId, ...forwardedKinds(props.remediations) },
+        },
       }),
     );
     // forwarded events keep their own account and region: the functions act there (member role)
@@ -108,4 +115,19 @@ export class Organization extends Layer {
       templateBody: memberTemplateBody(this.memberProps),
     });
   }
+}
+
+/**
+ * The sources and detail-types the member stacks forward (from the very patterns they forward with),
+ * as the bus policy's conditions: nothing else may be put on the central bus, even from inside the
+ * organization.
+ */
+function forwardedKinds(remediations: readonly RemediationResources[]): Record<string, string[]> {
+  const { compliance, apiCalls } = forwardedPatterns(
+    remediations.map((r) => r.remediation),
+    [],
+  );
+  const patterns = [compliance, ...apiCalls.map((c) => c.pattern)];
+  const values = (key: 'source' | 'detailType') => [...new Set(patterns.flatMap((p) => p[key] ?? []))].sort();
+  return { 'events:source': values('source'), 'events:detail-type': values('detailType') };
 }

@@ -19,6 +19,11 @@ export const PIPELINE_ACTIONS = {
   key: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
   /** The on-failure destination: Lambda sends the failed event with the function's own role. */
   deadLetter: ['sqs:SendMessage'],
+  /**
+   * The source of a rule matched by an AWS naming convention (`OrgConfigRule-…`), read in the
+   * event's account (`shared/pipeline/confirm-rule.ts`): here, or through the member role.
+   */
+  ruleSource: ['config:DescribeConfigRules'],
 } as const;
 
 /** What every function in the VPC needs to run at all: its log stream and its network interfaces. */
@@ -56,6 +61,7 @@ export const EVALUATOR_FIXED_ACTIONS: readonly string[] = [
  */
 const STAR_ONLY_OTHERS: ReadonlySet<string> = new Set([
   'config:PutEvaluations',
+  'config:DescribeConfigRules',
   'config:GetResourceConfigHistory',
   'eks:ListClusters',
   's3:ListAllMyBuckets',

@@ -155,7 +155,12 @@ function remediationGrants(
       'parameters',
     )
     .add(PIPELINE_ACTIONS.key, [storage.key.keyArn], 'key')
-    .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue');
+    .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue')
+    .add(
+      PIPELINE_ACTIONS.ruleSource,
+      ['*'],
+      'config:DescribeConfigRules supports no resource-level permission (AWS documents "*" only)',
+    );
   if (c.auditShortRetentionDays) {
     // a PutObject that sets its own retention needs this too (it can only lengthen a lock, never shorten one)
     grants.add(

@@ -170,7 +170,8 @@ export function ruleSourceAccepted(
 ): string | undefined {
   const managed = (remediation.configRules.managed ?? []).map((m) => m.identifier);
   const functions = (remediation.configRules.custom ?? []).map(
-    (c) => `arn:${scope.partition}:lambda:${scope.region}:${scope.evaluatorAccount}:function:airlock-${c.evaluator}`,
+    (c) =>
+      `arn:${scope.partition}:lambda:${scope.region}:${scope.evaluatorAccount}:function:airlock-${c.evaluator}`,
   );
   const { owner, sourceIdentifier: id } = source;
   if (owner === 'AWS' && id && managed.includes(id)) return undefined;

@@ -23,7 +23,10 @@ export const RemediationOverrideSchema = z.strictObject({
         z
           .string()
           .check(
-            z.regex(DECLARED_RULE_NAME, 'must be a Config rule name (letters, digits, - and _, * as a wildcard)'),
+            z.regex(
+              DECLARED_RULE_NAME,
+              'must be a Config rule name (letters, digits, - and _, * as a wildcard)',
+            ),
           ),
       )
       .check(z.maxLength(100)),

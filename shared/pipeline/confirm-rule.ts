@@ -74,7 +74,10 @@ export async function confirmRuleStage(job: Job, clients: ClientFactory): Promis
 async function ruleSource(job: Job, clients: ClientFactory): Promise<RuleSource | 'missing'> {
   const { event } = job;
   let known = sourcesByFactory.get(clients);
-  if (!known) sourcesByFactory.set(clients, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    sourcesByFactory.set(clients, known);
+  }
   const key = `${event.account}|${event.region}|${event.rule}`;
   const now = job.now();
   const cached = known.get(key);

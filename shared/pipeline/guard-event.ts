@@ -83,9 +83,15 @@ export function acceptedRule(
   settings: Settings,
 ): RuleNameEntry | undefined {
   let cache = namesBySettings.get(settings);
-  if (!cache) namesBySettings.set(settings, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    namesBySettings.set(settings, cache);
+  }
   let names = cache.get(remediation.id);
-  if (!names) cache.set(remediation.id, (names = ruleNamesOf(remediation, declaredNames(remediation, settings))));
+  if (!names) {
+    names = ruleNamesOf(remediation, declaredNames(remediation, settings));
+    cache.set(remediation.id, names);
+  }
   return names.match(event.rule);
 }
 
