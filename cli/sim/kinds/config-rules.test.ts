@@ -13,7 +13,7 @@ import { errorOf, scope, simWith } from '../../../test/helpers/simulated-service
 describe('Function: simulated Config', () => {
   it('describes the rules it knows with their sources, and refuses a name it does not know', async () => {
     // Prepare
-    const source = { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED' };
+    const source = { Owner: 'AWS' as const, SourceIdentifier: 'INCOMING_SSH_DISABLED' };
     const { sim, factory } = await simWith({
       config: {
         rules: ['OrgConfigRule-restricted-ssh-a1b2c3d4', 'plain'],
