@@ -56,13 +56,28 @@ function checkEvent(
   }
   const problem = ignored ? undefined : checkResourceId(remediation.resourceKind, event.resourceId);
   if (problem) return `resourceId ${JSON.stringify(event.resourceId.slice(0, 100))} ${problem}`;
-  if (!allowed(settings.allowedAccounts, event.account)) {
-    return `account ${event.account} is not in this deployment's allowlist`;
+  return placeProblem(event.account, event.region, settings);
+}
+
+/**
+ * Why airlock may not act in an account and region, or undefined: an account or region outside the
+ * allowlists, or a region this function cannot reach (its endpoints serve its own region only), so
+ * that it is refused before any call instead of waiting for a time-out. The evaluators check it too.
+ *
+ * @example
+ * ```ts
+ * placeProblem('444455556666', 'eu-central-1', settings);
+ * // "region eu-central-1 cannot be reached from this function, which reaches eu-west-2 only (…)"
+ * ```
+ */
+export function placeProblem(account: string, region: string, settings: Settings): string | undefined {
+  if (!allowed(settings.allowedAccounts, account)) {
+    return `account ${account} is not in this deployment's allowlist`;
   }
-  if (!allowed(settings.allowedRegions, event.region)) {
-    return `region ${event.region} is not in this deployment's allowlist`;
+  if (!allowed(settings.allowedRegions, region)) {
+    return `region ${region} is not in this deployment's allowlist`;
   }
-  return unreachableRegion(event.region, settings);
+  return unreachableRegion(region, settings);
 }
 
 /** The names the settings declare for a remediation (its own when they name none). */
