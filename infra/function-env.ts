@@ -29,12 +29,7 @@ export function remediationEnv(
     AIRLOCK_AUDIT_PREFIX: NAMES.auditPrefix,
     AIRLOCK_SETTINGS_PARAMETER: names.settingsParameter,
     AIRLOCK_EXEMPTIONS_PARAMETER: names.exemptionsParameter,
-    AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
-    AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
-    // in private subnets, the functions reach their own region's endpoints only: other regions are
-    // refused before any call, never left to time out
-    AIRLOCK_REACHABLE_REGIONS: c.region,
-    AIRLOCK_DEPLOYMENT_REGIONS: c.region,
+    ...placeEnv(c),
     AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
     ...(c.auditShortRetentionDays
       ? { AIRLOCK_AUDIT_SHORT_RETENTION_DAYS: String(c.auditShortRetentionDays) }
@@ -43,20 +38,38 @@ export function remediationEnv(
     ...(c.blastRadiusWindowSeconds
       ? { AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: String(c.blastRadiusWindowSeconds) }
       : {}),
-    ...(c.organization
-      ? {
-          AIRLOCK_MEMBER_ROLE_NAME: c.organization.memberRoleName,
-          AIRLOCK_MEMBER_EXTERNAL_ID: c.organization.externalId,
-          AIRLOCK_HOME_ACCOUNT: c.account,
-          // its own writes in a member account come back as CloudTrail calls of the member role
-          AIRLOCK_OWN_PRINCIPALS: c.organization.memberRoleName,
-        }
-      : {}),
+    ...organizationEnv(c),
+    // its own writes in a member account come back as CloudTrail calls of the member role
+    ...(c.organization ? { AIRLOCK_OWN_PRINCIPALS: c.organization.memberRoleName } : {}),
   };
   return env as Record<string, string>;
 }
 
-/** The environment of an evaluator: the settings of the remediation whose rule it evaluates. */
+/**
+ * Where a function may act: the allowlists, and the regions it can reach. In private subnets the
+ * functions reach their own region's endpoints only: an event of another region is refused before any
+ * call, never left to time out.
+ */
+function placeEnv(c: AirlockContext): AirlockEnv {
+  return {
+    AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
+    AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
+    AIRLOCK_REACHABLE_REGIONS: c.region,
+    AIRLOCK_DEPLOYMENT_REGIONS: c.region,
+  };
+}
+
+/** With an organization: the member role that reaches the other accounts, and the home account. */
+function organizationEnv(c: AirlockContext): AirlockEnv {
+  if (!c.organization) return {};
+  return {
+    AIRLOCK_MEMBER_ROLE_NAME: c.organization.memberRoleName,
+    AIRLOCK_MEMBER_EXTERNAL_ID: c.organization.externalId,
+    AIRLOCK_HOME_ACCOUNT: c.account,
+  };
+}
+
+/** The environment of an evaluator: the settings of the remediation whose rule it evaluates, where it may act. */
 export function evaluatorEnv(
   remediation: AnyRemediation,
   c: AirlockContext,
@@ -64,9 +77,10 @@ export function evaluatorEnv(
 ): Record<string, string> {
   const env: AirlockEnv = {
     AIRLOCK_SETTINGS_PARAMETER: names.settingsParameter,
-    AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
-    AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
+    ...placeEnv(c),
     AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
+    // organization rules invoke it for the member accounts: it reads and reports there as the member role
+    ...organizationEnv(c),
   };
   return env as Record<string, string>;
 }

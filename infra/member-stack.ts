@@ -37,6 +37,8 @@ export interface MemberStackProps extends StackProps {
   readonly busName: string;
   /** Names of the central functions' roles (`airlock-<id>`): the only principals the member role trusts. */
   readonly centralRoleNames: readonly string[];
+  /** What the central evaluators do in a member account (reads, reporting to Config): the member role may too. */
+  readonly evaluatorActions?: readonly string[];
   /** Regions the member stack is deployed to: the member role acts in each of them. */
   readonly memberRegions: readonly string[];
   /** The region whose stack instance creates the (global) member role. */
@@ -44,13 +46,16 @@ export interface MemberStackProps extends StackProps {
 }
 
 /**
- * What the member role may do, nothing else: the union of the remediations' read + write actions, and
- * the read of a Config rule's source (`PIPELINE_ACTIONS.ruleSource`: a rule named by an AWS
- * convention is confirmed in the account that raised it).
+ * What the member role may do, nothing else: the union of the remediations' read + write actions, the
+ * read of a Config rule's source (`PIPELINE_ACTIONS.ruleSource`: a rule named by an AWS convention is
+ * confirmed in the account that raised it), and what the evaluators do there (organization rules).
  */
-export function memberActions(remediations: readonly AnyRemediation[]): string[] {
+export function memberActions(
+  remediations: readonly AnyRemediation[],
+  evaluatorActions: readonly string[] = [],
+): string[] {
   const actions = remediations.flatMap((r) => [...r.permissions.read, ...r.permissions.write]);
-  return [...new Set([...actions, ...PIPELINE_ACTIONS.ruleSource])].sort();
+  return [...new Set([...actions, ...PIPELINE_ACTIONS.ruleSource, ...evaluatorActions])].sort();
 }
 
 /** What the member stack forwards: the compliance changes, and each remediation's CloudTrail calls. */
@@ -132,7 +137,7 @@ export class MemberStack extends Stack {
       }),
     });
     const grants = new Grants();
-    for (const action of memberActions(props.remediations)) {
+    for (const action of memberActions(props.remediations, props.evaluatorActions)) {
       // the narrowest scope of each action, in this account, in every member region
       const scoped = props.memberRegions.map((region) =>
         resourcesFor(action, { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, region }),
@@ -222,7 +227,7 @@ export function memberTemplateBody(props: MemberStackProps): string {
   return body;
 }
 
-/** The central remediation functions' role names: the principals the member role trusts. */
-export function centralRoleNames(remediations: readonly AnyRemediation[]): string[] {
-  return remediations.map((r) => `airlock-${r.id}`);
+/** The central functions' role names (remediations, evaluators): the principals the member role trusts. */
+export function centralRoleNames(functionIds: readonly string[]): string[] {
+  return functionIds.map((id) => `airlock-${id}`);
 }

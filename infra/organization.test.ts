@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { guardEvent } from '../shared/pipeline/guard-event.js';
 import { parseStage } from '../shared/pipeline/parse.js';
@@ -171,5 +172,65 @@ describe('Function: AirlockStack (organization: the central bus policy)', () => 
         },
       },
     ]);
+  });
+});
+
+describe('Function: AirlockStack (organization: member accounts evaluated)', () => {
+  it('deploys each custom rule as an organization rule invoking the central evaluator, this account excluded', () => {
+    expect(s.registries.evaluators.length).toBeGreaterThanOrEqual(2);
+    for (const e of s.registries.evaluators) {
+      // Prepare
+      const fn = s.stack.evaluatorFunctions.get(e.id)!;
+      const arn = { 'Fn::GetAtt': [logicalIdOf(s.stack, fn.fn), 'Arn'] };
+
+      // Act & Assess
+      s.template.hasResourceProperties('AWS::Config::OrganizationConfigRule', {
+        OrganizationConfigRuleName: e.ruleName,
+        ExcludedAccounts: [s.context.account],
+        OrganizationCustomRuleMetadata: {
+          LambdaFunctionArn: arn,
+          OrganizationConfigRuleTriggerTypes: [
+            ...(e.configurationChange
+              ? ['ConfigurationItemChangeNotification', 'OversizedConfigurationItemChangeNotification']
+              : []),
+            ...(e.periodic ? ['ScheduledNotification'] : []),
+          ],
+          ...(e.configurationChange ? { ResourceTypesScope: [e.resourceType] } : {}),
+        },
+      });
+      s.template.hasResourceProperties('AWS::Lambda::Permission', {
+        FunctionName: arn,
+        Principal: 'config.amazonaws.com',
+        SourceAccount: Match.absent(),
+      });
+    }
+  });
+
+  it('lets each evaluator act in a member account through the member role, inside the organization', () => {
+    for (const fn of s.stack.evaluatorFunctions.values()) {
+      // Prepare
+      const env = environmentOf(s.stack, fn);
+      const policy = s.stack.resolve(
+        (fn.policy.node.defaultChild as unknown as { policyDocument: unknown }).policyDocument,
+      ) as { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] };
+
+      // Act
+      const assume = policy.Statement.filter((st) => [st.Action].flat().includes('sts:AssumeRole'));
+
+      // Assess
+      expect(env).toMatchObject({
+        AIRLOCK_MEMBER_ROLE_NAME: 'airlock-member',
+        AIRLOCK_HOME_ACCOUNT: s.context.account,
+        AIRLOCK_REACHABLE_REGIONS: s.context.region,
+      });
+      expect(assume).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: 'arn:aws:iam::*:role/airlock-member',
+          Condition: { StringEquals: { 'aws:ResourceOrgID': EXAMPLE_ORGANIZATION.organizationId } },
+        },
+      ]);
+    }
   });
 });

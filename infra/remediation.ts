@@ -12,7 +12,7 @@ import type { PlannedRule } from './config-rules.js';
 import type { AirlockContext } from './context.js';
 import { apiCallNames, apiCallPattern, compliancePattern, declaredRuleNames } from './event-rules.js';
 import { remediationEnv, remediationOverride } from './function-env.js';
-import { addDescriptorGrants, Grants } from './grants.js';
+import { addDescriptorGrants, addMemberRoleGrant, Grants } from './grants.js';
 import { Layer } from './layer.js';
 import { ManualPath } from './manual-path.js';
 import { NAMES } from './names.js';
@@ -169,13 +169,5 @@ function remediationGrants(
       'records that changed nothing carry their own, shorter retention',
     );
   }
-  if (c.organization) {
-    grants.add(
-      ['sts:AssumeRole'],
-      [`arn:${c.partition}:iam::*:role/${c.organization.memberRoleName}`],
-      'the member role has one name in every account of the organization (the StackSet creates it in accounts that join later); aws:ResourceOrgID keeps it inside the organization',
-      { StringEquals: { 'aws:ResourceOrgID': c.organization.organizationId } },
-    );
-  }
-  return grants;
+  return addMemberRoleGrant(grants, c);
 }

@@ -109,7 +109,9 @@ const InvokingEventSchema = z.discriminatedUnion('messageType', [
 ]);
 export type InvokingEvent = z.infer<typeof InvokingEventSchema>;
 
-const CONFIG_RULE_ARN = /^arn:aws[a-z-]*:config:([a-z0-9-]+):(\d{12}):config-rule\/[A-Za-z0-9/_-]{1,256}$/;
+// service-linked rules carry their service: `config-rule/aws-service-rule/config-multiaccountsetup.amazonaws.com/config-rule-…`
+// (organization rules in a member account), `…/securityhub.amazonaws.com/…`
+const CONFIG_RULE_ARN = /^arn:aws[a-z-]*:config:([a-z0-9-]+):(\d{12}):config-rule\/[A-Za-z0-9/._-]{1,256}$/;
 
 const InvocationSchema = z.object({
   version: text(16),
