@@ -89,6 +89,12 @@ function pipelineAccepts(r: AnyRemediation, event: unknown, context = contextWit
   return verdict === undefined;
 }
 
+/** Where a real-shaped event for `rule` goes: matched by the remediation's pattern, accepted by its pipeline. */
+function decide(r: AnyRemediation, rule: string, pattern: Record<string, unknown>, context = contextWith()) {
+  const event = complianceEvent({ resourceType: r.resourceType, resourceId: r.resourceKind.example, rule });
+  return { onTheBus: matchesPattern(pattern, event), inThePipeline: pipelineAccepts(r, event, context) };
+}
+
 describe('Function: compliancePattern (one matcher with the pipeline)', () => {
   it('agrees with the pipeline on every name of the corpus, for each remediation', () => {
     const context = contextWith();
@@ -98,17 +104,8 @@ describe('Function: compliancePattern (one matcher with the pipeline)', () => {
       const expected = expectedNames(r);
 
       for (const rule of CORPUS) {
-        const event = complianceEvent({
-          resourceType: r.resourceType,
-          resourceId: r.resourceKind.example,
-          rule,
-        });
-
         // Act
-        const decided = {
-          onTheBus: matchesPattern(pattern, event),
-          inThePipeline: pipelineAccepts(r, event, context),
-        };
+        const decided = decide(r, rule, pattern, context);
 
         // Assess
         expect({ id: r.id, rule, ...decided }).toEqual({
@@ -141,17 +138,8 @@ describe('Function: compliancePattern (one matcher with the pipeline)', () => {
     };
 
     for (const [rule, accepted] of Object.entries(names)) {
-      const event = complianceEvent({
-        resourceType: ssh.resourceType,
-        resourceId: ssh.resourceKind.example,
-        rule,
-      });
-
       // Act
-      const decided = {
-        onTheBus: matchesPattern(pattern, event),
-        inThePipeline: pipelineAccepts(ssh, event, context),
-      };
+      const decided = decide(ssh, rule, pattern, context);
 
       // Assess
       expect({ rule, ...decided }).toEqual({ rule, onTheBus: accepted, inThePipeline: accepted });
