@@ -17,6 +17,7 @@ const COPIED = [
   'infra',
   'ssm-documents',
   'esbuild.config.mjs',
+  'build',
   'package.json',
   'cdk.json',
   'tsconfig.json',
