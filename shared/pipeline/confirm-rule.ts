@@ -1,4 +1,3 @@
-import { ConfigServiceClient, DescribeConfigRulesCommand } from '@aws-sdk/client-config-service';
 import type { ClientFactory } from '../clients.js';
 import { errorCode } from '../errors.js';
 import { partitionOf } from '../member-roles.js';
@@ -90,6 +89,8 @@ async function ruleSource(job: Job, clients: ClientFactory): Promise<RuleSource 
 }
 
 async function readRuleSource(job: Job): Promise<RuleSource | 'missing'> {
+  // loaded at the first rule named by a convention: a chunk of its own in the bundles
+  const { ConfigServiceClient, DescribeConfigRulesCommand } = await import('../config-client.js');
   try {
     const out = await job.context
       .client(ConfigServiceClient)
