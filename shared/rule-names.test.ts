@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { revokeOpenSsh } from '../functions/revoke-open-ssh/index.js';
 import { stripInternetRoutes } from '../functions/strip-internet-routes/index.js';
 import { SettingsError } from './errors.js';
-import { matchesRuleName, ruleNamesOf, ruleSourceAccepted, wildcardRegExp } from './rule-names.js';
+import { matchesRuleName, ruleNamesOf, wildcardRegExp } from './rule-names.js';
+import { ruleSourceAccepted } from './rule-sources.js';
 
 const SCOPE = { partition: 'aws', region: 'eu-central-1', evaluatorAccount: '111122223333' };
 

@@ -1,7 +1,7 @@
 import type { ClientFactory } from '../clients.js';
 import { errorCode } from '../errors.js';
 import { partitionOf } from '../member-roles.js';
-import { type RuleSource, ruleSourceAccepted } from '../rule-names.js';
+import { type RuleSource, ruleSourceAccepted } from '../rule-sources.js';
 import { acceptedRule } from './guard-event.js';
 import type { Job } from './job.js';
 import { endWith, type Findings, failWith, NOTHING_FOUND, type Verdict } from './verdict.js';
