@@ -138,6 +138,7 @@ export class AirlockStack extends LayeredStack {
       this.organization = new Organization(this, 'Organization', {
         context: { ...c, organization: c.organization },
         remediations: [...this.remediations.values()],
+        evaluators: evaluators.map((e) => ({ descriptor: e, fn: this.evaluatorFunctions.get(e.id)! })),
       });
     }
 
@@ -165,7 +166,7 @@ export class AirlockStack extends LayeredStack {
     ];
     const users = functions.map((fn) => functionUser(fn.functionName, fn.grants.statements(), c));
     const member = this.memberProps
-      ? memberRoleUser(memberActions(this.memberProps.remediations), c)
+      ? memberRoleUser(memberActions(this.memberProps.remediations, this.memberProps.evaluatorActions), c)
       : undefined;
     return member ? [...users, member] : users;
   }

@@ -3,7 +3,7 @@ import type { AnyRemediation } from '../shared/remediation.js';
 import { AirlockFunction, type Shared } from './airlock-function.js';
 import type { AirlockContext } from './context.js';
 import { evaluatorEnv } from './function-env.js';
-import { addDescriptorGrants, Grants } from './grants.js';
+import { addDescriptorGrants, addMemberRoleGrant, Grants } from './grants.js';
 import { Layer } from './layer.js';
 import type { EvaluatorDescriptor } from './registries.js';
 import type { AuditStorage } from './storage.js';
@@ -36,6 +36,8 @@ export class Evaluators extends Layer {
       })
         .add(['sqs:SendMessage'], [s.deadLetterQueueArn], 'queue')
         .add(['kms:Decrypt', 'kms:GenerateDataKey'], [s.key.keyArn], 'key');
+      // organization rules invoke it for the member accounts: it acts there as the member role
+      addMemberRoleGrant(grants, c);
       const remediation = props.remediations.find((r) => r.id === evaluator.remediationId);
       const fn = new AirlockFunction(this, {
         id: evaluator.id,

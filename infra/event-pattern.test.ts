@@ -121,6 +121,29 @@ describe('Function: matchesPattern', () => {
     expect(results).toEqual([false, false]);
   });
 
+  it('matches wildcards as EventBridge does: * is any run of characters, possibly none, the rest literal', () => {
+    // Prepare
+    const pattern = (wildcard: string) => ({ rule: [{ wildcard }] });
+    const cases: [string, string, boolean][] = [
+      ['OrgConfigRule-restricted-ssh-*', 'OrgConfigRule-restricted-ssh-a1b2c3d4', true],
+      ['OrgConfigRule-restricted-ssh-*', 'OrgConfigRule-restricted-ssh-', true],
+      ['OrgConfigRule-restricted-ssh-*', 'OrgConfigRule-restricted-ssh', false],
+      ['*-conformance-pack-*', 'restricted-ssh-conformance-pack-qayjyopmd', true],
+      ['team-*-ssh', 'team-ssh', false],
+      ['team-*-ssh', 'team--ssh', true],
+      ['a*b*a', 'aba', true],
+      ['a*b*a', 'ab', false],
+      ['a.b', 'axb', false],
+    ];
+
+    // Act
+    const results = cases.map(([w, value]) => matchesPattern(pattern(w), { rule: value }));
+
+    // Assess
+    expect(results).toEqual(cases.map(([, , expected]) => expected));
+    expect(() => matchesPattern(pattern('a**b'), { rule: 'ab' })).toThrow(PatternError);
+  });
+
   it('throws on filters it does not implement instead of passing silently', () => {
     // Act & Assess
     expect(() => matchesPattern({ n: [{ numeric: ['>', 1] }] }, { n: 2 })).toThrow(PatternError);

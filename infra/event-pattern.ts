@@ -3,7 +3,8 @@
  * tests can check a synthesized rule against real events instead of comparing JSON shapes.
  *
  * Supported: nested objects, arrays of allowed values (exact match of strings, numbers, booleans,
- * null), and the content filters `prefix`, `suffix`, `anything-but` (value or list), `exists`.
+ * null), and the content filters `prefix`, `suffix`, `wildcard` (`*`: any run of characters),
+ * `anything-but` (value or list), `exists`.
  * Semantics follow EventBridge: every field of the pattern must match; an array in the event matches
  * when any of its elements matches; a field absent from the event (or under an absent or non-object
  * parent: EventBridge matches flattened paths) matches only `{ exists: false }`.
@@ -33,6 +34,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isScalar(value: unknown): value is Scalar {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+/**
+ * EventBridge's `wildcard`: `*` stands for any run of characters (possibly none), everything else is
+ * literal. Written here on its own (segments matched left to right), not shared with the code whose
+ * patterns the tests check with it.
+ */
+function globMatch(pattern: string, value: string): boolean {
+  const parts = pattern.split('*');
+  const first = parts[0] ?? '';
+  const last = parts[parts.length - 1] ?? '';
+  if (parts.length === 1) return value === pattern;
+  if (!value.startsWith(first) || value.length < first.length + last.length) return false;
+  let at = first.length;
+  for (const middle of parts.slice(1, -1)) {
+    const found = value.indexOf(middle, at);
+    if (found < 0) return false;
+    at = found + middle.length;
+  }
+  return value.length - last.length >= at && value.endsWith(last);
 }
 
 function matchField(rule: unknown, value: unknown, present: boolean, path: string): boolean {
@@ -67,6 +88,12 @@ function matchAllowed(allowed: unknown, value: unknown, present: boolean, path: 
       case 'suffix':
         if (typeof arg !== 'string') throw new PatternError(`${path}: suffix takes a string`);
         return values.some((v) => typeof v === 'string' && v.endsWith(arg));
+      case 'wildcard': {
+        if (typeof arg !== 'string' || arg.includes('**') || arg.includes('\\')) {
+          throw new PatternError(`${path}: wildcard takes a string without ** or escapes`);
+        }
+        return values.some((v) => typeof v === 'string' && globMatch(arg, v));
+      }
       case 'anything-but': {
         const excluded = Array.isArray(arg) ? arg : [arg];
         if (!excluded.every(isScalar)) throw new PatternError(`${path}: anything-but takes values`);

@@ -2,29 +2,43 @@ import type { EventPattern } from 'aws-cdk-lib/aws-events';
 import { cloudTrailEventPattern } from '../shared/cloudtrail.js';
 import { COMPLIANCE_CHANGE, ComplianceType, EVENT_SOURCES } from '../shared/event.js';
 import type { AnyRemediation } from '../shared/remediation.js';
+import { type RuleNameFilter, ruleNamesOf } from '../shared/rule-names.js';
 import type { AirlockContext } from './context.js';
+import { ContextError } from './context-values.js';
 
-/** The Config rule names a remediation's events may come from: its own, and those the context adds. */
-export function ruleNamesOf(remediation: AnyRemediation, c: AirlockContext): string[] {
+/**
+ * The Config rule names a remediation's events may come from: its own, and those the context adds
+ * (`remediations.<id>.configRuleNames`; a remediation always listens to the rules the stack deploys).
+ * The functions get this very list in `AIRLOCK_REMEDIATIONS`, so their predicate and the patterns
+ * start from the same names.
+ */
+export function declaredRuleNames(remediation: AnyRemediation, c: AirlockContext): string[] {
   const added = (c.remediations[remediation.id]?.configRuleNames as string[] | undefined) ?? [];
   return [...new Set([...remediation.configRuleNames, ...added])];
 }
 
 /**
  * The pattern of a remediation's compliance rule: NON_COMPLIANT evaluations of its resource type by
- * one of its rules.
+ * one of its rules, under any of the names AWS gives them (`shared/rule-names.ts`: exact names, and
+ * the organization, conformance-pack and Security Hub forms as prefixes).
  *
  * @example
  * ```ts
- * compliancePattern(revokeOpenSsh, ['airlock-restricted-ssh']);
+ * compliancePattern(revokeOpenSsh, ['restricted-ssh', 'airlock-restricted-ssh']);
  * ```
  */
-export function compliancePattern(remediation: AnyRemediation, ruleNames: readonly string[]): EventPattern {
+export function compliancePattern(remediation: AnyRemediation, declared: readonly string[]): EventPattern {
+  let filters: readonly RuleNameFilter[];
+  try {
+    filters = ruleNamesOf(remediation, declared).filters;
+  } catch (cause) {
+    throw new ContextError('remediations', `${remediation.id}.configRuleNames is invalid`, { cause });
+  }
   return {
     source: [EVENT_SOURCES.config],
     detailType: [COMPLIANCE_CHANGE],
     detail: {
-      configRuleName: [...ruleNames],
+      configRuleName: [...filters],
       newEvaluationResult: { complianceType: [ComplianceType.NON_COMPLIANT] },
       resourceType: [remediation.resourceType],
     },

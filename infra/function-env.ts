@@ -2,6 +2,7 @@ import type { AnyRemediation } from '../shared/remediation.js';
 import type { ENV } from '../shared/settings.js';
 import type { AirlockContext } from './context.js';
 import { ContextError } from './context-values.js';
+import { declaredRuleNames } from './event-rules.js';
 import { NAMES } from './names.js';
 
 /** The environment a function gets: only names that shared/settings.ts reads. */
@@ -37,8 +38,7 @@ export function remediationEnv(
     AIRLOCK_EXEMPTIONS_PARAMETER: names.exemptionsParameter,
     AIRLOCK_SIGNING_KEY: names.signingKey,
     AIRLOCK_OWN_PRINCIPALS: names.ownRoleArns.join(','),
-    AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
-    AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
+    ...placeEnv(c),
     AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
     ...(c.auditShortRetentionDays
       ? { AIRLOCK_AUDIT_SHORT_RETENTION_DAYS: String(c.auditShortRetentionDays) }
@@ -47,20 +47,38 @@ export function remediationEnv(
     ...(c.blastRadiusWindowSeconds
       ? { AIRLOCK_BLAST_RADIUS_WINDOW_SECONDS: String(c.blastRadiusWindowSeconds) }
       : {}),
-    ...(c.organization
-      ? {
-          AIRLOCK_MEMBER_ROLE_NAME: c.organization.memberRoleName,
-          AIRLOCK_MEMBER_EXTERNAL_ID: c.organization.externalId,
-          // its own writes in a member account come back as CloudTrail calls of the member role of
-          // that account (matched by ARN; never in the home account, where no member role is deployed)
-          AIRLOCK_HOME_ACCOUNT: c.account,
-        }
-      : {}),
+    // its own writes in a member account come back as CloudTrail calls of the member role of that
+    // account (matched by ARN; never in the home account, where no member role is deployed)
+    ...organizationEnv(c),
   };
   return env as Record<string, string>;
 }
 
-/** The environment of an evaluator: the settings of the remediation whose rule it evaluates. */
+/**
+ * Where a function may act: the allowlists, and the regions it can reach. In private subnets the
+ * functions reach their own region's endpoints only: an event of another region is refused before any
+ * call, never left to time out.
+ */
+function placeEnv(c: AirlockContext): AirlockEnv {
+  return {
+    AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
+    AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
+    AIRLOCK_REACHABLE_REGIONS: c.region,
+    AIRLOCK_DEPLOYMENT_REGIONS: c.region,
+  };
+}
+
+/** With an organization: the member role that reaches the other accounts, and the home account. */
+function organizationEnv(c: AirlockContext): AirlockEnv {
+  if (!c.organization) return {};
+  return {
+    AIRLOCK_MEMBER_ROLE_NAME: c.organization.memberRoleName,
+    AIRLOCK_MEMBER_EXTERNAL_ID: c.organization.externalId,
+    AIRLOCK_HOME_ACCOUNT: c.account,
+  };
+}
+
+/** The environment of an evaluator: the settings of the remediation whose rule it evaluates, where it may act. */
 export function evaluatorEnv(
   remediation: AnyRemediation,
   c: AirlockContext,
@@ -68,9 +86,10 @@ export function evaluatorEnv(
 ): Record<string, string> {
   const env: AirlockEnv = {
     AIRLOCK_SETTINGS_PARAMETER: names.settingsParameter,
-    AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
-    AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
+    ...placeEnv(c),
     AIRLOCK_REMEDIATIONS: JSON.stringify({ [remediation.id]: remediationOverride(remediation, c) }),
+    // organization rules invoke it for the member accounts: it reads and reports there as the member role
+    ...organizationEnv(c),
   };
   return env as Record<string, string>;
 }
@@ -87,6 +106,8 @@ export function evaluatorEnv(
  */
 export function remediationOverride(remediation: AnyRemediation, c: AirlockContext): Record<string, unknown> {
   const override = { ...(c.remediations[remediation.id] ?? {}) };
+  // names added to the remediation's own: the function accepts all of them, as its rules match them
+  if (Array.isArray(override.configRuleNames)) override.configRuleNames = declaredRuleNames(remediation, c);
   const settings: Record<string, unknown> = {
     ...((override.settings as Record<string, unknown> | undefined) ?? {}),
   };

@@ -1,4 +1,5 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { AirlockContext } from './context.js';
 import { resourcesFor, type Scope } from './permissions.js';
 
 interface Grant {
@@ -76,4 +77,24 @@ export function addDescriptorGrants(grants: Grants, actions: readonly string[], 
     grants.add([action], resources, why, condition);
   }
   return grants;
+}
+
+/**
+ * With an organization: the member role of any account, inside the organization only. The role has
+ * one name in every account (the StackSet creates it in accounts that join later); `aws:ResourceOrgID`
+ * keeps the grant inside the organization.
+ *
+ * @example
+ * ```ts
+ * addMemberRoleGrant(grants, context); // + sts:AssumeRole on arn:aws:iam::*:role/airlock-member
+ * ```
+ */
+export function addMemberRoleGrant(grants: Grants, c: AirlockContext): Grants {
+  if (!c.organization) return grants;
+  return grants.add(
+    ['sts:AssumeRole'],
+    [`arn:${c.partition}:iam::*:role/${c.organization.memberRoleName}`],
+    'the member role has one name in every account of the organization (the StackSet creates it in accounts that join later); aws:ResourceOrgID keeps it inside the organization',
+    { StringEquals: { 'aws:ResourceOrgID': c.organization.organizationId } },
+  );
 }

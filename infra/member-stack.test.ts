@@ -66,15 +66,17 @@ describe('Function: MemberStack (the member role)', () => {
         StringEquals: { 'aws:PrincipalOrgID': ORG, 'sts:ExternalId': EXTERNAL_ID },
       });
     }
+    // the remediations, and the evaluators that organization rules invoke for the member accounts
+    const central = [...s.registries.remediations, ...s.registries.evaluators].map((f) => f.id);
     expect(statements.flatMap((st) => asList(st.Principal?.AWS ?? [])).sort()).toEqual(
-      s.registries.remediations.map((r) => `arn:aws:iam::${CENTRAL}:role/airlock-${r.id}`).sort(),
+      central.map((id) => `arn:aws:iam::${CENTRAL}:role/airlock-${id}`).sort(),
     );
     expect(statements.every((st) => Object.keys(st.Principal ?? {}).join() === 'AWS')).toBe(true);
     // IAM is global: only the role region's stack instance creates it
     expect(role.Condition).toBeDefined();
   });
 
-  it("allows exactly the union of the remediations' read + write actions, none of the pipeline's", () => {
+  it("allows exactly the union of the remediations' read + write actions and the evaluators' Config calls, none of the pipeline's", () => {
     // Prepare
     const policies = m.findResources('AWS::IAM::ManagedPolicy', {
       Properties: { ManagedPolicyName: 'airlock-member' },
@@ -90,10 +92,18 @@ describe('Function: MemberStack (the member role)', () => {
 
     // Assess
     const union = [
-      ...new Set(s.registries.remediations.flatMap((r) => [...r.permissions.read, ...r.permissions.write])),
+      ...new Set([
+        ...s.registries.remediations.flatMap((r) => [...r.permissions.read, ...r.permissions.write]),
+        'config:DescribeConfigRules',
+        'config:GetComplianceDetailsByConfigRule',
+        'config:GetResourceConfigHistory',
+        'config:PutEvaluations',
+      ]),
     ].sort();
     expect(actions).toEqual(union);
-    expect(memberActions(s.registries.remediations)).toEqual(union);
+    expect(memberActions(s.registries.remediations, s.stack.memberProps!.evaluatorActions)).toEqual(union);
+    // the settings parameter is read in the home account, never through the member role
+    expect(actions).not.toContain('ssm:GetParameter');
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(actions).not.toContain('dynamodb:PutItem');
     // undo runs with the operator's credentials, never through the member role

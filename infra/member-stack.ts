@@ -8,7 +8,7 @@ import {
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
-import { type IRuleTarget, Rule } from 'aws-cdk-lib/aws-events';
+import { type EventPattern, type IRuleTarget, Rule } from 'aws-cdk-lib/aws-events';
 import {
   ArnPrincipal,
   CompositePrincipal,
@@ -23,7 +23,7 @@ import type { AnyRemediation } from '../shared/remediation.js';
 import { apiCallNames, apiCallPattern } from './event-rules.js';
 import { Grants } from './grants.js';
 import { acknowledge } from './nag.js';
-import { resourcesFor } from './permissions.js';
+import { PIPELINE_ACTIONS, resourcesFor } from './permissions.js';
 
 export interface MemberStackProps extends StackProps {
   readonly remediations: readonly AnyRemediation[];
@@ -37,15 +37,61 @@ export interface MemberStackProps extends StackProps {
   readonly busName: string;
   /** Names of the central functions' roles (`airlock-<id>`): the only principals the member role trusts. */
   readonly centralRoleNames: readonly string[];
+  /** What the central evaluators do in a member account (reads, reporting to Config): the member role may too. */
+  readonly evaluatorActions?: readonly string[];
   /** Regions the member stack is deployed to: the member role acts in each of them. */
   readonly memberRegions: readonly string[];
   /** The region whose stack instance creates the (global) member role. */
   readonly roleRegion: string;
 }
 
-/** The union of the remediations' read + write actions: what the member role may do, nothing else. */
-export function memberActions(remediations: readonly AnyRemediation[]): string[] {
-  return [...new Set(remediations.flatMap((r) => [...r.permissions.read, ...r.permissions.write]))].sort();
+/**
+ * What the member role may do, nothing else: the union of the remediations' read + write actions, the
+ * read of a Config rule's source (`PIPELINE_ACTIONS.ruleSource`: a rule named by an AWS convention is
+ * confirmed in the account that raised it), and what the evaluators do there (organization rules).
+ */
+export function memberActions(
+  remediations: readonly AnyRemediation[],
+  evaluatorActions: readonly string[] = [],
+): string[] {
+  const actions = remediations.flatMap((r) => [...r.permissions.read, ...r.permissions.write]);
+  return [...new Set([...actions, ...PIPELINE_ACTIONS.ruleSource, ...evaluatorActions])].sort();
+}
+
+/** What the member stack forwards: the compliance changes, and each remediation's CloudTrail calls. */
+export interface ForwardedPatterns {
+  readonly compliance: EventPattern;
+  readonly apiCalls: readonly { readonly remediation: AnyRemediation; readonly pattern: EventPattern }[];
+}
+
+/**
+ * What the member stack forwards to the central bus: NON_COMPLIANT
+ * evaluations of the remediated resource types, and each remediation's CloudTrail calls that did not
+ * fail and were not made by `ownRoleArns`. The central bus admits the sources and detail-types of
+ * these patterns only.
+ *
+ * @example
+ * ```ts
+ * forwardedPatterns(REMEDIATIONS, [memberRoleArn]).compliance.source; // ['aws.config']
+ * ```
+ */
+export function forwardedPatterns(
+  remediations: readonly AnyRemediation[],
+  ownRoleArns: readonly string[],
+): ForwardedPatterns {
+  const compliance: EventPattern = {
+    source: [EVENT_SOURCES.config],
+    detailType: [COMPLIANCE_CHANGE],
+    detail: {
+      newEvaluationResult: { complianceType: [ComplianceType.NON_COMPLIANT] },
+      resourceType: [...new Set(remediations.map((r) => r.resourceType))].sort(),
+    },
+  };
+  const apiCalls = remediations.flatMap((remediation) => {
+    const pattern = apiCallPattern(remediation, ownRoleArns);
+    return pattern ? [{ remediation, pattern }] : [];
+  });
+  return { compliance, apiCalls };
 }
 
 /** The central bus's ARN. */
@@ -91,7 +137,7 @@ export class MemberStack extends Stack {
       }),
     });
     const grants = new Grants();
-    for (const action of memberActions(props.remediations)) {
+    for (const action of memberActions(props.remediations, props.evaluatorActions)) {
       // the narrowest scope of each action, in this account, in every member region
       const scoped = props.memberRegions.map((region) =>
         resourcesFor(action, { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, region }),
@@ -138,29 +184,21 @@ export class MemberStack extends Stack {
       roles: [this.forwarderRole],
     });
     const target = (): IRuleTarget => ({ bind: () => ({ arn: busArn, role: this.forwarderRole }) });
+    // failed calls, and the member role's own calls (airlock's writes here), are not forwarded
+    const memberRoleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${props.roleName}`;
+    const { compliance, apiCalls } = forwardedPatterns(props.remediations, [memberRoleArn]);
     this.complianceRule = new Rule(this, 'ForwardCompliance', {
       ruleName: 'airlock-forward-compliance',
       description:
         'airlock: NON_COMPLIANT Config evaluations of the remediated resource types -> central bus',
-      eventPattern: {
-        source: [EVENT_SOURCES.config],
-        detailType: [COMPLIANCE_CHANGE],
-        detail: {
-          newEvaluationResult: { complianceType: [ComplianceType.NON_COMPLIANT] },
-          resourceType: [...new Set(props.remediations.map((r) => r.resourceType))].sort(),
-        },
-      },
+      eventPattern: compliance,
       targets: [target()],
     });
-    // failed calls, and the member role's own calls (airlock's writes here), are not forwarded
-    const memberRoleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${props.roleName}`;
-    for (const remediation of props.remediations) {
-      const eventPattern = apiCallPattern(remediation, [memberRoleArn]);
-      if (!eventPattern) continue;
+    for (const { remediation, pattern } of apiCalls) {
       const rule = new Rule(this, `Forward-${remediation.id}-ApiCalls`, {
         ruleName: `airlock-forward-${remediation.id}-api-calls`.slice(0, 64),
         description: `airlock: ${apiCallNames(remediation)} (CloudTrail) -> central bus`.slice(0, 512),
-        eventPattern,
+        eventPattern: pattern,
         targets: [target()],
       });
       this.apiCallRules.set(remediation.id, rule);
@@ -189,7 +227,7 @@ export function memberTemplateBody(props: MemberStackProps): string {
   return body;
 }
 
-/** The central remediation functions' role names: the principals the member role trusts. */
-export function centralRoleNames(remediations: readonly AnyRemediation[]): string[] {
-  return remediations.map((r) => `airlock-${r.id}`);
+/** The central functions' role names (remediations, evaluators): the principals the member role trusts. */
+export function centralRoleNames(functionIds: readonly string[]): string[] {
+  return functionIds.map((id) => `airlock-${id}`);
 }

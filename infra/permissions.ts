@@ -21,6 +21,11 @@ export const PIPELINE_ACTIONS = {
   sign: ['kms:Sign'],
   /** The on-failure destination: Lambda sends the failed event with the function's own role. */
   deadLetter: ['sqs:SendMessage'],
+  /**
+   * The source of a rule matched by an AWS naming convention (`OrgConfigRule-…`), read in the
+   * event's account (`shared/pipeline/confirm-rule.ts`): here, or through the member role.
+   */
+  ruleSource: ['config:DescribeConfigRules'],
 } as const;
 
 /** What every function in the VPC needs to run at all: its log stream and its network interfaces. */
@@ -58,6 +63,7 @@ export const EVALUATOR_FIXED_ACTIONS: readonly string[] = [
  */
 const STAR_ONLY_OTHERS: ReadonlySet<string> = new Set([
   'config:PutEvaluations',
+  'config:DescribeConfigRules',
   'config:GetResourceConfigHistory',
   'eks:ListClusters',
   's3:ListAllMyBuckets',

@@ -10,9 +10,9 @@ import { AirlockFunction, type Shared } from './airlock-function.js';
 import { ALARM_PERIOD, alarmOn } from './alarms.js';
 import type { PlannedRule } from './config-rules.js';
 import type { AirlockContext } from './context.js';
-import { apiCallNames, apiCallPattern, compliancePattern, ruleNamesOf } from './event-rules.js';
+import { apiCallNames, apiCallPattern, compliancePattern, declaredRuleNames } from './event-rules.js';
 import { remediationEnv, remediationOverride } from './function-env.js';
-import { addDescriptorGrants, Grants } from './grants.js';
+import { addDescriptorGrants, addMemberRoleGrant, Grants } from './grants.js';
 import { Layer } from './layer.js';
 import { ManualPath } from './manual-path.js';
 import { NAMES } from './names.js';
@@ -70,7 +70,7 @@ export class RemediationResources extends Layer {
       shared: props.shared,
     });
 
-    const ruleNames = ruleNamesOf(r, c);
+    const ruleNames = declaredRuleNames(r, c);
     this.compliancePattern = compliancePattern(r, ruleNames);
     this.eventRule = new Rule(this, `${r.id}-Events`, {
       ruleName: `airlock-${r.id}`,
@@ -158,7 +158,12 @@ function remediationGrants(
     )
     .add(PIPELINE_ACTIONS.key, [storage.key.keyArn], 'key')
     .add(PIPELINE_ACTIONS.sign, [storage.signingKey.keyArn], 'the signing key')
-    .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue');
+    .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue')
+    .add(
+      PIPELINE_ACTIONS.ruleSource,
+      ['*'],
+      'config:DescribeConfigRules supports no resource-level permission (AWS documents "*" only)',
+    );
   if (c.auditShortRetentionDays) {
     // a PutObject that sets its own retention needs this too (it can only lengthen a lock, never shorten one)
     grants.add(
@@ -167,13 +172,5 @@ function remediationGrants(
       'records that changed nothing carry their own, shorter retention',
     );
   }
-  if (c.organization) {
-    grants.add(
-      ['sts:AssumeRole'],
-      [`arn:${c.partition}:iam::*:role/${c.organization.memberRoleName}`],
-      'the member role has one name in every account of the organization (the StackSet creates it in accounts that join later); aws:ResourceOrgID keeps it inside the organization',
-      { StringEquals: { 'aws:ResourceOrgID': c.organization.organizationId } },
-    );
-  }
-  return grants;
+  return addMemberRoleGrant(grants, c);
 }

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { recordKey } from '../shared/audit-record.js';
 import { parseSettings, settingsFromEnv } from '../shared/settings.js';
 import { sampleRecord } from '../test/helpers/audit-records.js';
-import { complianceEvent } from '../test/helpers/events.js';
+import { complianceEvent, realComplianceEvent } from '../test/helpers/events.js';
 import { listRealWorld, loadRealWorld } from '../test/helpers/fixtures.js';
 import {
   environmentOf,
@@ -36,35 +36,6 @@ import {
 } from './permissions.js';
 
 const COMPLIANCE_FOLDER = 'events/config-rules-compliance-change';
-/** A real captured compliance-change event (2019), re-addressed to one of our rules. */
-function realEventFor(rule: string, resourceType: string, resourceId: string, compliance = 'NON_COMPLIANT') {
-  const event = structuredClone(
-    loadRealWorld<Record<string, unknown>>(
-      `${COMPLIANCE_FOLDER}/ec2-vpc__securityhub-vpc-flow-logs-enabled__NON_COMPLIANT__no-oldEvaluationResult.json`,
-    ),
-  ) as {
-    detail: {
-      configRuleName: string;
-      resourceType: string;
-      resourceId: string;
-      newEvaluationResult: {
-        complianceType: string;
-        evaluationResultIdentifier: { evaluationResultQualifier: Record<string, string> };
-      };
-    };
-  };
-  event.detail.configRuleName = rule;
-  event.detail.resourceType = resourceType;
-  event.detail.resourceId = resourceId;
-  event.detail.newEvaluationResult.complianceType = compliance;
-  event.detail.newEvaluationResult.evaluationResultIdentifier.evaluationResultQualifier = {
-    configRuleName: rule,
-    resourceType,
-    resourceId,
-  };
-  return event;
-}
-
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 let s: Synthesized;
@@ -273,14 +244,14 @@ describe('Function: AirlockStack (EventBridge rules)', () => {
 
       for (const rule of remediation.configRuleNames) {
         // Act
-        const real = matchesPattern(pattern, realEventFor(rule, remediation.resourceType, resourceId));
+        const real = matchesPattern(pattern, realComplianceEvent(rule, remediation.resourceType, resourceId));
         const built = matchesPattern(
           pattern,
           complianceEvent({ resourceType: remediation.resourceType, resourceId, rule }),
         );
         const compliant = matchesPattern(
           pattern,
-          realEventFor(rule, remediation.resourceType, resourceId, 'COMPLIANT'),
+          realComplianceEvent(rule, remediation.resourceType, resourceId, 'COMPLIANT'),
         );
 
         // Assess
@@ -300,7 +271,7 @@ describe('Function: AirlockStack (EventBridge rules)', () => {
           // Act
           const matched = matchesPattern(
             pattern,
-            realEventFor(rule, other.resourceType, other.resourceKind.example),
+            realComplianceEvent(rule, other.resourceType, other.resourceKind.example),
           );
 
           // Assess
@@ -321,9 +292,9 @@ describe('Function: AirlockStack (EventBridge rules)', () => {
       // Prepare
       const pattern = ruleOf(remediation.id).EventPattern;
       const rule = remediation.configRuleNames[0]!;
-      const wrongType = realEventFor(rule, 'AWS::IAM::User', 'AIDAEXAMPLE');
+      const wrongType = realComplianceEvent(rule, 'AWS::IAM::User', 'AIDAEXAMPLE');
       const manual = {
-        ...realEventFor(rule, remediation.resourceType, remediation.resourceKind.example),
+        ...realComplianceEvent(rule, remediation.resourceType, remediation.resourceKind.example),
         source: 'airlock.manual',
       };
 

@@ -10,8 +10,10 @@ import {
 } from '@aws-sdk/client-config-service';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { type ClientFactory, createClientFactory } from './clients.js';
+import type { ClientFactory } from './clients.js';
+import { deploymentClients } from './deployment-clients.js';
 import { AirlockError, EventRejectedError, errorCode, SettingsError } from './errors.js';
+import { placeProblem } from './pipeline/guard-event.js';
 import { remediationSettings } from './pipeline.js';
 import type { Gone, Plan, Remediation, RemediationContext, Step } from './remediation.js';
 import { GONE } from './remediation.js';
@@ -107,7 +109,9 @@ const InvokingEventSchema = z.discriminatedUnion('messageType', [
 ]);
 export type InvokingEvent = z.infer<typeof InvokingEventSchema>;
 
-const CONFIG_RULE_ARN = /^arn:aws[a-z-]*:config:([a-z0-9-]+):(\d{12}):config-rule\/[A-Za-z0-9/_-]{1,256}$/;
+// service-linked rules carry their service: `config-rule/aws-service-rule/config-multiaccountsetup.amazonaws.com/config-rule-…`
+// (organization rules in a member account), `…/securityhub.amazonaws.com/…`
+const CONFIG_RULE_ARN = /^arn:aws[a-z-]*:config:([a-z0-9-]+):(\d{12}):config-rule\/[A-Za-z0-9/._-]{1,256}$/;
 
 const InvocationSchema = z.object({
   version: text(16),
@@ -281,6 +285,8 @@ export async function evaluateConfigRule<State, RemSettings>(
   } catch (cause) {
     throw new SettingsError(`settings of ${evaluator.remediation.id} are invalid`, { cause });
   }
+  const where = placeProblem(invocation.account, invocation.region, settings);
+  if (where) throw new EventRejectedError(where);
   const scope = { region: invocation.region, account: invocation.account };
   const ctx: RemediationContext = {
     client: (ctor) => deps.clients.get(ctor, scope),
@@ -478,9 +484,10 @@ export function createEvaluatorDeps(serviceName: string, options: EvaluatorOptio
   const env = options.env ?? process.env;
   const raw = settingsFromEnv(env);
   const staticSettings = parseSettings(raw, 'environment');
-  const clients = options.clients ?? createClientFactory();
-  const logger = options.logger ?? new Logger({ serviceName });
   const home = { region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' };
+  // a member account's rule (an organization rule) is evaluated there, through its member role
+  const clients = options.clients ?? deploymentClients(staticSettings, home);
+  const logger = options.logger ?? new Logger({ serviceName });
   const settings = settingsLoader(raw, staticSettings, parameterStore(clients, home));
   return { clients, logger, settings };
 }

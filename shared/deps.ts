@@ -8,11 +8,11 @@ import { type KmsPort, kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';
 import { fileSink, logSink, s3Sink, signedSinks } from './audit-sinks.js';
 import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
-import { type ClientFactory, createClientFactory } from './clients.js';
+import type { ClientFactory } from './clients.js';
+import { deploymentClients } from './deployment-clients.js';
 import { SettingsError } from './errors.js';
 import type { ExemptionSource } from './exemptions.js';
 import { type DynamoIdempotency, dynamoIdempotency } from './idempotency.js';
-import { memberCredentials, partitionOf } from './member-roles.js';
 import type { PipelineDeps } from './pipeline.js';
 import { mergeSettings, parseSettings, type Settings, settingsFromEnv } from './settings.js';
 import { parameterStore, settingsLoader } from './settings-loader.js';
@@ -42,30 +42,6 @@ export interface BuiltDeps extends PipelineDeps {
 }
 
 /**
- * The client factory of a deployment: with a member role set, clients for another account than the
- * home account act with that account's member role (assumed through STS in the home region, the
- * credentials cached per account).
- */
-function homeClients(settings: Settings, home: { region: string }): ClientFactory {
-  const role = settings.memberRole;
-  if (!role) return createClientFactory();
-  const factory: ClientFactory = createClientFactory({
-    credentialsFor: memberCredentials(() => stsClient(factory, home), {
-      roleName: role.name,
-      ...(role.externalId ? { externalId: role.externalId } : {}),
-      ...(settings.homeAccount ? { homeAccount: settings.homeAccount } : {}),
-      partition: partitionOf(home.region),
-    }),
-  });
-  return factory;
-}
-
-/** The STS client of the member roles, loaded at the first AssumeRole (a chunk of its own in a bundle). */
-async function stsClient(clients: ClientFactory, home: { region: string }): Promise<StsPort> {
-  return clients.get((await import('./sts-client.js')).STSClient, home);
-}
-
-/**
  * Builds the pipeline's dependencies once per container from the environment: fails at start-up,
  * naming the setting, when a setting is invalid.
  *
@@ -92,7 +68,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     );
   }
   const home = { region: homeRegion ?? 'us-east-1' };
-  const clients = options.clients ?? homeClients(staticSettings, home);
+  const clients = options.clients ?? deploymentClients(staticSettings, home);
   const logger = options.logger ?? new Logger({ serviceName });
 
   const ssm = parameterStore(clients, home);

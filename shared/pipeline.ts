@@ -1,6 +1,6 @@
 import { applyStage } from './pipeline/apply.js';
-import { describeStage } from './pipeline/describe.js';
-import { guardEvent } from './pipeline/guard-event.js';
+import { type Described, describeStage } from './pipeline/describe.js';
+import { acceptedRule, guardEvent } from './pipeline/guard-event.js';
 import { guardPlan } from './pipeline/guard-plan.js';
 import { idempotencyKey } from './pipeline/idempotency.js';
 import { createJob, type Job } from './pipeline/job.js';
@@ -10,7 +10,7 @@ import type { PipelineDeps, PipelineResult, RunMode } from './pipeline/pipeline-
 import { planStage } from './pipeline/plan.js';
 import { type Run, recordStage } from './pipeline/record.js';
 import { eventSubject, rejectedSubject, type Subject, unsettledSubject } from './pipeline/subject.js';
-import { isVerdict, type Verdict } from './pipeline/verdict.js';
+import { type Findings, isVerdict, NOTHING_FOUND, type Verdict, withNotes } from './pipeline/verdict.js';
 import { verifyStage } from './pipeline/verify.js';
 import type { AnyRemediation } from './remediation.js';
 
@@ -86,9 +86,14 @@ async function admitEvent(
   return { subject, mode, job: createJob(remediation, event, settings, mode, deps) };
 }
 
-/** The remediation stages (describe, plan, guard, apply, verify): the first verdict ends them. */
+/**
+ * The remediation stages (confirm the rule, describe, plan, guard, apply, verify): the first verdict
+ * ends them.
+ */
 async function remediate(job: Job, deps: PipelineDeps): Promise<Verdict> {
-  const described = await describeStage(job);
+  const confirmed = await confirmRule(job, deps);
+  if (isVerdict(confirmed)) return confirmed;
+  const described = withConfirmation(await describeStage(job), confirmed.notes);
   if (isVerdict(described)) return described;
   const planned = planStage(job, described);
   if (isVerdict(planned)) return planned;
@@ -97,4 +102,22 @@ async function remediate(job: Job, deps: PipelineDeps): Promise<Verdict> {
   const applied = await applyStage(job, planned, cleared);
   if (isVerdict(applied)) return applied;
   return verifyStage(job, applied);
+}
+
+/**
+ * The rule stage, for a rule named by an AWS convention only (loaded then: a chunk of its own, so
+ * that the functions whose events carry declared names never read it).
+ */
+async function confirmRule(job: Job, deps: PipelineDeps): Promise<Findings | Verdict> {
+  const entry = job.event.apiCall ? undefined : acceptedRule(job.event, job.remediation, job.settings);
+  if (!entry || entry.origin === 'declared') return NOTHING_FOUND;
+  const { confirmRuleStage } = await import('./pipeline/confirm-rule.js');
+  return confirmRuleStage(job, deps.clients);
+}
+
+/** The describe stage's result with the rule stage's notes (what confirmed the rule) in its findings. */
+function withConfirmation(described: Described | Verdict, notes: readonly string[]): Described | Verdict {
+  if (!notes.length) return described;
+  if (isVerdict(described)) return { ...described, ...withNotes(described, notes) };
+  return { ...described, findings: withNotes(described.findings, notes) };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { SettingsError } from './errors.js';
 import { ACCOUNT_ID, REGION } from './resource-id.js';
+import { DECLARED_RULE_NAME } from './rule-names.js';
 import './zod.js';
 
 export const Mode = { enforce: 'enforce', dryRun: 'dry-run' } as const;
@@ -9,11 +10,27 @@ export type Mode = (typeof Mode)[keyof typeof Mode];
 const ModeSchema = z.enum(['enforce', 'dry-run']);
 const str = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const posInt = z.number().check(z.int(), z.positive());
+const regionList = z
+  .array(z.string().check(z.regex(REGION, 'must be a region name')))
+  .check(z.minLength(1), z.maxLength(50));
 
 /** Per-remediation overrides: its mode (kill switch), the rule names it accepts, its own settings. */
 export const RemediationOverrideSchema = z.strictObject({
   mode: z.optional(ModeSchema),
-  configRuleNames: z.optional(z.array(str(1, 256)).check(z.maxLength(100))),
+  configRuleNames: z.optional(
+    z
+      .array(
+        z
+          .string()
+          .check(
+            z.regex(
+              DECLARED_RULE_NAME,
+              'must be a Config rule name (letters, digits, - and _, * as a wildcard)',
+            ),
+          ),
+      )
+      .check(z.maxLength(100)),
+  ),
   settings: z.optional(z.record(z.string(), z.unknown())),
 });
 
@@ -37,6 +54,14 @@ export const SettingsSchema = z.strictObject({
     z.array(z.union([z.literal('*'), z.string().check(z.regex(REGION, 'must be a region name or *'))])),
     ['*'],
   ),
+  /**
+   * The regions this function can reach: those its network path serves (in a VPC, its own region's
+   * endpoints). An event of another region is refused before any call. Unset: every region (the
+   * harness, outside a VPC).
+   */
+  reachableRegions: z.optional(regionList),
+  /** Every region airlock is deployed in (one central deployment each): named when a region is refused. */
+  deploymentRegions: z.optional(regionList),
   remediations: z._default(z.record(z.string(), RemediationOverrideSchema), {}),
   exemptions: z._default(
     z.strictObject({
@@ -138,6 +163,8 @@ export const ENV = {
   AIRLOCK_MODE: 'mode',
   AIRLOCK_ALLOWED_ACCOUNTS: 'allowedAccounts (comma-separated, * for any)',
   AIRLOCK_ALLOWED_REGIONS: 'allowedRegions (comma-separated, * for any)',
+  AIRLOCK_REACHABLE_REGIONS: 'reachableRegions (comma-separated: the regions this function can reach)',
+  AIRLOCK_DEPLOYMENT_REGIONS: "deploymentRegions (comma-separated: the deployment's regions)",
   AIRLOCK_TABLE: 'table',
   AIRLOCK_AUDIT_BUCKET: 'audit.bucket',
   AIRLOCK_AUDIT_PREFIX: 'audit.prefix',
@@ -178,6 +205,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
   if (env.AIRLOCK_MODE) out.mode = env.AIRLOCK_MODE;
   if (env.AIRLOCK_ALLOWED_ACCOUNTS) out.allowedAccounts = list(env.AIRLOCK_ALLOWED_ACCOUNTS);
   if (env.AIRLOCK_ALLOWED_REGIONS) out.allowedRegions = list(env.AIRLOCK_ALLOWED_REGIONS);
+  if (env.AIRLOCK_REACHABLE_REGIONS) out.reachableRegions = list(env.AIRLOCK_REACHABLE_REGIONS);
+  if (env.AIRLOCK_DEPLOYMENT_REGIONS) out.deploymentRegions = list(env.AIRLOCK_DEPLOYMENT_REGIONS);
   if (env.AIRLOCK_TABLE) out.table = env.AIRLOCK_TABLE;
   if (env.AIRLOCK_OWN_PRINCIPALS) out.ownPrincipals = list(env.AIRLOCK_OWN_PRINCIPALS);
   if (env.AIRLOCK_MEMBER_ROLE_NAME) {

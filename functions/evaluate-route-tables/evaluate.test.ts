@@ -87,7 +87,9 @@ const CHANGE = 'powertools__awsConfigRuleConfigurationChanged.json';
 const SCHEDULED = 'powertools__awsConfigRuleScheduled.json';
 const OVERSIZED = 'powertools__awsConfigRuleOversizedConfiguration.json';
 
-const deps = (env: Record<string, string> = {}) => createEvaluatorDeps('evaluate-route-tables', { env });
+/** The evaluator's dependencies; the deployment allows the account of the invocations. */
+const deps = (env: Record<string, string> = {}) =>
+  createEvaluatorDeps('evaluate-route-tables', { env: { AIRLOCK_ALLOWED_ACCOUNTS: ACCOUNT, ...env } });
 const awsError = (name: string) =>
   new EC2ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message: name });
 const put = () => config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input);
@@ -484,13 +486,36 @@ describe('Function: evaluate-route-tables', () => {
       await expect(run).rejects.toBeInstanceOf(EventRejectedError);
       expect(ec2.calls().length + config.calls().length + ssm.calls().length).toBe(0);
     });
+
+    it.each([
+      [
+        'an account outside the allowlist',
+        { AIRLOCK_ALLOWED_ACCOUNTS: '210987654321' },
+        /account 123456789012 is not in this deployment's allowlist/,
+      ],
+      [
+        'a region this function cannot reach',
+        { AIRLOCK_REACHABLE_REGIONS: 'eu-west-2', AIRLOCK_DEPLOYMENT_REGIONS: 'eu-west-2' },
+        /region us-east-1 cannot be reached from this function, which reaches eu-west-2 only/,
+      ],
+    ])('refuses an invocation from %s before any call', async (_name, env, message) => {
+      // Act
+      const run = evaluateConfigRule(invocation(CHANGE), evaluateRouteTables, deps(env));
+
+      // Assess
+      await expect(run).rejects.toThrow(message);
+      await expect(run).rejects.toBeInstanceOf(EventRejectedError);
+      expect(ec2.calls().length + config.calls().length + ssm.calls().length).toBe(0);
+    });
   });
 
   it('calls only the IAM actions it declares', async () => {
     // Prepare
     ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [table(ID, [LOCAL, NAT])] });
     config.on(GetResourceConfigHistoryCommand).resolves({ configurationItems: [] });
-    const handler = createEvaluatorHandler(evaluateRouteTables, { env: {} });
+    const handler = createEvaluatorHandler(evaluateRouteTables, {
+      env: { AIRLOCK_ALLOWED_ACCOUNTS: ACCOUNT },
+    });
 
     // Act
     for (const event of [invocation(CHANGE), invocation(OVERSIZED), invocation(SCHEDULED)])

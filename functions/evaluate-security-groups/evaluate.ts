@@ -7,7 +7,7 @@ import {
 import { customRuleOf, GONE, type RemediationContext } from '../../shared/remediation.js';
 import { describeSecurityGroup } from '../revoke-open-ssh/describe.js';
 import { revokeOpenSsh } from '../revoke-open-ssh/index.js';
-import { listSecurityGroups } from '../revoke-open-ssh/list.js';
+import { list as listSecurityGroups } from '../revoke-open-ssh/list.js';
 import type { RevokeOpenSshSettings, SecurityGroupState } from '../revoke-open-ssh/plan.js';
 
 /**

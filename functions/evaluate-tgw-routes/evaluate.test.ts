@@ -80,7 +80,9 @@ function invocation(file: string, item: Record<string, unknown> = {}): Invocatio
 const CHANGE = 'powertools__awsConfigRuleConfigurationChanged.json';
 const SCHEDULED = 'powertools__awsConfigRuleScheduled.json';
 
-const deps = (env: Record<string, string> = {}) => createEvaluatorDeps('evaluate-tgw-routes', { env });
+/** The evaluator's dependencies; the deployment allows the account of the invocations. */
+const deps = (env: Record<string, string> = {}) =>
+  createEvaluatorDeps('evaluate-tgw-routes', { env: { AIRLOCK_ALLOWED_ACCOUNTS: ACCOUNT, ...env } });
 const put = () =>
   config.commandCalls(PutEvaluationsCommand).flatMap((c) => c.args[0].input.Evaluations ?? []);
 

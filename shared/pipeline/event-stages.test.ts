@@ -179,6 +179,40 @@ describe('Function: guardEvent', () => {
     expect(verdict?.reason).toContain(reason);
   });
 
+  it('rejects an event of a region the function cannot reach, naming the region and the deployment regions', () => {
+    // Prepare
+    const deployed = settings({
+      reachableRegions: ['eu-west-2'],
+      deploymentRegions: ['eu-west-2', 'eu-central-1'],
+    });
+    const alone = settings({ reachableRegions: ['eu-west-2'] });
+
+    // Act
+    const elsewhere = guardEvent(parsed({ region: 'eu-central-1' }), remediation, deployed);
+    const nowhere = guardEvent(parsed({ region: 'us-east-1' }), remediation, alone);
+    const here = guardEvent(parsed({ region: 'eu-west-2' }), remediation, deployed);
+
+    // Assess
+    expect(elsewhere).toMatchObject({ outcome: 'REJECTED', steps: [] });
+    expect(elsewhere?.reason).toBe(
+      "region eu-central-1 cannot be reached from this function, which reaches eu-west-2 only (the deployment's regions: eu-west-2, eu-central-1): the deployment in eu-central-1 handles its events",
+    );
+    expect(nowhere?.reason).toBe(
+      "region us-east-1 cannot be reached from this function, which reaches eu-west-2 only (the deployment's regions: eu-west-2): airlock is not deployed in us-east-1",
+    );
+    expect(here).toBeUndefined();
+  });
+
+  it('rejects an unreachable region for a CloudTrail call too', () => {
+    const verdict = guardEvent(
+      parsed({ region: 'eu-central-1', apiCall: call() }),
+      remediation,
+      settings({ reachableRegions: ['eu-west-2'] }),
+    );
+    expect(verdict?.outcome).toBe('REJECTED');
+    expect(verdict?.reason).toContain('region eu-central-1 cannot be reached');
+  });
+
   it('accepts a rule name matched by a wildcard of the settings', () => {
     const s = settings({ remediations: { 'revoke-open-ssh': { configRuleNames: ['org-ssh-*'] } } });
     expect(guardEvent(parsed({ rule: 'org-ssh-prod' }), remediation, s)).toBeUndefined();

@@ -1,3 +1,5 @@
+import { loadRealWorld } from './fixtures.js';
+
 /** A compliance-change event as AWS Config publishes it on EventBridge (shape of the real fixtures). */
 export function complianceEvent(opts: {
   resourceType: string;
@@ -44,4 +46,50 @@ export function complianceEvent(opts: {
       resourceType: opts.resourceType,
     },
   };
+}
+
+/**
+ * A real captured compliance-change event (Security Hub's, 2019), re-addressed to a rule, resource,
+ * and (optionally) another account and region: the shape AWS really sends, with its extra fields.
+ */
+export function realComplianceEvent(
+  rule: string,
+  resourceType: string,
+  resourceId: string,
+  compliance = 'NON_COMPLIANT',
+  where: { account?: string; region?: string } = {},
+) {
+  const event = structuredClone(
+    loadRealWorld<Record<string, unknown>>(
+      'events/config-rules-compliance-change/ec2-vpc__securityhub-vpc-flow-logs-enabled__NON_COMPLIANT__no-oldEvaluationResult.json',
+    ),
+  ) as {
+    account: string;
+    region: string;
+    detail: {
+      configRuleName: string;
+      resourceType: string;
+      resourceId: string;
+      awsAccountId: string;
+      awsRegion: string;
+      newEvaluationResult: {
+        complianceType: string;
+        evaluationResultIdentifier: { evaluationResultQualifier: Record<string, string> };
+      };
+    };
+  };
+  event.account = where.account ?? event.account;
+  event.detail.awsAccountId = event.account;
+  event.region = where.region ?? event.region;
+  event.detail.awsRegion = event.region;
+  event.detail.configRuleName = rule;
+  event.detail.resourceType = resourceType;
+  event.detail.resourceId = resourceId;
+  event.detail.newEvaluationResult.complianceType = compliance;
+  event.detail.newEvaluationResult.evaluationResultIdentifier.evaluationResultQualifier = {
+    configRuleName: rule,
+    resourceType,
+    resourceId,
+  };
+  return event;
 }

@@ -1,5 +1,6 @@
 import {
   ConfigServiceClient,
+  DescribeConfigRulesCommand,
   GetComplianceDetailsByConfigRuleCommand,
   GetResourceConfigHistoryCommand,
   NoSuchConfigRuleException,
@@ -10,6 +11,36 @@ import { loadRealWorld } from '../../../test/helpers/fixtures.js';
 import { errorOf, scope, simWith } from '../../../test/helpers/simulated-services.js';
 
 describe('Function: simulated Config', () => {
+  it('describes the rules it knows with their sources, and refuses a name it does not know', async () => {
+    // Prepare
+    const source = { Owner: 'AWS' as const, SourceIdentifier: 'INCOMING_SSH_DISABLED' };
+    const { sim, factory } = await simWith({
+      config: {
+        rules: ['OrgConfigRule-restricted-ssh-a1b2c3d4', 'plain'],
+        sources: { 'OrgConfigRule-restricted-ssh-a1b2c3d4': source },
+      },
+    });
+    const config = factory.get(ConfigServiceClient, scope);
+
+    // Act
+    const one = await config.send(
+      new DescribeConfigRulesCommand({ ConfigRuleNames: ['OrgConfigRule-restricted-ssh-a1b2c3d4'] }),
+    );
+    const all = await config.send(new DescribeConfigRulesCommand({}));
+    const unknown = await errorOf(config.send(new DescribeConfigRulesCommand({ ConfigRuleNames: ['nope'] })));
+    await sim.close();
+
+    // Assess
+    expect(one.ConfigRules?.map((r) => [r.ConfigRuleName, r.Source])).toEqual([
+      ['OrgConfigRule-restricted-ssh-a1b2c3d4', source],
+    ]);
+    expect(all.ConfigRules?.map((r) => [r.ConfigRuleName, r.Source])).toEqual([
+      ['OrgConfigRule-restricted-ssh-a1b2c3d4', source],
+      ['plain', undefined],
+    ]);
+    expect(unknown).toBeInstanceOf(NoSuchConfigRuleException);
+  });
+
   it('stores evaluations and reads them back per rule, latest per resource', async () => {
     // Prepare
     const { sim, factory } = await simWith({});

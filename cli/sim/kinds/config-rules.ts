@@ -19,6 +19,16 @@ const evaluationSchema = z
   })
   .strict();
 
+const sourceSchema = z
+  .object({
+    Owner: z.enum(['AWS', 'CUSTOM_LAMBDA', 'CUSTOM_POLICY']),
+    SourceIdentifier: z.string().min(1).max(256),
+  })
+  .strict();
+
+/** A rule's source as DescribeConfigRules returns it. */
+export type SimRuleSource = z.output<typeof sourceSchema>;
+
 /** One stored evaluation (PutEvaluations), read back by GetComplianceDetailsByConfigRule. */
 export type SimEvaluation = z.output<typeof evaluationSchema>;
 
@@ -27,12 +37,14 @@ const slot = regionSlot({
     .object({
       /** Rule names known to exist (besides those with evaluations). */
       rules: z.array(z.string()).default(() => []),
+      /** The source of a rule (DescribeConfigRules), by name; a rule placed without one has none. */
+      sources: z.record(z.string(), sourceSchema).default(() => ({})),
       evaluations: z.array(evaluationSchema).default(() => []),
       /** GetResourceConfigHistory's `configurationItems` (SDK ConfigurationItem shape). */
       configurationItems: z.array(z.record(z.string(), z.unknown())).default(() => []),
     })
     .strict()
-    .default(() => ({ rules: [], evaluations: [], configurationItems: [] })),
+    .default(() => ({ rules: [], sources: {}, evaluations: [], configurationItems: [] })),
 });
 
 const COMPLIANCE = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'];
@@ -180,10 +192,41 @@ function startConfigRulesEvaluation(ctx: SimCallContext, input: SimInput) {
   return {};
 }
 
-/** A Config rule known in the region it is placed in (evaluated or not). */
-export function configRule(name: string): SimFragment {
+function describeConfigRules(ctx: SimCallContext, input: SimInput) {
+  const config = slot.in(ctx).config;
+  const known = [...new Set([...config.rules, ...config.evaluations.map((e) => e.ConfigRuleName)])];
+  const names = (input.ConfigRuleNames ?? known) as string[];
+  for (const name of names) {
+    if (!known.includes(name)) {
+      throw new SimApiError(
+        'NoSuchConfigRuleException',
+        `The ConfigRule '${name}' provided in the request is invalid.`,
+      );
+    }
+  }
+  const rules = names.map((name) => ({
+    ConfigRuleName: name,
+    ConfigRuleArn: `arn:aws:config:${ctx.region}:${ctx.account}:config-rule/config-rule-${name.length}`,
+    ...(config.sources[name] ? { Source: config.sources[name] } : {}),
+    ConfigRuleState: 'ACTIVE',
+  }));
+  const { page, next } = paginate(rules, 25, input.NextToken, 25, 'InvalidNextTokenException');
+  return { ConfigRules: page, ...(next ? { NextToken: next } : {}) };
+}
+
+/**
+ * A Config rule known in the region it is placed in (evaluated or not), with its source when given
+ * (DescribeConfigRules returns it; without one, the rule has no `Source`).
+ *
+ * @example
+ * ```ts
+ * configRule('OrgConfigRule-restricted-ssh-a1b2c3d4', { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED' });
+ * ```
+ */
+export function configRule(name: string, source?: SimRuleSource): SimFragment {
   return slot.fragment((view) => {
     view.config.rules.push(name);
+    if (source) view.config.sources[name] = source;
   });
 }
 
@@ -192,6 +235,7 @@ export const configRules = defineKind('AWS Config rules and evaluations', slot, 
   apis: {
     config: {
       StartConfigRulesEvaluation: startConfigRulesEvaluation,
+      DescribeConfigRules: describeConfigRules,
       PutEvaluations: putEvaluations,
       GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
       GetResourceConfigHistory: getResourceConfigHistory,
