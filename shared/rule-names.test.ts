@@ -95,8 +95,9 @@ describe('Function: ruleSourceAccepted', () => {
 
   it('refuses another managed rule, naming both', () => {
     const source = { owner: 'AWS', sourceIdentifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED' };
+    // the remediation's own sources: the managed rule, and its custom rule's evaluator in the scope's region
     expect(ruleSourceAccepted(revokeOpenSsh, source, SCOPE)).toBe(
-      'its source is AWS S3_BUCKET_PUBLIC_READ_PROHIBITED, not INCOMING_SSH_DISABLED',
+      'its source is AWS S3_BUCKET_PUBLIC_READ_PROHIBITED, not INCOMING_SSH_DISABLED or arn:aws:lambda:eu-central-1:111122223333:function:airlock-evaluate-security-groups',
     );
   });
 

@@ -66,6 +66,8 @@ async function buildTrail(path: string): Promise<void> {
         {
           id: 'EX-104',
           resourceId: OPEN_RULE.GroupId,
+          account: '111122223333',
+          region: 'eu-west-2',
           reason: 'bastion migration <CHG-8812>',
           approvedBy: 'secops-lead@example.com',
           approvedAt: '2026-11-10T00:00:00Z',
@@ -74,6 +76,8 @@ async function buildTrail(path: string): Promise<void> {
         {
           id: 'EX-OLD',
           resourceId: OPEN_RULE.GroupId,
+          account: '111122223333',
+          region: 'eu-west-2',
           reason: 'old migration',
           approvedBy: 'secops-lead@example.com',
           expires: '2026-11-01T00:00:00Z',

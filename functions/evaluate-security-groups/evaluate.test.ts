@@ -57,7 +57,9 @@ function invocation(file: string, resourceId = GROUP): Invocation {
 const CHANGE = 'powertools__awsConfigRuleConfigurationChanged.json';
 const SCHEDULED = 'powertools__awsConfigRuleScheduled.json';
 
-const deps = (env: Record<string, string> = {}) => createEvaluatorDeps('evaluate-security-groups', { env });
+/** The evaluator's dependencies; the deployment allows the account of the invocations. */
+const deps = (env: Record<string, string> = {}) =>
+  createEvaluatorDeps('evaluate-security-groups', { env: { AIRLOCK_ALLOWED_ACCOUNTS: ACCOUNT, ...env } });
 const put = () =>
   config.commandCalls(PutEvaluationsCommand).flatMap((c) => c.args[0].input.Evaluations ?? []);
 const judged = () => put().map((e) => [e.ComplianceResourceId, e.ComplianceType]);
