@@ -2,7 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import type { StsPort } from './assume-role.js';
 import { eventBridgeSink } from './audit-publish.js';
 import { type KmsPort, kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';

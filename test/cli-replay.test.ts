@@ -251,7 +251,10 @@ describe('Function: replayEvents under injected faults', () => {
     const perResource = new Map<string, number>();
     for (const c of writes) perResource.set(c.resourceId, (perResource.get(c.resourceId) ?? 0) + 1);
     for (const [resource, n] of perResource) {
-      expect(planned.get(resource), `${resource} was written without an APPLIED or FAILED record`).toBeDefined();
+      expect(
+        planned.get(resource),
+        `${resource} was written without an APPLIED or FAILED record`,
+      ).toBeDefined();
       expect(n, resource).toBeLessThanOrEqual(planned.get(resource)!);
     }
   }, 60_000);
