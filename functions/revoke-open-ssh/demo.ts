@@ -7,7 +7,7 @@ const BASTION = 'sg-0a0a0a0a0a0a0a001';
 const EDGE = 'sg-0a0a0a0a0a0a0a002';
 const VENDOR = 'sg-0a0a0a0a0a0a0a004';
 /** Every public IPv4 address, written as eight CIDRs that skip 10.0.0.0/8: INCOMING_SSH_DISABLED passes it. */
-const ALL_BUT_TEN = [
+export const ALL_BUT_TEN: readonly string[] = [
   '0.0.0.0/5',
   '8.0.0.0/7',
   '11.0.0.0/8',

@@ -28,18 +28,9 @@ export const PRIVATE: SecurityGroupRule = {
 
 /**
  * The eight CIDRs from `0.0.0.0/5` to `128.0.0.0/1`: every IPv4 address but `10.0.0.0/8`, so every
- * public one. The sidestep `INCOMING_SSH_DISABLED` passes.
+ * public one. The sidestep `INCOMING_SSH_DISABLED` passes; the demo plants the same group.
  */
-export const ALL_BUT_TEN: readonly string[] = [
-  '0.0.0.0/5',
-  '8.0.0.0/7',
-  '11.0.0.0/8',
-  '12.0.0.0/6',
-  '16.0.0.0/4',
-  '32.0.0.0/3',
-  '64.0.0.0/2',
-  '128.0.0.0/1',
-];
+export { ALL_BUT_TEN } from '../../functions/revoke-open-ssh/demo.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the stub's input and output types are the EC2 client's own
 type Ec2Stub = AwsStub<any, any, EC2ClientResolvedConfig>;
