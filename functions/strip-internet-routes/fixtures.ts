@@ -5,6 +5,8 @@ import type { RemediationFixtures } from '../../test/helpers/remediation-fixture
 import { type RouteTableState, routeDestination, type StripInternetRoutesSettings } from './plan.js';
 
 export const TABLE = 'rtb-0123456789abcdef0';
+/** Another table of the VPC: listed or not beside TABLE, so that each setting meets public and private tables. */
+export const OTHER_TABLE = 'rtb-0fedcba9876543210';
 /** The public tier's subnet, and private subnets that may be joined to a public-tier table. */
 export const PUBLIC_SUBNET = 'subnet-0a0a0a0a0a0a0a0a1';
 export const PRIVATE_SUBNETS = ['subnet-0b0b0b0b0b0b0b0b1', 'subnet-0b0b0b0b0b0b0b0b2'] as const;
@@ -68,31 +70,37 @@ const associations = fc
     main: fc.boolean(),
     state: fc.constantFrom('associated', 'associating', 'disassociated', undefined),
   })
-  .map(({ subnets, main, state }): RouteTableAssociation[] => [
+  .map(({ subnets, main, state }) => (id: string): RouteTableAssociation[] => [
     ...subnets.map((subnet, i) => ({
       RouteTableAssociationId: `rtbassoc-0c0c0c0c0c0c0c0c${i}`,
-      RouteTableId: TABLE,
+      RouteTableId: id,
       SubnetId: subnet,
       Main: false,
       ...(state ? { AssociationState: { State: state } } : {}),
     })),
     ...(main
-      ? [{ RouteTableAssociationId: 'rtbassoc-0d0d0d0d0d0d0d0d0', RouteTableId: TABLE, Main: true }]
+      ? [{ RouteTableAssociationId: 'rtbassoc-0d0d0d0d0d0d0d0d0', RouteTableId: id, Main: true }]
       : []),
   ]);
 
 /**
- * TABLE with its local route and up to 10 others (one per destination), tagged public or not, serving
- * public and private subnets or none.
+ * TABLE or OTHER_TABLE with its local route and up to 10 others (one per destination), tagged public or
+ * not, serving public and private subnets or none.
  */
 export const anyTable: fc.Arbitrary<RouteTableState> = fc
-  .record({ routes: fc.array(route, { maxLength: 10 }), tagged: fc.boolean(), associations })
-  .map(({ routes, tagged, associations: Associations }) => {
+  .record({
+    id: fc.constantFrom(TABLE, OTHER_TABLE),
+    routes: fc.array(route, { maxLength: 10 }),
+    tagged: fc.boolean(),
+    associations,
+  })
+  .map(({ id, routes, tagged, associations: associationsOf }) => {
     const unique = new Map<string, Route>();
     for (const r of routes)
       if (!unique.has(destKey(r)) && destKey(r) !== destKey(LOCAL)) unique.set(destKey(r), r);
     return table([LOCAL, ...unique.values()], {
-      Associations,
+      RouteTableId: id,
+      Associations: associationsOf(id),
       ...(tagged ? { Tags: [{ Key: 'airlock:tier', Value: 'public' }] } : {}),
     });
   });
@@ -100,7 +108,7 @@ export const anyTable: fc.Arbitrary<RouteTableState> = fc
 /** Valid settings: a named public tier always names its subnets (the schema requires it). */
 export const anySettings: fc.Arbitrary<StripInternetRoutesSettings> = fc
   .record({
-    publicRouteTableIds: fc.constantFrom<string[][]>([], [TABLE], ['rtb-0fedcba9876543210']),
+    publicRouteTableIds: fc.constantFrom<string[][]>([], [TABLE], [OTHER_TABLE]),
     publicRouteTableTag: fc.constantFrom<StripInternetRoutesSettings['publicRouteTableTag']>(undefined, {
       key: 'airlock:tier',
       value: 'public',

@@ -561,7 +561,7 @@ describe('Function: planStripInternetRoutes', () => {
 
   describe('properties', () => {
     const isPublic = (t: RouteTableState, s: StripInternetRoutesSettings) =>
-      s.publicRouteTableIds.includes(TABLE) ||
+      s.publicRouteTableIds.includes(t.RouteTableId ?? '') ||
       (s.publicRouteTableTag !== undefined && (t.Tags ?? []).some((x) => x.Key === 'airlock:tier'));
 
     const isMain = (t: RouteTableState) => (t.Associations ?? []).some((a) => a.Main === true);
@@ -604,7 +604,7 @@ describe('Function: planStripInternetRoutes', () => {
             if (step.action !== 'ec2:DisassociateRouteTable') continue;
             expect(isPublic(t, settings)).toBe(true);
             expect(settings.publicSubnetIds).not.toContain(step.before.association.SubnetId);
-            expect(step.before.association.RouteTableId).toBe(TABLE);
+            expect(step.before.association.RouteTableId).toBe(t.RouteTableId);
           }
           if (isPublic(t, settings))
             expect(plan.steps.every((x) => x.action === 'ec2:DisassociateRouteTable')).toBe(true);

@@ -10,7 +10,7 @@ import type {
 import * as z from 'zod/mini';
 import { PublicTierTagSchema, publicTierIdsSchema, publicTierReason } from '../../shared/public-tier.js';
 import type { Gone, Plan, Step } from '../../shared/remediation.js';
-import { GONE } from '../../shared/remediation.js';
+import { GONE, inputString } from '../../shared/remediation.js';
 import '../../shared/zod.js';
 import { subnetKind } from '../disable-subnet-public-ip/resource-kind.js';
 import { routeTableKind } from './resource-kind.js';
@@ -300,10 +300,12 @@ export function planStripInternetRoutes(
   return { kind: 'steps', steps, ...(notes.length ? { notes } : {}) };
 }
 
-/** The route table a step acts on: the one its input or its association names. */
-export function routeStepTable(step: RouteStep): string | undefined {
-  if (step.action === 'ec2:DisassociateRouteTable') return step.before.association.RouteTableId;
-  return step.input.RouteTableId;
+/** The route table a step acts on: the one its input or, for a disassociation, its association names. */
+export function routeStepTable(step: Pick<Step, 'action' | 'input' | 'before'>): string | undefined {
+  if (step.action !== 'ec2:DisassociateRouteTable') return inputString(step, 'RouteTableId');
+  const table = (step.before as { association?: { RouteTableId?: unknown } } | undefined)?.association
+    ?.RouteTableId;
+  return typeof table === 'string' ? table : undefined;
 }
 
 /**
