@@ -36,7 +36,9 @@ const FILES = [
 /** The README sections STYLE.md lists, in order (what it does is the paragraph under the title). */
 const SECTIONS = [
   '## Trigger',
+  '## Policy',
   '## What the planner does',
+  '## Settings',
   '## Permissions',
   '## Re-runs and idempotency',
   '## Dry-run',
@@ -102,7 +104,12 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
 
       // Act
       const headings = readme.split('\n').filter((l) => /^#{1,2} /.test(l));
-      const positions = SECTIONS.map((s) => headings.indexOf(s));
+      // a heading may say more after a colon: `## Policy: what "open to the world" means`
+      const positions = SECTIONS.map((s) => headings.findIndex((h) => h === s || h.startsWith(`${s}:`)));
+      const settings = sectionOf(readme, '## Settings');
+      const keys = Object.keys(
+        (r.settingsSchema as { _zod?: { def?: { shape?: Record<string, unknown> } } })._zod?.def?.shape ?? {},
+      );
       const trigger = sectionOf(readme, '## Trigger');
       const permissions = sectionOf(readme, '## Permissions');
       const actions = unique([...r.permissions.read, ...r.permissions.write, ...r.undoPermissions]);
@@ -124,6 +131,10 @@ describe.each(REMEDIATIONS.map((r) => [r.id, r] as const))('Function: remediatio
       }
       for (const action of actions) {
         expect({ action, named: permissions.includes(`\`${action}\``) }).toEqual({ action, named: true });
+      }
+      // every setting the remediation accepts is documented in its Settings section
+      for (const key of keys) {
+        expect({ key, named: settings.includes(`\`${key}\``) }).toEqual({ key, named: true });
       }
     });
   });

@@ -29,6 +29,8 @@ export interface AirlockContext {
   readonly dynamodbPrefixListId: string;
   readonly podCidrs: readonly string[];
   readonly publicRouteTableIds: readonly string[];
+  /** Subnets of the public tier: the only subnets a public-tier route table may serve. */
+  readonly publicSubnetIds: readonly string[];
   readonly mode: 'enforce' | 'dry-run';
   readonly allowedAccounts: readonly string[];
   readonly allowedRegions: readonly string[];
@@ -113,6 +115,7 @@ export const CONTEXT_KEYS = [
   'vpcCidr',
   'availabilityZones',
   'publicRouteTableIds',
+  'publicSubnetIds',
   'mode',
   'allowedAccounts',
   'allowedRegions',
@@ -183,6 +186,7 @@ export function readContext(get: Get): AirlockContext {
     ),
     podCidrs: readPodCidrs(get),
     publicRouteTableIds: ids(get, 'publicRouteTableIds', ROUTE_TABLE_ID, 'route table ids (rtb-…)'),
+    publicSubnetIds: ids(get, 'publicSubnetIds', SUBNET_ID, 'subnet ids (subnet-…)'),
     mode: readMode(get),
     // with an organization, the bus admits only its accounts: any of them, in the member regions
     allowedAccounts: allowed(get, 'allowedAccounts', ACCOUNT_ID, organization ? ['*'] : [account]),

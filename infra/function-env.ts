@@ -96,7 +96,7 @@ export function evaluatorEnv(
 
 /**
  * A remediation's settings in `AIRLOCK_REMEDIATIONS`: the context's override for it, plus the
- * platform settings (pod CIDRs, public route tables) that its settings schema accepts. Checked
+ * platform settings (pod CIDRs, the public tier's route tables and subnets) that its settings schema has. Checked
  * against the schema at synth time, so a bad setting fails the deploy, not the first event.
  *
  * @example
@@ -114,10 +114,11 @@ export function remediationOverride(remediation: AnyRemediation, c: AirlockConte
   const platform: Record<string, unknown> = {
     podCidrs: c.podCidrs,
     publicRouteTableIds: c.publicRouteTableIds,
+    publicSubnetIds: c.publicSubnetIds,
   };
   for (const [key, value] of Object.entries(platform)) {
     if (key in settings) continue;
-    if (accepts(remediation, { [key]: value })) settings[key] = value;
+    if (accepts(remediation, key)) settings[key] = value;
   }
   try {
     remediation.settingsSchema.parse(settings);
@@ -127,11 +128,9 @@ export function remediationOverride(remediation: AnyRemediation, c: AirlockConte
   return Object.keys(settings).length ? { ...override, settings } : override;
 }
 
-function accepts(remediation: AnyRemediation, settings: Record<string, unknown>): boolean {
-  try {
-    remediation.settingsSchema.parse(settings);
-    return true;
-  } catch {
-    return false;
-  }
+/** True when the remediation's settings have the key (each is a strict object; values are checked after). */
+function accepts(remediation: AnyRemediation, key: string): boolean {
+  const shape = (remediation.settingsSchema as { _zod?: { def?: { shape?: Record<string, unknown> } } })._zod
+    ?.def?.shape;
+  return shape !== undefined && key in shape;
 }

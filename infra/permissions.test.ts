@@ -111,7 +111,14 @@ describe('Function: functionActions', () => {
       'ec2:DescribeRouteTables',
       'ec2:DeleteRoute',
     ]);
-    expect(stripInternetRoutes.undoPermissions).toEqual(['ec2:CreateRoute']);
+    expect(stripInternetRoutes.undoPermissions).toEqual(['ec2:CreateRoute', 'ec2:AssociateRouteTable']);
+    // DisassociateRouteTable only where a public tier is named: without one the plans never produce it
+    expect(
+      functionActions(stripInternetRoutes, {
+        publicRouteTableIds: ['rtb-0123456789abcdef0'],
+        publicSubnetIds: ['subnet-0123456789abcdef0'],
+      }),
+    ).toEqual(['ec2:DescribeRouteTables', 'ec2:DeleteRoute', 'ec2:DisassociateRouteTable']);
   });
 
   it('refuses settings the remediation does not accept, naming it', () => {

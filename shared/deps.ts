@@ -7,6 +7,8 @@ import { type KmsPort, kmsSigner } from './audit-signer.js';
 import type { AuditSink } from './audit-sinks.js';
 import { fileSink, logSink, s3Sink, signedSinks } from './audit-sinks.js';
 import { type Breaker, dynamoBreaker, memoryBreaker } from './breaker.js';
+import { type DeferralClock, dynamoDeferralClock, memoryDeferralClock } from './deferrals.js';
+import { DEFER_CONTINUITY_MINUTES } from './pipeline/verdict.js';
 import type { ClientFactory } from './clients.js';
 import { deploymentClients } from './deployment-clients.js';
 import { SettingsError } from './errors.js';
@@ -112,6 +114,8 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
   const limits = () => staticSettings.blastRadius;
   let idempotency: DynamoIdempotency | undefined;
   let breaker: Breaker;
+  // without a table, a container remembers the deferrals it saw
+  let deferrals: DeferralClock = memoryDeferralClock(DEFER_CONTINUITY_MINUTES * 60_000);
   if (staticSettings.table) {
     const db = clients.get(DynamoDBClient, home);
     idempotency = dynamoIdempotency(db, {
@@ -121,6 +125,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
       logger,
     });
     breaker = options.breaker ?? dynamoBreaker(db, staticSettings.table, limits);
+    deferrals = dynamoDeferralClock(db, staticSettings.table, DEFER_CONTINUITY_MINUTES * 60_000);
   } else {
     logger.warn('no idempotency table set (AIRLOCK_TABLE): duplicate events are not detected');
     breaker = options.breaker ?? memoryBreaker(limits);
@@ -132,6 +137,7 @@ export function createDeps(serviceName: string, options: DepsOptions = {}): Buil
     settings,
     sinks,
     breaker,
+    deferrals,
     ...(exemptions ? { exemptions } : {}),
     ...(idempotency ? { idempotency: idempotency.guard } : {}),
     actor: options.actor ?? { type: 'function', name: env.AWS_LAMBDA_FUNCTION_NAME ?? serviceName },

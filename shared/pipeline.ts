@@ -10,7 +10,14 @@ import type { PipelineDeps, PipelineResult, RunMode } from './pipeline/pipeline-
 import { planStage } from './pipeline/plan.js';
 import { type Run, recordStage } from './pipeline/record.js';
 import { eventSubject, rejectedSubject, type Subject, unsettledSubject } from './pipeline/subject.js';
-import { type Findings, isVerdict, NOTHING_FOUND, type Verdict, withNotes } from './pipeline/verdict.js';
+import {
+  deferredPastBound,
+  type Findings,
+  isVerdict,
+  NOTHING_FOUND,
+  type Verdict,
+  withNotes,
+} from './pipeline/verdict.js';
 import { verifyStage } from './pipeline/verify.js';
 import type { AnyRemediation } from './remediation.js';
 
@@ -96,12 +103,27 @@ async function remediate(job: Job, deps: PipelineDeps): Promise<Verdict> {
   const described = withConfirmation(await describeStage(job), confirmed.notes);
   if (isVerdict(described)) return described;
   const planned = planStage(job, described);
-  if (isVerdict(planned)) return planned;
+  if (isVerdict(planned)) return boundDeferral(job, planned, deps);
   const cleared = await guardPlan(job, planned, deps);
   if (isVerdict(cleared)) return cleared;
   const applied = await applyStage(job, planned, cleared);
-  if (isVerdict(applied)) return applied;
+  if (isVerdict(applied)) return boundDeferral(job, applied, deps);
   return verifyStage(job, applied);
+}
+
+/**
+ * A DEFERRED verdict stays DEFERRED while the resource's unbroken run of deferrals is younger than the
+ * bound; past it, FAILED. The evaluation time alone would restart the bound at every re-evaluation.
+ */
+async function boundDeferral(job: Job, verdict: Verdict, deps: PipelineDeps): Promise<Verdict> {
+  if (verdict.outcome !== 'DEFERRED' || !deps.deferrals) return verdict;
+  const { event, remediation } = job;
+  const now = job.now();
+  const since = await deps.deferrals.since(
+    { remediation: remediation.id, account: event.account, region: event.region, resource: event.resourceId },
+    now,
+  );
+  return deferredPastBound(verdict, since, now);
 }
 
 /**

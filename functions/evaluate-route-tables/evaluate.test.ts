@@ -164,7 +164,9 @@ describe('Function: evaluate-route-tables', () => {
       ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [table(ID, [LOCAL, IGW])] });
       const env = {
         AIRLOCK_REMEDIATIONS: JSON.stringify({
-          'strip-internet-routes': { settings: { publicRouteTableIds: [ID] } },
+          'strip-internet-routes': {
+            settings: { publicRouteTableIds: [ID], publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0a1'] },
+          },
         }),
       };
 
@@ -177,6 +179,40 @@ describe('Function: evaluate-route-tables', () => {
         Annotation: expect.stringContaining('public-tier'),
       });
       expect(ssm.calls()).toHaveLength(0);
+    });
+
+    it('rates a public-tier table NON_COMPLIANT when a private subnet is joined to it', async () => {
+      // Prepare
+      ec2.on(DescribeRouteTablesCommand).resolves({
+        RouteTables: [
+          {
+            ...table(ID, [LOCAL, IGW]),
+            Associations: [
+              {
+                RouteTableAssociationId: 'rtbassoc-0c0c0c0c0c0c0c0c1',
+                RouteTableId: ID,
+                SubnetId: 'subnet-0b0b0b0b0b0b0b0b1',
+              },
+            ],
+          },
+        ],
+      });
+      const env = {
+        AIRLOCK_REMEDIATIONS: JSON.stringify({
+          'strip-internet-routes': {
+            settings: { publicRouteTableIds: [ID], publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0a1'] },
+          },
+        }),
+      };
+
+      // Act
+      await evaluateConfigRule(invocation(CHANGE), evaluateRouteTables, deps(env));
+
+      // Assess
+      expect(put()[0]?.Evaluations?.[0]).toMatchObject({
+        ComplianceType: 'NON_COMPLIANT',
+        ComplianceResourceId: ID,
+      });
     });
 
     it.each([

@@ -129,4 +129,40 @@ describe('Function: privatize-eks-endpoint defers a cluster that is UPDATING (si
     expect(records[0]).toMatchObject({ outcome: 'FAILED' });
     expect(records[0]?.reason).toContain(`deferred past ${DEFER_BOUND_MINUTES} minutes`);
   });
+
+  it('keeps the bound when Config re-evaluates: fresh evaluations of a cluster kept UPDATING end FAILED', async () => {
+    // Prepare: the cluster is UPDATING; Config re-evaluates it every hour (each event a fresh evaluation)
+    const cloud = await account();
+    const eks = cloud.clientFactory().get(EKSClient, { account: ACCOUNT, region: REGION });
+    await eks.send(new UpdateClusterConfigCommand(OTHER_UPDATE));
+    const start = Date.now();
+    let now = start;
+    const records: AuditRecord[] = [];
+    const container = deps(cloud, records, () => now);
+    const at = (minutes: number) => {
+      now = start + minutes * 60_000;
+      return complianceEvent({
+        resourceType: 'AWS::EKS::Cluster',
+        resourceId: NAME,
+        rule: RULE,
+        orderingTimestamp: new Date(now).toISOString(),
+      });
+    };
+
+    // Act: re-evaluations at 0, 60, 120 and just past the bound, the cluster UPDATING throughout
+    const outcomes: string[] = [];
+    for (const minutes of [0, 60, 120]) {
+      outcomes.push((await runPipeline(at(minutes), privatizeEksEndpoint, container)).outcome);
+    }
+    const past = runPipeline(at(DEFER_BOUND_MINUTES + 1), privatizeEksEndpoint, container);
+
+    // Assess: the last evaluation is one minute old, yet the run of deferrals began past the bound
+    expect(outcomes).toEqual(['DEFERRED', 'DEFERRED', 'DEFERRED']);
+    await expect(past).rejects.toThrow();
+    expect(records.at(-1)).toMatchObject({ outcome: 'FAILED' });
+    expect(records.at(-1)?.reason).toContain(
+      `deferred past ${DEFER_BOUND_MINUTES} minutes since its first deferral`,
+    );
+    expect(cloud.changes().filter((c) => c.api === 'eks:UpdateClusterConfig')).toHaveLength(1);
+  });
 });

@@ -204,6 +204,26 @@ describe('Function: planPrivatizeEksEndpoint', () => {
     ]);
   });
 
+  it('plans a public endpoint restricted by publicAccessCidrs: restricted is still public', () => {
+    // Prepare: only the corporate egress address may reach the public endpoint
+    const state: ClusterState = {
+      name: 'payments',
+      status: 'ACTIVE',
+      endpointPublicAccess: true,
+      endpointPrivateAccess: true,
+      publicAccessCidrs: ['203.0.113.10/32'],
+    };
+
+    // Act
+    const plan = planPrivatizeEksEndpoint(state, SETTINGS);
+
+    // Assess
+    expect(plan).toMatchObject({
+      kind: 'steps',
+      steps: [{ input: { resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true } } }],
+    });
+  });
+
   describe('properties', () => {
     it('leaves every updatable cluster private only, and planning again gives noop', () => {
       fc.assert(

@@ -213,7 +213,11 @@ describe('Function: strip-internet-routes through the pipeline', () => {
     ]);
     const records: AuditRecord[] = [];
     const settings = {
-      remediations: { 'strip-internet-routes': { settings: { publicRouteTableIds: [ID] } } },
+      remediations: {
+        'strip-internet-routes': {
+          settings: { publicRouteTableIds: [ID], publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0a1'] },
+        },
+      },
     };
 
     // Act

@@ -1,4 +1,10 @@
-import { CreateRouteCommand, DeleteRouteCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AssociateRouteTableCommand,
+  CreateRouteCommand,
+  DeleteRouteCommand,
+  DisassociateRouteTableCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import type { RemediationContext } from '../../shared/remediation.js';
 import type { RouteStep } from './plan.js';
 
@@ -10,5 +16,14 @@ export async function applyRouteStep(step: RouteStep, ctx: RemediationContext): 
       return ec2.send(new DeleteRouteCommand(step.input));
     case 'ec2:CreateRoute':
       return ec2.send(new CreateRouteCommand(step.input));
+    case 'ec2:DisassociateRouteTable':
+      return ec2.send(new DisassociateRouteTableCommand({ AssociationId: step.input.AssociationId }));
+    case 'ec2:AssociateRouteTable':
+      return ec2.send(
+        new AssociateRouteTableCommand({
+          RouteTableId: step.input.RouteTableId,
+          SubnetId: step.input.SubnetId,
+        }),
+      );
   }
 }

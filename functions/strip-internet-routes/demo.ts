@@ -1,9 +1,13 @@
-// The demo's case (`airlock demo`): a private route table with a NAT default route, beside the public tier's.
+// The demo's case (`airlock demo`): a private route table with a NAT default route, beside the public tier's,
+// and the sidestep of the public tier: a private subnet joined to the public-tier table.
 import { DEMO_TARGETS, DEMO_VPC, type DemoCase, type ScaledCase, scaledHex } from '../../cli/demo/case.js';
 import { localRoute, route, routeTable, type SimRegion } from '../../cli/sim/index.js';
 
 const PRIVATE = 'rtb-0a0a0a0a0a0a0b001';
 const PUBLIC = 'rtb-0a0a0a0a0a0a0b002';
+const PUBLIC_SUBNET = 'subnet-0a0a0a0a0a0a0d002';
+const JOINED_SUBNET = 'subnet-0a0a0a0a0a0a0d003';
+const publicTable = (r: SimRegion) => r.routeTables.find((t) => t.RouteTableId === PUBLIC);
 
 const findRoute = (r: SimRegion, dest: { cidr?: string; pl?: string }) =>
   r.routeTables
@@ -15,7 +19,10 @@ const findRoute = (r: SimRegion, dest: { cidr?: string; pl?: string }) =>
 // at scale: a private table with a NAT default route beside local and peering routes; its look-alike a
 // public-tier table, named by a tag, whose IGW route is legitimate
 const scaled: ScaledCase = {
-  settings: { publicRouteTableTag: { key: 'airlock:tier', value: 'public' } },
+  settings: {
+    publicRouteTableTag: { key: 'airlock:tier', value: 'public' },
+    publicSubnetIds: [PUBLIC_SUBNET],
+  },
   resourceId: (i, violation) => `rtb-${scaledHex(i, violation)}`,
   resource: (id, violation) =>
     violation
@@ -49,12 +56,21 @@ const scaled: ScaledCase = {
 
 export const demo: DemoCase = {
   scaled,
-  settings: { publicRouteTableIds: [PUBLIC] },
-  violations: [{ resourceId: PRIVATE, what: 'private route table sends 0.0.0.0/0 to a NAT gateway' }],
+  settings: { publicRouteTableIds: [PUBLIC], publicSubnetIds: [PUBLIC_SUBNET] },
+  violations: [
+    { resourceId: PRIVATE, what: 'private route table sends 0.0.0.0/0 to a NAT gateway' },
+    {
+      resourceId: PUBLIC,
+      what: `sidestep: private ${JOINED_SUBNET} joined to the public-tier table, whose IGW route it now uses`,
+    },
+  ],
   lookAlikes: [
     {
-      what: "the public tier's IGW route",
-      select: (r) => r.routeTables.find((t) => t.RouteTableId === PUBLIC),
+      what: "the public tier's IGW route and its public subnet's association",
+      select: (r) => [
+        publicTable(r)?.Routes,
+        publicTable(r)?.Associations?.find((a) => a.SubnetId === PUBLIC_SUBNET),
+      ],
     },
     {
       what: 'local, S3 gateway-endpoint and peering routes of the private table',
@@ -81,7 +97,10 @@ export const demo: DemoCase = {
     routeTable({
       id: PUBLIC,
       vpc: DEMO_VPC,
-      associations: [{ id: 'rtbassoc-0a0a0a0a0a0a0b021', subnet: 'subnet-0a0a0a0a0a0a0d002' }],
+      associations: [
+        { id: 'rtbassoc-0a0a0a0a0a0a0b021', subnet: PUBLIC_SUBNET },
+        { id: 'rtbassoc-0a0a0a0a0a0a0b022', subnet: JOINED_SUBNET },
+      ],
       routes: [localRoute('10.0.0.0/16'), route('0.0.0.0/0', { GatewayId: DEMO_TARGETS.internetGateway })],
       tags: [{ Key: 'Name', Value: 'public-ingress' }],
     }),

@@ -1,10 +1,15 @@
 // Test support: what the registry-wide tests and plan.test.ts generate strip-internet-routes' cases from.
-import type { Route, RouteTable } from '@aws-sdk/client-ec2';
+import type { Route, RouteTable, RouteTableAssociation } from '@aws-sdk/client-ec2';
 import fc from 'fast-check';
 import type { RemediationFixtures } from '../../test/helpers/remediation-fixtures.js';
 import { type RouteTableState, routeDestination, type StripInternetRoutesSettings } from './plan.js';
 
 export const TABLE = 'rtb-0123456789abcdef0';
+/** Another table of the VPC: listed or not beside TABLE, so that each setting meets public and private tables. */
+export const OTHER_TABLE = 'rtb-0fedcba9876543210';
+/** The public tier's subnet, and private subnets that may be joined to a public-tier table. */
+export const PUBLIC_SUBNET = 'subnet-0a0a0a0a0a0a0a0a1';
+export const PRIVATE_SUBNETS = ['subnet-0b0b0b0b0b0b0b0b1', 'subnet-0b0b0b0b0b0b0b0b2'] as const;
 
 /** TABLE as DescribeRouteTables returns it, with these routes. */
 export const table = (routes: Route[], extra: Partial<RouteTable> = {}): RouteTableState => ({
@@ -38,6 +43,7 @@ const destination = fc.oneof(
 /** Internet-facing targets, and the look-alikes that must stay: endpoints, peering, TGW, ENI, VPN. */
 const target = fc.oneof(
   hex.map((h) => ({ GatewayId: `igw-${h}` })),
+  hex.map((h) => ({ CarrierGatewayId: `cagw-${h}` })),
   hex.map((h) => ({ NatGatewayId: `nat-${h}` })),
   hex.map((h) => ({ EgressOnlyInternetGatewayId: `eigw-${h}` })),
   hex.map((h) => ({ GatewayId: `vpce-${h}` })),
@@ -57,26 +63,65 @@ const route = fc.record({ destination, target, state: fc.constantFrom('active', 
     }) as Route,
 );
 
-/** TABLE with its local route and up to 10 others (one per destination), tagged public or not. */
+/** The subnets a table serves: the public tier's, private ones, or none; sometimes the VPC's main table too. */
+const associations = fc
+  .record({
+    subnets: fc.subarray([PUBLIC_SUBNET, ...PRIVATE_SUBNETS]),
+    main: fc.boolean(),
+    state: fc.constantFrom('associated', 'associating', 'disassociated', undefined),
+  })
+  .map(({ subnets, main, state }) => (id: string): RouteTableAssociation[] => [
+    ...subnets.map((subnet, i) => ({
+      RouteTableAssociationId: `rtbassoc-0c0c0c0c0c0c0c0c${i}`,
+      RouteTableId: id,
+      SubnetId: subnet,
+      Main: false,
+      ...(state ? { AssociationState: { State: state } } : {}),
+    })),
+    ...(main
+      ? [{ RouteTableAssociationId: 'rtbassoc-0d0d0d0d0d0d0d0d0', RouteTableId: id, Main: true }]
+      : []),
+  ]);
+
+/**
+ * TABLE or OTHER_TABLE with its local route and up to 10 others (one per destination), tagged public or
+ * not, serving public and private subnets or none.
+ */
 export const anyTable: fc.Arbitrary<RouteTableState> = fc
-  .record({ routes: fc.array(route, { maxLength: 10 }), tagged: fc.boolean() })
-  .map(({ routes, tagged }) => {
+  .record({
+    id: fc.constantFrom(TABLE, OTHER_TABLE),
+    routes: fc.array(route, { maxLength: 10 }),
+    tagged: fc.boolean(),
+    associations,
+  })
+  .map(({ id, routes, tagged, associations: associationsOf }) => {
     const unique = new Map<string, Route>();
     for (const r of routes)
       if (!unique.has(destKey(r)) && destKey(r) !== destKey(LOCAL)) unique.set(destKey(r), r);
-    return table(
-      [LOCAL, ...unique.values()],
-      tagged ? { Tags: [{ Key: 'airlock:tier', Value: 'public' }] } : {},
-    );
+    return table([LOCAL, ...unique.values()], {
+      RouteTableId: id,
+      Associations: associationsOf(id),
+      ...(tagged ? { Tags: [{ Key: 'airlock:tier', Value: 'public' }] } : {}),
+    });
   });
 
-export const anySettings: fc.Arbitrary<StripInternetRoutesSettings> = fc.record({
-  publicRouteTableIds: fc.constantFrom<string[][]>([], [TABLE], ['rtb-0fedcba9876543210']),
-  publicRouteTableTag: fc.constantFrom<StripInternetRoutesSettings['publicRouteTableTag']>(undefined, {
-    key: 'airlock:tier',
-    value: 'public',
-  }),
-});
+/** Valid settings: a named public tier always names its subnets (the schema requires it). */
+export const anySettings: fc.Arbitrary<StripInternetRoutesSettings> = fc
+  .record({
+    publicRouteTableIds: fc.constantFrom<string[][]>([], [TABLE], [OTHER_TABLE]),
+    publicRouteTableTag: fc.constantFrom<StripInternetRoutesSettings['publicRouteTableTag']>(undefined, {
+      key: 'airlock:tier',
+      value: 'public',
+    }),
+    subnetsListed: fc.boolean(),
+  })
+  .map(({ subnetsListed, ...s }) => ({
+    ...s,
+    publicSubnetIds:
+      subnetsListed || s.publicRouteTableIds.length > 0 || s.publicRouteTableTag !== undefined
+        ? [PUBLIC_SUBNET]
+        : [],
+  }));
 
 export const fixtures: RemediationFixtures<RouteTableState> = {
   state: anyTable,

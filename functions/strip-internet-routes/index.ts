@@ -1,4 +1,4 @@
-import { defineRemediation, inputString } from '../../shared/remediation.js';
+import { defineRemediation } from '../../shared/remediation.js';
 import { applyRouteStep } from './apply.js';
 import { stripInternetRoutesCloudTrail } from './cloudtrail.js';
 import { describeRouteTable } from './describe.js';
@@ -7,6 +7,7 @@ import {
   planStripInternetRoutes,
   type RouteStep,
   type RouteTableState,
+  routeStepTable,
   routeUndoConflict,
   type StripInternetRoutesSettings,
   StripInternetRoutesSettingsSchema,
@@ -16,7 +17,8 @@ import { routeTableKind } from './resource-kind.js';
 
 /**
  * strip-internet-routes: deletes the routes of a private route table that lead to an internet
- * gateway, a NAT gateway or an egress-only internet gateway, by their exact destination.
+ * gateway, a NAT gateway, an egress-only internet gateway or a carrier gateway, by their exact
+ * destination, and takes the subnets outside the public tier off a public-tier table.
  *
  * @example
  * ```ts
@@ -44,12 +46,17 @@ export const stripInternetRoutes = defineRemediation<RouteTableState, StripInter
     services: ['ec2'],
     iam: stripInternetRoutesIam,
     settingsSchema: StripInternetRoutesSettingsSchema,
-    alreadyDoneErrors: ['InvalidRoute.NotFound', 'RouteAlreadyExists', 'InvalidRouteTableID.NotFound'],
+    alreadyDoneErrors: [
+      'InvalidRoute.NotFound',
+      'RouteAlreadyExists',
+      'InvalidRouteTableID.NotFound',
+      'InvalidAssociationID.NotFound',
+    ],
     describe: describeRouteTable,
     plan: planStripInternetRoutes,
     apply: applyRouteStep,
     undo: undoRouteStep,
-    targetOf: (step) => inputString(step, 'RouteTableId'),
+    targetOf: routeStepTable,
     undoConflict: routeUndoConflict,
   },
 );

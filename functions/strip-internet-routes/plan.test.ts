@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GONE } from '../../shared/remediation.js';
 import { loadPlacebo, loadRealWorld } from '../../test/helpers/fixtures.js';
-import { anySettings, anyTable, destKey, LOCAL, TABLE, table } from './fixtures.js';
+import { anySettings, anyTable, destKey, LOCAL, PUBLIC_SUBNET, TABLE, table } from './fixtures.js';
 import { stripInternetRoutes } from './index.js';
 import {
   findInternetRoutes,
@@ -11,6 +11,7 @@ import {
   type RouteStep,
   type RouteTableState,
   routeDestination,
+  routeStepTable,
   routeUndoConflict,
   type StripInternetRoutesSettings,
   StripInternetRoutesSettingsSchema,
@@ -23,6 +24,19 @@ const FOLDER = 'api/ec2/describe-route-tables';
 /** A pure model of EC2 route tables: what the table holds after a step (errors as EC2 names them). */
 function applyStep(s: RouteTableState, step: RouteStep): RouteTableState {
   const routes = s.Routes ?? [];
+  const associations = s.Associations ?? [];
+  if (step.action === 'ec2:DisassociateRouteTable') {
+    const id = step.input.AssociationId;
+    if (!associations.some((a) => a.RouteTableAssociationId === id))
+      throw new Error('InvalidAssociationID.NotFound');
+    return { ...s, Associations: associations.filter((a) => a.RouteTableAssociationId !== id) };
+  }
+  if (step.action === 'ec2:AssociateRouteTable') {
+    const { association } = step.before;
+    if (associations.some((a) => a.SubnetId === step.input.SubnetId))
+      throw new Error('Resource.AlreadyAssociated');
+    return { ...s, Associations: [...associations, { ...association, Main: false }] };
+  }
   const { RouteTableId: _id, ...rest } = step.input;
   const key = JSON.stringify(
     'DestinationCidrBlock' in rest
@@ -41,18 +55,21 @@ function applyStep(s: RouteTableState, step: RouteStep): RouteTableState {
 }
 const applyPlan = (s: RouteTableState, steps: readonly RouteStep[]) => steps.reduce(applyStep, s);
 const signature = (s: RouteTableState) =>
-  (s.Routes ?? [])
-    .map((r) =>
+  [
+    ...(s.Associations ?? []).map((a) => JSON.stringify([a.SubnetId, a.Main, a.RouteTableId])),
+    ...(s.Routes ?? []).map((r) =>
       JSON.stringify([
         routeDestination(r),
         r.GatewayId,
         r.NatGatewayId,
         r.EgressOnlyInternetGatewayId,
+        r.CarrierGatewayId,
         r.VpcPeeringConnectionId,
         r.NetworkInterfaceId,
         r.TransitGatewayId,
       ]),
-    )
+    ),
+  ]
     .sort()
     .join('\n');
 /** Independent of the planner: a deletable route to the internet is left. */
@@ -63,7 +80,16 @@ const hasInternetRoute = (s: RouteTableState) =>
       r.Origin === 'CreateRoute' &&
       (/^igw-/.test(r.GatewayId ?? '') ||
         /^nat-/.test(r.NatGatewayId ?? '') ||
-        /^eigw-/.test(r.EgressOnlyInternetGatewayId ?? '')),
+        /^eigw-/.test(r.EgressOnlyInternetGatewayId ?? '') ||
+        /^cagw-/.test(r.CarrierGatewayId ?? '')),
+  );
+/** Independent of the planner: a subnet outside the public tier still served by the table. */
+const servesLiveStray = (s: RouteTableState, settings: StripInternetRoutesSettings) =>
+  (s.Associations ?? []).some(
+    (a) =>
+      a.SubnetId !== undefined &&
+      !['disassociated', 'disassociating', 'failed'].includes(a.AssociationState?.State ?? 'associated') &&
+      !settings.publicSubnetIds.includes(a.SubnetId),
   );
 
 function tablesOf(file: string): RouteTableState[] {
@@ -75,14 +101,20 @@ function tablesOf(file: string): RouteTableState[] {
 
 describe('Function: planStripInternetRoutes', () => {
   describe('over real DescribeRouteTables answers', () => {
-    const publicByType: StripInternetRoutesSettings = {
-      ...DEFAULTS,
+    // the subnets the ingress tables of the recorded answer serve
+    const ingressSubnets = [
+      'subnet-0b5bd0c426f2d2833',
+      'subnet-09e7dd01ed236e50c',
+      'subnet-0fba8806c8acb78c9',
+    ];
+    const publicByType = StripInternetRoutesSettingsSchema.parse({
       publicRouteTableTag: { key: 'Type', value: 'Ingress' },
-    };
-    const publicByName: StripInternetRoutesSettings = {
-      ...DEFAULTS,
+      publicSubnetIds: ingressSubnets,
+    });
+    const publicByName = StripInternetRoutesSettingsSchema.parse({
       publicRouteTableTag: { key: 'Name', value: 'public' },
-    };
+      publicSubnetIds: ['subnet-02e1a5b426e2b16a9'],
+    });
     it.each([
       [
         'awscli__3-tables__local__nat-0.0.0.0-0-blackhole__igw-0.0.0.0-0.json',
@@ -144,7 +176,7 @@ describe('Function: planStripInternetRoutes', () => {
         }
         for (const step of plan.steps) {
           expect(step.action).toBe('ec2:DeleteRoute');
-          expect(step.input.RouteTableId).toBe(t.RouteTableId);
+          expect(routeStepTable(step)).toBe(t.RouteTableId);
         }
         const after = applyPlan(t, plan.steps);
         expect(hasInternetRoute(after)).toBe(false);
@@ -301,9 +333,14 @@ describe('Function: planStripInternetRoutes', () => {
       tagged,
       StripInternetRoutesSettingsSchema.parse({
         publicRouteTableTag: { key: 'airlock:tier', value: 'public' },
+        publicSubnetIds: [PUBLIC_SUBNET],
       }),
     );
-    const byId = planStripInternetRoutes(listed, { ...DEFAULTS, publicRouteTableIds: [TABLE] });
+    const byId = planStripInternetRoutes(listed, {
+      ...DEFAULTS,
+      publicRouteTableIds: [TABLE],
+      publicSubnetIds: [PUBLIC_SUBNET],
+    });
     // by default a tag counts for nothing: the table's owner could write it
     const tagOff = planStripInternetRoutes(tagged, DEFAULTS);
 
@@ -311,6 +348,132 @@ describe('Function: planStripInternetRoutes', () => {
     expect(byTag).toMatchObject({ kind: 'noop', reason: expect.stringContaining('airlock:tier=public') });
     expect(byId).toMatchObject({ kind: 'noop', reason: expect.stringContaining('publicRouteTableIds') });
     expect(tagOff.kind).toBe('steps');
+  });
+
+  describe('a private subnet joined to a public-tier table (the sidestep of the public tier)', () => {
+    const igw: Route = {
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: 'igw-0123456789abcdef0',
+      Origin: 'CreateRoute',
+      State: 'active',
+    };
+    const PRIVATE = 'subnet-0b0b0b0b0b0b0b0b1';
+    const association = (id: string, subnet: string) => ({
+      RouteTableAssociationId: id,
+      RouteTableId: TABLE,
+      SubnetId: subnet,
+      Main: false,
+      AssociationState: { State: 'associated' as const },
+    });
+    const settings = StripInternetRoutesSettingsSchema.parse({
+      publicRouteTableIds: [TABLE],
+      publicSubnetIds: [PUBLIC_SUBNET],
+    });
+
+    it('takes the private subnet off the table, leaves its routes and the public subnet', () => {
+      // Prepare
+      const joined = table([LOCAL, igw], {
+        Associations: [
+          association('rtbassoc-0c0c0c0c0c0c0c0c0', PUBLIC_SUBNET),
+          association('rtbassoc-0c0c0c0c0c0c0c0c1', PRIVATE),
+        ],
+      });
+
+      // Act
+      const plan = planStripInternetRoutes(joined, settings);
+
+      // Assess
+      expect(plan).toMatchObject({
+        kind: 'steps',
+        steps: [
+          {
+            action: 'ec2:DisassociateRouteTable',
+            input: { AssociationId: 'rtbassoc-0c0c0c0c0c0c0c0c1' },
+            reason: expect.stringContaining(`${PRIVATE} is not a public-tier subnet`),
+          },
+        ],
+      });
+      if (plan.kind !== 'steps') return;
+      expect(plan.steps).toHaveLength(1);
+      const after = applyPlan(joined, plan.steps);
+      expect(after.Routes).toEqual(joined.Routes);
+      expect(after.Associations?.map((a) => a.SubnetId)).toEqual([PUBLIC_SUBNET]);
+      expect(planStripInternetRoutes(after, settings).kind).toBe('noop');
+      // undo joins it again; a rollback finds nothing to do when it is back already
+      const undo = plan.steps.flatMap(undoRouteStep);
+      expect(undo).toMatchObject([
+        { action: 'ec2:AssociateRouteTable', input: { RouteTableId: TABLE, SubnetId: PRIVATE } },
+      ]);
+      expect(signature(applyPlan(after, undo))).toEqual(signature(joined));
+      expect(routeUndoConflict(after, plan.steps[0]!)).toBeUndefined();
+      expect(routeUndoConflict(joined, plan.steps[0]!)).toContain('again');
+      expect(routeStepTable(plan.steps[0]!)).toBe(TABLE);
+    });
+
+    it('leaves a public-tier table alone when it serves public-tier subnets only, or routes nowhere', () => {
+      const fine = table([LOCAL, igw], {
+        Associations: [association('rtbassoc-0c0c0c0c0c0c0c0c0', PUBLIC_SUBNET)],
+      });
+      const noInternet = table([LOCAL], {
+        Associations: [association('rtbassoc-0c0c0c0c0c0c0c0c1', PRIVATE)],
+      });
+      expect(planStripInternetRoutes(fine, settings)).toMatchObject({
+        kind: 'noop',
+        reason: expect.stringContaining('serves public-tier subnets only'),
+      });
+      expect(planStripInternetRoutes(noInternet, settings).kind).toBe('noop');
+    });
+
+    it('cannot fix a public-tier table made the VPC main table, and says what to do', () => {
+      const main = table([LOCAL, igw], {
+        Associations: [
+          { RouteTableAssociationId: 'rtbassoc-0d0d0d0d0d0d0d0d0', RouteTableId: TABLE, Main: true },
+        ],
+      });
+      expect(planStripInternetRoutes(main, settings)).toMatchObject({
+        kind: 'skip',
+        reason: expect.stringContaining("the VPC's main route table"),
+      });
+    });
+
+    it('finds the ingress tables of a real answer serving a subnet the public tier does not list', () => {
+      // the recorded answer's three ingress tables, with one of their subnets left out of the tier
+      const tables = tablesOf(
+        'placebo__13-tables__nat__igw__vpce-gateway-endpoint__prefix-list-destinations.json',
+      );
+      const partial = StripInternetRoutesSettingsSchema.parse({
+        publicRouteTableTag: { key: 'Type', value: 'Ingress' },
+        publicSubnetIds: ['subnet-0b5bd0c426f2d2833', 'subnet-09e7dd01ed236e50c'],
+      });
+      const disassociations = tables
+        .map((t) => planStripInternetRoutes(t, partial))
+        .flatMap((p) => (p.kind === 'steps' ? p.steps : []))
+        .filter((x) => x.action === 'ec2:DisassociateRouteTable');
+      expect(disassociations.map((x) => x.before.association)).toEqual([
+        expect.objectContaining({
+          RouteTableId: 'rtb-036b56057df88bd48',
+          SubnetId: 'subnet-0fba8806c8acb78c9',
+        }),
+      ]);
+    });
+  });
+
+  it('deletes a route to a carrier gateway: a Wavelength zone reaches the internet through it', () => {
+    const cagw: Route = {
+      DestinationCidrBlock: '0.0.0.0/0',
+      CarrierGatewayId: 'cagw-0123456789abcdef0',
+      Origin: 'CreateRoute',
+      State: 'active',
+    };
+    const plan = planStripInternetRoutes(table([LOCAL, cagw]), DEFAULTS);
+    expect(plan).toMatchObject({
+      kind: 'steps',
+      steps: [{ action: 'ec2:DeleteRoute', input: { DestinationCidrBlock: '0.0.0.0/0' } }],
+    });
+    if (plan.kind !== 'steps') return;
+    expect(plan.steps.flatMap(undoRouteStep)).toMatchObject([
+      { action: 'ec2:CreateRoute', input: { CarrierGatewayId: 'cagw-0123456789abcdef0' } },
+    ]);
   });
 
   it('reports a propagated internet route instead of planning its deletion', () => {
@@ -347,7 +510,21 @@ describe('Function: planStripInternetRoutes', () => {
   it('rejects unknown settings and malformed route table ids', () => {
     expect(() => StripInternetRoutesSettingsSchema.parse({ publicRouteTables: [] })).toThrow();
     expect(() => StripInternetRoutesSettingsSchema.parse({ publicRouteTableIds: ['rtb-../x'] })).toThrow();
-    expect(DEFAULTS).toEqual({ publicRouteTableIds: [], publicRouteTableTag: undefined });
+    expect(DEFAULTS).toEqual({
+      publicRouteTableIds: [],
+      publicRouteTableTag: undefined,
+      publicSubnetIds: [],
+    });
+    // a named public tier must name the subnets it may serve
+    expect(() => StripInternetRoutesSettingsSchema.parse({ publicRouteTableIds: [TABLE] })).toThrow(
+      /publicSubnetIds is required/,
+    );
+    expect(() =>
+      StripInternetRoutesSettingsSchema.parse({
+        publicRouteTableTag: { key: 'airlock:tier', value: 'public' },
+      }),
+    ).toThrow(/publicSubnetIds is required/);
+    expect(() => StripInternetRoutesSettingsSchema.parse({ publicSubnetIds: ['rtb-12345678'] })).toThrow();
   });
 
   it('undoes a deletion by re-creating the route to its original target, and flags a route that came back', () => {
@@ -384,21 +561,53 @@ describe('Function: planStripInternetRoutes', () => {
 
   describe('properties', () => {
     const isPublic = (t: RouteTableState, s: StripInternetRoutesSettings) =>
-      s.publicRouteTableIds.includes(TABLE) ||
+      s.publicRouteTableIds.includes(t.RouteTableId ?? '') ||
       (s.publicRouteTableTag !== undefined && (t.Tags ?? []).some((x) => x.Key === 'airlock:tier'));
 
-    it('leaves no internet route after the plan, and planning again gives noop', () => {
+    const isMain = (t: RouteTableState) => (t.Associations ?? []).some((a) => a.Main === true);
+
+    it('leaves no private subnet a way to the internet through the table, and planning again changes nothing', () => {
       fc.assert(
         fc.property(anyTable, anySettings, (t, settings) => {
           const plan = planStripInternetRoutes(t, settings);
-          if (plan.kind !== 'steps') {
-            expect(plan.kind).toBe('noop');
-            expect(isPublic(t, settings) || !hasInternetRoute(t)).toBe(true);
+          const publicTier = isPublic(t, settings);
+          // a private table: no internet route; a public-tier one with internet routes: no stray subnet
+          const exposed = (s: RouteTableState) =>
+            publicTier
+              ? findInternetRoutes(s).length > 0 && servesLiveStray(s, settings)
+              : hasInternetRoute(s);
+          if (plan.kind === 'noop') {
+            expect(exposed(t)).toBe(false);
+            return;
+          }
+          if (plan.kind === 'skip') {
+            // only a public-tier table that is the VPC's main table: the function cannot fix that
+            expect(publicTier && isMain(t) && !servesLiveStray(t, settings)).toBe(true);
             return;
           }
           const after = applyPlan(t, plan.steps);
-          expect(hasInternetRoute(after)).toBe(false);
-          expect(planStripInternetRoutes(after, settings).kind).toBe('noop');
+          expect(exposed(after)).toBe(false);
+          expect(planStripInternetRoutes(after, settings).kind).toBe(
+            isMain(after) && publicTier ? 'skip' : 'noop',
+          );
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it('never takes a public-tier subnet off its table, and never disassociates from a private table', () => {
+      fc.assert(
+        fc.property(anyTable, anySettings, (t, settings) => {
+          const plan = planStripInternetRoutes(t, settings);
+          if (plan.kind !== 'steps') return;
+          for (const step of plan.steps) {
+            if (step.action !== 'ec2:DisassociateRouteTable') continue;
+            expect(isPublic(t, settings)).toBe(true);
+            expect(settings.publicSubnetIds).not.toContain(step.before.association.SubnetId);
+            expect(step.before.association.RouteTableId).toBe(t.RouteTableId);
+          }
+          if (isPublic(t, settings))
+            expect(plan.steps.every((x) => x.action === 'ec2:DisassociateRouteTable')).toBe(true);
         }),
         { numRuns: 300 },
       );
@@ -409,8 +618,14 @@ describe('Function: planStripInternetRoutes', () => {
         fc.property(anyTable, anySettings, (t, settings) => {
           const plan = planStripInternetRoutes(t, settings);
           if (plan.kind !== 'steps') return;
-          expect(isPublic(t, settings)).toBe(false);
-          const deleted = new Set(plan.steps.map((s) => JSON.stringify(s.before.route)));
+          // a public-tier table's routes are never deleted (only stray subnets are taken off it)
+          if (isPublic(t, settings))
+            expect(plan.steps.some((x) => x.action === 'ec2:DeleteRoute')).toBe(false);
+          const deleted = new Set(
+            plan.steps.flatMap((s) =>
+              s.action === 'ec2:DeleteRoute' ? [JSON.stringify(s.before.route)] : [],
+            ),
+          );
           for (const r of t.Routes ?? []) {
             const lookAlike =
               r.GatewayId === 'local' ||
@@ -420,7 +635,7 @@ describe('Function: planStripInternetRoutes', () => {
               r.NetworkInterfaceId !== undefined;
             if (lookAlike) expect(deleted.has(JSON.stringify(r))).toBe(false);
           }
-          expect(findInternetRoutes(t).length).toBeGreaterThanOrEqual(plan.steps.length);
+          expect(findInternetRoutes(t).length).toBeGreaterThanOrEqual(deleted.size);
         }),
         { numRuns: 300 },
       );

@@ -3,6 +3,7 @@ import type { AuditRecord, Outcome } from '../audit-record.js';
 import type { AuditSink } from '../audit-sinks.js';
 import type { Breaker } from '../breaker.js';
 import type { ClientFactory } from '../clients.js';
+import type { DeferralClock } from '../deferrals.js';
 import type { Trigger } from '../event.js';
 import type { ExemptionSource } from '../exemptions.js';
 import type { Settings } from '../settings.js';
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   readonly settings: () => Promise<Settings>;
   readonly sinks: readonly AuditSink[];
   readonly breaker: Breaker;
+  /** When a busy resource was first deferred: the deferral bound is counted from it too. */
+  readonly deferrals?: DeferralClock;
   readonly exemptions?: ExemptionSource;
   readonly idempotency?: IdempotencyGuard;
   readonly actor: { readonly type: 'function' | 'operator'; readonly name: string };

@@ -90,8 +90,13 @@ export function failWith(
   };
 }
 
-/** How long a busy resource is deferred, counted from the evaluation the event carries. */
+/**
+ * How long a busy resource is deferred, counted from the evaluation the event carries and from the
+ * first deferral of its unbroken run (`DeferralClock`), whichever is earlier.
+ */
 export const DEFER_BOUND_MINUTES = 180;
+/** A deferral more than this after the previous one of the same resource starts a new run. */
+export const DEFER_CONTINUITY_MINUTES = DEFER_BOUND_MINUTES;
 
 /**
  * A verdict for a resource that is busy now (an EKS cluster UPDATING, `ResourceInUseException`):
@@ -123,8 +128,28 @@ export function deferWith(
   return endWith(
     findings,
     'DEFERRED',
-    `${reason}: deferred, re-checked by the sweep (for up to ${DEFER_BOUND_MINUTES} minutes since the evaluation)`,
+    `${reason}: deferred, re-checked by the sweep (for up to ${DEFER_BOUND_MINUTES} minutes since the evaluation and the first deferral)`,
     steps,
+  );
+}
+
+/**
+ * A DEFERRED verdict of a resource first deferred at `since`: FAILED once that is more than the bound
+ * ago, else unchanged.
+ *
+ * @example
+ * ```ts
+ * deferredPastBound(verdict, Date.parse('2026-11-30T09:00:00Z'), Date.parse('2026-11-30T12:01:00Z')).outcome; // 'FAILED'
+ * ```
+ */
+export function deferredPastBound(verdict: Verdict, since: number, now: number): Verdict {
+  if (verdict.outcome !== 'DEFERRED' || now - since <= DEFER_BOUND_MINUTES * 60_000) return verdict;
+  const reason = verdict.reason.replace(/: deferred, re-checked by the sweep.*$/, '');
+  return failWith(
+    verdict,
+    `${reason}; deferred past ${DEFER_BOUND_MINUTES} minutes since its first deferral at ${new Date(since).toISOString()}`,
+    undefined,
+    verdict.steps,
   );
 }
 

@@ -1,7 +1,9 @@
 import {
+  AssociateRouteTableCommand,
   CreateRouteCommand,
   DeleteRouteCommand,
   DescribeRouteTablesCommand,
+  DisassociateRouteTableCommand,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +33,61 @@ describe('Function: simulated EC2', () => {
 
       // Assess
       expect(normalize(out.RouteTables)).toEqual(normalize(tables));
+    });
+
+    it('disassociates a subnet (never the main association) and associates it again, as EC2 answers', async () => {
+      // Prepare: the recorded answer whose ingress table serves subnet-0fba8806c8acb78c9
+      const tables = tablesOf(
+        'placebo__13-tables__nat__igw__vpce-gateway-endpoint__prefix-list-destinations.json',
+      );
+      const ingress = tables.find((t) => t.RouteTableId === 'rtb-036b56057df88bd48')!;
+      const association = ingress.Associations![0]!;
+      const main = tables.flatMap((t) => t.Associations ?? []).find((a) => a.Main)!;
+      const { sim, ec2 } = await ec2With({ routeTables: tables as never });
+      const read = async () =>
+        (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: ['rtb-036b56057df88bd48'] })))
+          .RouteTables?.[0]?.Associations ?? [];
+
+      // Act
+      await ec2.send(
+        new DisassociateRouteTableCommand({ AssociationId: association.RouteTableAssociationId }),
+      );
+      const afterOff = await read();
+      const again = await errorOf(
+        ec2.send(new DisassociateRouteTableCommand({ AssociationId: association.RouteTableAssociationId })),
+      );
+      const mainRefused = await errorOf(
+        ec2.send(new DisassociateRouteTableCommand({ AssociationId: main.RouteTableAssociationId })),
+      );
+      const joined = await ec2.send(
+        new AssociateRouteTableCommand({
+          RouteTableId: 'rtb-036b56057df88bd48',
+          SubnetId: association.SubnetId,
+        }),
+      );
+      const twice = await errorOf(
+        ec2.send(
+          new AssociateRouteTableCommand({
+            RouteTableId: 'rtb-0123fa60166cf0a3b',
+            SubnetId: association.SubnetId,
+          }),
+        ),
+      );
+      const afterOn = await read();
+      await sim.close();
+
+      // Assess
+      expect(afterOff).toEqual([]);
+      expect(again).toMatchObject({ name: 'InvalidAssociationID.NotFound' });
+      expect(mainRefused).toMatchObject({ name: 'InvalidParameterValue' });
+      expect(joined.AssociationId).toMatch(/^rtbassoc-[0-9a-f]{17}$/);
+      expect(twice).toMatchObject({ name: 'Resource.AlreadyAssociated' });
+      expect(afterOn).toEqual([
+        expect.objectContaining({
+          SubnetId: association.SubnetId,
+          RouteTableAssociationId: joined.AssociationId,
+        }),
+      ]);
     });
 
     it('filters by route target and pages through the tables', async () => {

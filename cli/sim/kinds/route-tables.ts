@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DescribeRouteTablesCommand, EC2Client, type RouteTable } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { parseCidr } from '../../../shared/cidr.js';
@@ -212,6 +213,61 @@ function createRoute(ctx: SimCallContext, input: SimInput) {
   return { Return: true };
 }
 
+/** Every table of the region with the association, or undefined. */
+function tableWithAssociation(ctx: SimCallContext, associationId: unknown) {
+  return slot
+    .in(ctx)
+    .routeTables.find((t) => (t.Associations ?? []).some((a) => a.RouteTableAssociationId === associationId));
+}
+
+function disassociateRouteTable(ctx: SimCallContext, input: SimInput) {
+  const table = tableWithAssociation(ctx, input.AssociationId);
+  const association = table?.Associations?.find((a) => a.RouteTableAssociationId === input.AssociationId);
+  if (!table || !association) {
+    throw new SimApiError(
+      'InvalidAssociationID.NotFound',
+      `The association ID '${String(input.AssociationId)}' does not exist`,
+    );
+  }
+  if (association.Main) {
+    throw new SimApiError(
+      'InvalidParameterValue',
+      `cannot disassociate the main route table association ${String(input.AssociationId)}`,
+    );
+  }
+  table.Associations = (table.Associations ?? []).filter((a) => a !== association);
+  return {};
+}
+
+function associateRouteTable(ctx: SimCallContext, input: SimInput) {
+  const table = findRouteTable(ctx, input.RouteTableId);
+  const subnet = input.SubnetId;
+  if (typeof subnet !== 'string') {
+    throw new SimApiError('MissingParameter', 'The request must contain the parameter subnetId or gatewayId');
+  }
+  const taken = slot
+    .in(ctx)
+    .routeTables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnet));
+  if (taken) {
+    throw new SimApiError(
+      'Resource.AlreadyAssociated',
+      `the specified association for route table ${taken.RouteTableId} conflicts with an existing association`,
+    );
+  }
+  const count = slot.in(ctx).routeTables.reduce((n, t) => n + (t.Associations?.length ?? 0), 0);
+  const AssociationId = `rtbassoc-${createHash('sha256').update(`${table.RouteTableId}/${subnet}/${count}`).digest('hex').slice(0, 17)}`;
+  table.Associations = [
+    ...(table.Associations ?? []),
+    {
+      RouteTableAssociationId: AssociationId,
+      RouteTableId: table.RouteTableId,
+      SubnetId: subnet,
+      Main: false,
+    },
+  ];
+  return { AssociationId, AssociationState: { State: 'associated' } };
+}
+
 function summarizeTable(t: SimRouteTable) {
   const gateways = t.Routes.map(
     (x) =>
@@ -257,8 +313,12 @@ export function route(destination: string, target: RouteTarget): SimRoute {
 export function routeTable(spec: {
   readonly id: string;
   readonly vpc?: string;
-  /** Subnet associations: `{ id: 'rtbassoc-…', subnet: 'subnet-…' }`. */
-  readonly associations?: readonly { readonly id: string; readonly subnet: string }[];
+  /** Subnet associations: `{ id: 'rtbassoc-…', subnet: 'subnet-…' }`, or the VPC's main table: `{ id, main: true }`. */
+  readonly associations?: readonly {
+    readonly id: string;
+    readonly subnet?: string;
+    readonly main?: boolean;
+  }[];
   readonly routes: readonly SimRoute[];
   readonly tags?: readonly SimTag[];
 }): SimFragment {
@@ -270,8 +330,8 @@ export function routeTable(spec: {
       Associations: (spec.associations ?? []).map((a) => ({
         RouteTableAssociationId: a.id,
         RouteTableId: spec.id,
-        SubnetId: a.subnet,
-        Main: false,
+        ...(a.subnet ? { SubnetId: a.subnet } : {}),
+        Main: a.main === true,
       })),
       Routes: structuredClone([...spec.routes]),
       ...(spec.tags ? { Tags: structuredClone([...spec.tags]) } : {}),
@@ -293,9 +353,16 @@ async function snapshotRouteTables(read: SimSnapshotReader) {
 /** The route tables kind. */
 export const routeTables = defineKind('route tables', slot, {
   apis: {
-    ec2: { DescribeRouteTables: describeRouteTables, DeleteRoute: deleteRoute, CreateRoute: createRoute },
+    ec2: {
+      DescribeRouteTables: describeRouteTables,
+      DeleteRoute: deleteRoute,
+      CreateRoute: createRoute,
+      DisassociateRouteTable: disassociateRouteTable,
+      AssociateRouteTable: associateRouteTable,
+    },
   },
-  resourceId: (_api, input) => firstString(input, ['RouteTableId']),
+  // DisassociateRouteTable names only the association
+  resourceId: (_api, input) => firstString(input, ['RouteTableId', 'AssociationId']),
   summarize: (view) => view.routeTables.map(summarizeTable),
   sample: () => [
     routeTable({
