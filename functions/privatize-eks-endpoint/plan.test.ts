@@ -220,7 +220,9 @@ describe('Function: planPrivatizeEksEndpoint', () => {
     // Assess
     expect(plan).toMatchObject({
       kind: 'steps',
-      steps: [{ input: { resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true } } }],
+      steps: [
+        { input: { resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true } } },
+      ],
     });
   });
 
