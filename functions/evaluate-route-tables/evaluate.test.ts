@@ -159,16 +159,19 @@ describe('Function: evaluate-route-tables', () => {
       });
     });
 
+    /** The public tier (ID, and its one subnet) in the remediation settings of the environment. */
+    const PUBLIC_TIER_ENV = {
+      AIRLOCK_REMEDIATIONS: JSON.stringify({
+        'strip-internet-routes': {
+          settings: { publicRouteTableIds: [ID], publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0a1'] },
+        },
+      }),
+    };
+
     it('reads the public tier from the remediation settings in the environment', async () => {
       // Prepare
       ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [table(ID, [LOCAL, IGW])] });
-      const env = {
-        AIRLOCK_REMEDIATIONS: JSON.stringify({
-          'strip-internet-routes': {
-            settings: { publicRouteTableIds: [ID], publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0a1'] },
-          },
-        }),
-      };
+      const env = PUBLIC_TIER_ENV;
 
       // Act
       await evaluateConfigRule(invocation(CHANGE), evaluateRouteTables, deps(env));
@@ -197,13 +200,7 @@ describe('Function: evaluate-route-tables', () => {
           },
         ],
       });
-      const env = {
-        AIRLOCK_REMEDIATIONS: JSON.stringify({
-          'strip-internet-routes': {
-            settings: { publicRouteTableIds: [ID], publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0a1'] },
-          },
-        }),
-      };
+      const env = PUBLIC_TIER_ENV;
 
       // Act
       await evaluateConfigRule(invocation(CHANGE), evaluateRouteTables, deps(env));
