@@ -305,6 +305,8 @@ export class SimulatedCloud {
       newId: this.ids.newId,
       newUuid: this.ids.newUuid,
     };
+    // named before the write: a write may remove what names its resource
+    const resource = isWriteApi(api) ? (answer.kind.resourceId?.(api, input, ctx) ?? '') : '';
     let output: unknown;
     try {
       output = await answer.fn(ctx, input);
@@ -314,9 +316,7 @@ export class SimulatedCloud {
       }
       throw error;
     }
-    if (isWriteApi(api)) {
-      this.record(account, region, key, answer.kind.resourceId?.(api, input) ?? '', input);
-    }
+    if (isWriteApi(api)) this.record(account, region, key, resource, input);
     return {
       response: { statusCode: 200, headers: {}, body: undefined },
       output: {

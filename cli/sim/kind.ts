@@ -81,8 +81,11 @@ export interface SimSnapshotReader {
 export interface SimKindHooks<V> {
   /** The APIs the kind answers, by service then API name: `{ ec2: { DescribeSecurityGroups } }`. */
   readonly apis?: Readonly<Record<string, Readonly<Record<string, SimApi>>>>;
-  /** The resource a write names in the change log (`GroupId`, `Bucket/Key`). */
-  resourceId?(api: string, input: SimInput): string;
+  /**
+   * The resource a write names in the change log (`GroupId`, `Bucket/Key`), read before the write runs
+   * (with the call's context where the kind answers the API itself: an association names its table).
+   */
+  resourceId?(api: string, input: SimInput, ctx?: SimCallContext): string;
   /** Runs before every call on each view (an EKS update whose time has come settles). */
   tick?(view: V, now: number): void;
   /** Completes a view just loaded with what depends on the clock (object checksums, dates). */

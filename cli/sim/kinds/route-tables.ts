@@ -361,8 +361,11 @@ export const routeTables = defineKind('route tables', slot, {
       AssociateRouteTable: associateRouteTable,
     },
   },
-  // DisassociateRouteTable names only the association
-  resourceId: (_api, input) => firstString(input, ['RouteTableId', 'AssociationId']),
+  // DisassociateRouteTable names only the association: its table is the resource
+  resourceId: (_api, input, ctx) =>
+    firstString(input, ['RouteTableId']) ||
+    (ctx && tableWithAssociation(ctx, input.AssociationId)?.RouteTableId) ||
+    firstString(input, ['AssociationId']),
   summarize: (view) => view.routeTables.map(summarizeTable),
   sample: () => [
     routeTable({
