@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
@@ -9,65 +8,23 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseComplianceEvent } from '../../shared/event.js';
-import { type SweepSettings, SweepSettingsError, sweepSettingsFromEnv } from './settings.js';
-import { functionNameOfArn, readDeadLetter, runSweep, type SweepPorts } from './sweep.js';
+import { SweepSettingsError, sweepSettingsFromEnv } from './settings.js';
+import { functionNameOfArn, readDeadLetter } from './dead-letter.js';
+import { runSweep } from './sweep.js';
+import {
+  destinationRecord,
+  HOME,
+  invokedPayloads as invokedPayloadsOf,
+  QUEUE,
+  SETTINGS,
+  sweepPorts,
+} from './test-support.js';
 
 const sqs = mockClient(SQSClient);
 const lambda = mockClient(LambdaClient);
 const config = mockClient(ConfigServiceClient);
-
-const NOW = Date.parse('2026-11-22T09:00:00Z');
-const QUEUE = 'https://sqs.eu-west-2.amazonaws.com/111122223333/airlock-dead-letters';
-const SETTINGS: SweepSettings = {
-  queueUrl: QUEUE,
-  targets: [
-    {
-      remediation: 'revoke-open-ssh',
-      functionName: 'airlock-revoke-open-ssh',
-      resourceType: 'AWS::EC2::SecurityGroup',
-      rules: ['airlock-restricted-ssh'],
-    },
-  ],
-  dropFunctions: ['airlock-evaluate-route-tables'],
-  graceMinutes: 30,
-  maxInvocations: 100,
-};
-
-function ports(): SweepPorts {
-  return {
-    sqs: new SQSClient({ region: 'eu-west-2' }),
-    lambda: new LambdaClient({ region: 'eu-west-2' }),
-    config: new ConfigServiceClient({ region: 'eu-west-2' }),
-    logger: new Logger({ serviceName: 'sweep', logLevel: 'SILENT' }),
-    now: () => NOW,
-    self: 'airlock-sweep',
-    account: '111122223333',
-    region: 'eu-west-2',
-  };
-}
-
-/** A Lambda on-failure destination record, as Lambda writes it to SQS. */
-function destinationRecord(functionName: string, payload: unknown) {
-  return JSON.stringify({
-    version: '1.0',
-    timestamp: '2026-11-22T08:00:00.000Z',
-    requestContext: {
-      requestId: 'e4b46cbf-b738-4d68-9a0b-1d9c8c1b8a47',
-      functionArn: `arn:aws:lambda:eu-west-2:111122223333:function:${functionName}:$LATEST`,
-      condition: 'RetriesExhausted',
-      approximateInvokeCount: 3,
-    },
-    requestPayload: payload,
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-    responsePayload: { errorType: 'RemediationFailedError', errorMessage: 'verification failed' },
-  });
-}
-
-function invokedPayloads(): unknown[] {
-  return lambda
-    .commandCalls(InvokeCommand)
-    .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
-}
+const ports = sweepPorts;
+const invokedPayloads = () => invokedPayloadsOf(lambda);
 
 beforeEach(() => {
   sqs.reset();
@@ -263,14 +220,54 @@ describe('Function: sweep settings and records', () => {
     );
   });
 
-  it('reads the function name from a destination record and nothing from anything else', () => {
+  it('reads the organization settings: the aggregator needs the deployment regions', () => {
+    // Prepare
+    const env = {
+      AIRLOCK_SWEEP_QUEUE_URL: QUEUE,
+      AIRLOCK_SWEEP_TARGETS: JSON.stringify(SETTINGS.targets),
+      AIRLOCK_SWEEP_AGGREGATOR: 'airlock-organization',
+      AIRLOCK_DEPLOYMENT_REGIONS: 'eu-west-2,eu-central-1',
+    };
+
+    // Act
+    const settings = sweepSettingsFromEnv(env);
+
+    // Assess
+    expect(settings).toMatchObject({
+      aggregatorName: 'airlock-organization',
+      deploymentRegions: ['eu-west-2', 'eu-central-1'],
+    });
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_DEPLOYMENT_REGIONS: '' })).toThrow(
+      /AIRLOCK_DEPLOYMENT_REGIONS must be set/,
+    );
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_SWEEP_AGGREGATOR: 'a b' })).toThrow(/aggregatorName/);
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_DEPLOYMENT_REGIONS: 'mars-1' })).toThrow(
+      /deploymentRegions/,
+    );
+  });
+
+  it('reads the function name from a destination record of this account and region, and nothing else', () => {
     // Act & Assess
-    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x:$LATEST')).toBe(
+    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x:$LATEST', HOME)).toBe(
       'airlock-x',
     );
-    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x')).toBe('airlock-x');
-    expect(functionNameOfArn('arn:aws:sqs:eu-west-2:111122223333:airlock-x')).toBeUndefined();
-    expect(readDeadLetter(undefined)).toEqual({});
-    expect(readDeadLetter('null')).toEqual({});
+    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x', HOME)).toBe(
+      'airlock-x',
+    );
+    expect(
+      functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x:live', HOME),
+    ).toBeUndefined();
+    expect(
+      functionNameOfArn('arn:aws:lambda:eu-west-2:444455556666:function:airlock-x', HOME),
+    ).toBeUndefined();
+    expect(
+      functionNameOfArn('arn:aws:lambda:eu-central-1:111122223333:function:airlock-x', HOME),
+    ).toBeUndefined();
+    expect(
+      functionNameOfArn('arn:aws-cn:lambda:eu-west-2:111122223333:function:airlock-x', HOME),
+    ).toBeUndefined();
+    expect(functionNameOfArn('arn:aws:sqs:eu-west-2:111122223333:airlock-x', HOME)).toBeUndefined();
+    expect(readDeadLetter(undefined, HOME)).toEqual({ kept: 'not-json' });
+    expect(readDeadLetter('null', HOME)).toEqual({ kept: 'not-a-lambda-failure-record' });
   });
 });
