@@ -4,9 +4,9 @@ import {
   GetAggregateComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
 import { type RuleNames, ruleNamesOf } from '../../shared/rule-names.js';
-import type { SweepSettings, SweepTarget } from './settings.js';
 import type { Budget, SweepPorts } from './ports.js';
 import { resubmitResult } from './resubmit.js';
+import type { SweepSettings, SweepTarget } from './settings.js';
 
 /**
  * Pages read from the aggregator per run, all calls together (the rules listing: up to 1000 rows a

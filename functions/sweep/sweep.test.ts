@@ -8,8 +8,8 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseComplianceEvent } from '../../shared/event.js';
-import { SweepSettingsError, sweepSettingsFromEnv } from './settings.js';
 import { functionNameOfArn, readDeadLetter } from './dead-letter.js';
+import { SweepSettingsError, sweepSettingsFromEnv } from './settings.js';
 import { runSweep } from './sweep.js';
 import {
   destinationRecord,
