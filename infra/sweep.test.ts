@@ -46,7 +46,8 @@ function queuePolicyStatements(s: Synthesized): Statement[] {
   const queueId = logicalIdOf(s.stack, s.stack.recovery.queue);
   const policies = Object.values(s.template.findResources('AWS::SQS::QueuePolicy')) as Resource[];
   const policy = policies.find((p) => JSON.stringify(p.Properties.Queues).includes(`"${queueId}"`));
-  return (policy?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+  expect(policy).toBeDefined();
+  return (policy!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
 }
 
 describe('Function: Sweep (the dead-letter queue is untrusted input)', () => {
