@@ -115,8 +115,16 @@ describe('Function: Sweep (member accounts)', () => {
     ][0]!;
     const role = org.template.toJSON().Resources[roleId] as Resource;
     expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('config.amazonaws.com');
-    const policies = role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
-    const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((st) => listOf(st.Action)));
+    const policies = (
+      Object.values(org.template.findResources('AWS::IAM::ManagedPolicy')) as Resource[]
+    ).filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`));
+    expect(policies).toHaveLength(1);
+    const actions = policies.flatMap((p) =>
+      (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap((st) =>
+        listOf(st.Action),
+      ),
+    );
+    expect(actions.length).toBeGreaterThan(0);
     expect(actions.every((a) => /^organizations:(List|Describe)/.test(a))).toBe(true);
   });
 

@@ -5,7 +5,7 @@ import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import {
   AnyPrincipal,
   Effect,
-  PolicyDocument,
+  ManagedPolicy,
   PolicyStatement,
   Role,
   ServicePrincipal,
@@ -153,13 +153,13 @@ export class Sweep extends Layer {
         conditions: { StringEquals: { 'aws:SourceAccount': c.account } },
       }),
       description: 'Role of the airlock Config aggregator: reads the organization (its accounts)',
-      inlinePolicies: {
-        organization: new PolicyDocument({
-          statements: [new PolicyStatement({ actions: [...AGGREGATOR_ROLE_ACTIONS], resources: ['*'] })],
-        }),
-      },
     });
-    acknowledge(role, [
+    const policy = new ManagedPolicy(this, 'AggregatorPolicy', {
+      description: 'What the airlock Config aggregator reads of the organization',
+      statements: [new PolicyStatement({ actions: [...AGGREGATOR_ROLE_ACTIONS], resources: ['*'] })],
+      roles: [role],
+    });
+    acknowledge(policy, [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
@@ -173,7 +173,7 @@ export class Sweep extends Layer {
         awsRegions: [...new Set([c.region, ...org.memberRegions])],
       },
     });
-    aggregator.node.addDependency(role);
+    aggregator.node.addDependency(policy);
     return aggregator;
   }
 }

@@ -1,15 +1,20 @@
-import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-service';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { realComplianceEvent } from '../../test/helpers/events.js';
 import { runSweep } from './sweep.js';
-import { destinationRecord, functionArn, invokedPayloads, SETTINGS, sweepPorts } from './test-support.js';
+import {
+  destinationRecord,
+  functionArn,
+  invokedPayloads,
+  mockSweepClients,
+  resetSweepClients,
+  SETTINGS,
+  sweepPorts,
+} from './test-support.js';
 
-const sqs = mockClient(SQSClient);
-const lambda = mockClient(LambdaClient);
-const config = mockClient(ConfigServiceClient);
+const mocks = mockSweepClients();
+const { sqs, lambda } = mocks;
 
 /** A victim's group the forger wants "remediated" through the sweep. */
 const FORGED_EVENT = { id: 'forged', source: 'aws.config', detail: { resourceId: 'sg-0fedcba9876543210' } };
@@ -31,14 +36,7 @@ function queueHolds(bodies: readonly string[]): void {
     .resolves({ Messages: [] });
 }
 
-beforeEach(() => {
-  sqs.reset();
-  lambda.reset();
-  config.reset();
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  sqs.on(DeleteMessageCommand).resolves({});
-  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
-});
+beforeEach(() => resetSweepClients(mocks));
 
 describe('Attack: a message forged into the dead-letter queue (every function role may send to it)', () => {
   it('keeps a record of the right shape naming a function of another account, region or partition: nothing re-driven, nothing deleted', async () => {

@@ -1,24 +1,27 @@
 import {
-  ConfigServiceClient,
   DescribeAggregateComplianceByConfigRulesCommand,
   type DescribeAggregateComplianceByConfigRulesResponse,
   GetAggregateComplianceDetailsByConfigRuleCommand,
   GetComplianceDetailsByConfigRuleCommand,
-  StartConfigRulesEvaluationCommand,
 } from '@aws-sdk/client-config-service';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseComplianceEvent } from '../../shared/event.js';
 import { MAX_AGGREGATE_PAGES } from './member-accounts.js';
 import type { SweepSettings } from './settings.js';
 import { runSweep } from './sweep.js';
-import { HOME, invokedPayloads, SETTINGS, sweepPorts } from './test-support.js';
+import {
+  evaluationResult,
+  HOME,
+  invokedPayloads,
+  mockSweepClients,
+  resetSweepClients,
+  SETTINGS,
+  sweepPorts,
+} from './test-support.js';
 
-const sqs = mockClient(SQSClient);
-const lambda = mockClient(LambdaClient);
-const config = mockClient(ConfigServiceClient);
+const mocks = mockSweepClients();
+const { lambda, config } = mocks;
 
 const MEMBER = '444455556666';
 const AGGREGATOR = 'airlock-organization';
@@ -38,17 +41,7 @@ const ruleRow = (ConfigRuleName: string, AccountId: string, AwsRegion: string = 
 
 /** One AggregateEvaluationResult of GetAggregateComplianceDetailsByConfigRule, as Config returns it. */
 const result = (rule: string, resourceId: string, account = MEMBER, recorded = '2026-11-22T07:00:05Z') => ({
-  EvaluationResultIdentifier: {
-    EvaluationResultQualifier: {
-      ConfigRuleName: rule,
-      ResourceType: 'AWS::EC2::SecurityGroup',
-      ResourceId: resourceId,
-    },
-    OrderingTimestamp: new Date('2026-11-22T07:00:00Z'),
-  },
-  ComplianceType: 'NON_COMPLIANT' as const,
-  ResultRecordedTime: new Date(recorded),
-  ConfigRuleInvokedTime: new Date(recorded),
+  ...evaluationResult(rule, resourceId, recorded),
   AccountId: account,
   AwsRegion: HOME.region,
 });
@@ -62,13 +55,7 @@ function aggregatorReports(
 }
 
 beforeEach(() => {
-  sqs.reset();
-  lambda.reset();
-  config.reset();
-  sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  config.on(StartConfigRulesEvaluationCommand).resolves({});
-  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+  resetSweepClients(mocks);
   config.on(GetAggregateComplianceDetailsByConfigRuleCommand).resolves({ AggregateEvaluationResults: [] });
 });
 

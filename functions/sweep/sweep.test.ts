@@ -1,11 +1,9 @@
 import {
-  ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
   StartConfigRulesEvaluationCommand,
 } from '@aws-sdk/client-config-service';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseComplianceEvent } from '../../shared/event.js';
 import { functionNameOfArn, readDeadLetter } from './dead-letter.js';
@@ -13,28 +11,22 @@ import { SweepSettingsError, sweepSettingsFromEnv } from './settings.js';
 import { runSweep } from './sweep.js';
 import {
   destinationRecord,
+  evaluationResult,
   HOME,
   invokedPayloads as invokedPayloadsOf,
+  mockSweepClients,
   QUEUE,
+  resetSweepClients,
   SETTINGS,
   sweepPorts,
 } from './test-support.js';
 
-const sqs = mockClient(SQSClient);
-const lambda = mockClient(LambdaClient);
-const config = mockClient(ConfigServiceClient);
+const mocks = mockSweepClients();
+const { sqs, lambda, config } = mocks;
 const ports = sweepPorts;
 const invokedPayloads = () => invokedPayloadsOf(lambda);
 
-beforeEach(() => {
-  sqs.reset();
-  lambda.reset();
-  config.reset();
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  sqs.on(DeleteMessageCommand).resolves({});
-  config.on(StartConfigRulesEvaluationCommand).resolves({});
-  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
-});
+beforeEach(() => resetSweepClients(mocks));
 
 describe('Function: runSweep (dead letters)', () => {
   it('re-invokes the failed remediation function with the original event, then deletes the message', async () => {
@@ -117,19 +109,8 @@ describe('Function: runSweep (dead letters)', () => {
 });
 
 describe('Function: runSweep (NON_COMPLIANT results)', () => {
-  const result = (resourceId: string, recorded: string) => ({
-    EvaluationResultIdentifier: {
-      EvaluationResultQualifier: {
-        ConfigRuleName: 'airlock-restricted-ssh',
-        ResourceType: 'AWS::EC2::SecurityGroup',
-        ResourceId: resourceId,
-      },
-      OrderingTimestamp: new Date('2026-11-22T07:00:00Z'),
-    },
-    ComplianceType: 'NON_COMPLIANT' as const,
-    ResultRecordedTime: new Date(recorded),
-    ConfigRuleInvokedTime: new Date(recorded),
-  });
+  const result = (resourceId: string, recorded: string) =>
+    evaluationResult('airlock-restricted-ssh', resourceId, recorded);
 
   it('asks Config to re-evaluate and re-drives results older than the grace period as sweep events', async () => {
     // Prepare
@@ -196,11 +177,15 @@ describe('Function: runSweep (NON_COMPLIANT results)', () => {
 });
 
 describe('Function: sweep settings and records', () => {
+  const required = {
+    AIRLOCK_SWEEP_QUEUE_URL: QUEUE,
+    AIRLOCK_SWEEP_TARGETS: JSON.stringify(SETTINGS.targets),
+  };
+
   it('reads its settings from the environment and names a missing variable', () => {
     // Prepare
     const env = {
-      AIRLOCK_SWEEP_QUEUE_URL: QUEUE,
-      AIRLOCK_SWEEP_TARGETS: JSON.stringify(SETTINGS.targets),
+      ...required,
       AIRLOCK_SWEEP_DROP_FUNCTIONS: 'airlock-evaluate-route-tables, airlock-evaluate-tgw-routes',
       AIRLOCK_SWEEP_GRACE_MINUTES: '30',
     };
@@ -223,8 +208,7 @@ describe('Function: sweep settings and records', () => {
   it('reads the organization settings: the aggregator needs the deployment regions', () => {
     // Prepare
     const env = {
-      AIRLOCK_SWEEP_QUEUE_URL: QUEUE,
-      AIRLOCK_SWEEP_TARGETS: JSON.stringify(SETTINGS.targets),
+      ...required,
       AIRLOCK_SWEEP_AGGREGATOR: 'airlock-organization',
       AIRLOCK_DEPLOYMENT_REGIONS: 'eu-west-2,eu-central-1',
     };

@@ -1,9 +1,13 @@
 /** What the sweep's tests share: settings, ports, and Lambda's on-failure record as Lambda writes it. */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  StartConfigRulesEvaluationCommand,
+} from '@aws-sdk/client-config-service';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import type { SweepPorts } from './ports.js';
 import type { SweepSettings } from './settings.js';
 
@@ -74,4 +78,44 @@ export function invokedPayloads(lambda: AwsClientStub<LambdaClient>): unknown[] 
   return lambda
     .commandCalls(InvokeCommand)
     .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
+}
+
+/** The sweep's three clients, mocked (call once per test file, at its top). */
+export function mockSweepClients() {
+  return {
+    sqs: mockClient(SQSClient),
+    lambda: mockClient(LambdaClient),
+    config: mockClient(ConfigServiceClient),
+  };
+}
+
+/**
+ * Before each test: the mocks forgotten, then an empty queue, invocations and deletions accepted,
+ * Config re-evaluating and reporting nothing NON_COMPLIANT in this account.
+ */
+export function resetSweepClients(mocks: ReturnType<typeof mockSweepClients>): void {
+  const { sqs, lambda, config } = mocks;
+  for (const mock of [sqs, lambda, config]) mock.reset();
+  sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+  sqs.on(DeleteMessageCommand).resolves({});
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  config.on(StartConfigRulesEvaluationCommand).resolves({});
+  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+}
+
+/** A security group's NON_COMPLIANT EvaluationResult, as GetComplianceDetailsByConfigRule returns it. */
+export function evaluationResult(rule: string, resourceId: string, recorded: string) {
+  return {
+    EvaluationResultIdentifier: {
+      EvaluationResultQualifier: {
+        ConfigRuleName: rule,
+        ResourceType: 'AWS::EC2::SecurityGroup',
+        ResourceId: resourceId,
+      },
+      OrderingTimestamp: new Date('2026-11-22T07:00:00Z'),
+    },
+    ComplianceType: 'NON_COMPLIANT' as const,
+    ResultRecordedTime: new Date(recorded),
+    ConfigRuleInvokedTime: new Date(recorded),
+  };
 }
