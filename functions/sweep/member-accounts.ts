@@ -148,6 +148,7 @@ export async function recheckMemberAccounts(
   const pages = { left: MAX_AGGREGATE_PAGES };
   const targets = settings.targets.map((target) => ({ target, names: namesOf(target) }));
   const cutoff = ports.now() - settings.graceMinutes * 60_000;
+  const unreachable = new Set<string>();
   for (const found of await listNonCompliantRules(aggregatorName, ports, pages)) {
     if (budget.left <= 0 || pages.left <= 0) break;
     const target = targets.find((t) => t.names.match(found.rule))?.target;
@@ -155,7 +156,7 @@ export async function recheckMemberAccounts(
     const placement = placementOf(found.region, settings, ports);
     if (placement === 'unreachable') {
       report.unreachable++;
-      ports.logger.warn('region not reachable', { ...found });
+      unreachable.add(found.region);
       continue;
     }
     if (placement === 'other-region') {
@@ -164,6 +165,12 @@ export async function recheckMemberAccounts(
     }
     const context = { aggregatorName, cutoff, ports, budget, pages };
     report.memberResubmitted += await redriveRule(found, target, context);
+  }
+  if (unreachable.size) {
+    ports.logger.warn('regions not reachable', {
+      regions: [...unreachable].sort(),
+      rules: report.unreachable,
+    });
   }
   return report;
 }
