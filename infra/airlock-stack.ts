@@ -149,6 +149,7 @@ export class AirlockStack extends LayeredStack {
         id: r.id,
         resourceType: r.resourceType,
         fn: this.remediationFunctions.get(r.id)!,
+        descriptor: r,
       })),
       evaluators: [...this.evaluatorFunctions.values()],
       plannedRules: rules,

@@ -7,6 +7,7 @@ import { addDescriptorGrants, addMemberRoleGrant, Grants } from './grants.js';
 import { Layer } from './layer.js';
 import type { EvaluatorDescriptor } from './registries.js';
 import type { AuditStorage } from './storage.js';
+import { DEAD_LETTER_SENDER } from './sweep.js';
 
 export interface EvaluatorsProps {
   readonly evaluators: readonly EvaluatorDescriptor[];
@@ -34,7 +35,7 @@ export class Evaluators extends Layer {
         region: c.region,
         parameters: [props.storage.settingsParameter.parameterArn],
       })
-        .add(['sqs:SendMessage'], [s.deadLetterQueueArn], 'queue')
+        .add(['sqs:SendMessage'], [s.deadLetterQueueArn], 'queue', DEAD_LETTER_SENDER)
         .add(['kms:Decrypt', 'kms:GenerateDataKey'], [s.key.keyArn], 'key');
       // organization rules invoke it for the member accounts: it acts there as the member role
       addMemberRoleGrant(grants, c);

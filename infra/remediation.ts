@@ -18,6 +18,7 @@ import { ManualPath } from './manual-path.js';
 import { NAMES } from './names.js';
 import { functionActions, PIPELINE_ACTIONS } from './permissions.js';
 import type { AuditStorage } from './storage.js';
+import { DEAD_LETTER_SENDER } from './sweep.js';
 
 export interface RemediationProps {
   readonly remediation: AnyRemediation;
@@ -158,7 +159,7 @@ function remediationGrants(
     )
     .add(PIPELINE_ACTIONS.key, [storage.key.keyArn], 'key')
     .add(PIPELINE_ACTIONS.sign, [storage.signingKey.keyArn], 'the signing key')
-    .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue')
+    .add(PIPELINE_ACTIONS.deadLetter, [deadLetterQueueArn], 'queue', DEAD_LETTER_SENDER)
     .add(
       PIPELINE_ACTIONS.ruleSource,
       ['*'],

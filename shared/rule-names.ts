@@ -19,7 +19,7 @@
  * Names the deployment declares (exact or `*` entries) are trusted as written.
  */
 import { SettingsError } from './errors.js';
-import type { AnyRemediation, ConfigRules } from './remediation.js';
+import type { AnyRemediation, ManagedConfigRule } from './remediation.js';
 
 /** One allowed value of `detail.configRuleName` in an EventBridge pattern. */
 export type RuleNameFilter = string | { readonly prefix: string } | { readonly wildcard: string };
@@ -72,7 +72,9 @@ export const DECLARED_RULE_NAME = /^[A-Za-z0-9_*-]{1,128}$/;
  * ```
  */
 export function ruleNamesOf(
-  remediation: Pick<AnyRemediation, 'id' | 'configRuleNames'> & { readonly configRules?: ConfigRules },
+  remediation: Pick<AnyRemediation, 'id' | 'configRuleNames'> & {
+    readonly configRules?: { readonly managed?: readonly Pick<ManagedConfigRule, 'defaultName'>[] };
+  },
   declared: readonly string[] = remediation.configRuleNames,
 ): RuleNames {
   for (const name of declared) {

@@ -12,12 +12,12 @@ let ready:
   | { settings: ReturnType<typeof sweepSettingsFromEnv>; clients: ReturnType<typeof createClientFactory> }
   | undefined;
 
-/** The scheduled sweep: re-drive the dead letters, re-check what is still NON_COMPLIANT. */
+/** The scheduled sweep: re-drive the dead letters, re-check what is still NON_COMPLIANT (here and in member accounts). */
 export const handler = async (_event: unknown, context: Context): Promise<SweepReport> => {
   ready ??= { settings: sweepSettingsFromEnv(), clients: createClientFactory() };
   logger.addContext(context);
   const region = process.env.AWS_REGION ?? '';
-  const account = context.invokedFunctionArn.split(':')[4] ?? '';
+  const [, partition = '', , , account = ''] = context.invokedFunctionArn.split(':');
   const scope = { region };
   return runSweep(ready.settings, {
     sqs: ready.clients.get(SQSClient, scope),
@@ -26,6 +26,7 @@ export const handler = async (_event: unknown, context: Context): Promise<SweepR
     logger,
     now: Date.now,
     self: context.functionName,
+    partition,
     account,
     region,
   });

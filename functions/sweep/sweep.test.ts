@@ -1,83 +1,32 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
-  ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
   StartConfigRulesEvaluationCommand,
 } from '@aws-sdk/client-config-service';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseComplianceEvent } from '../../shared/event.js';
-import { type SweepSettings, SweepSettingsError, sweepSettingsFromEnv } from './settings.js';
-import { functionNameOfArn, readDeadLetter, runSweep, type SweepPorts } from './sweep.js';
+import { functionNameOfArn, readDeadLetter } from './dead-letter.js';
+import { SweepSettingsError, sweepSettingsFromEnv } from './settings.js';
+import { runSweep } from './sweep.js';
+import {
+  destinationRecord,
+  evaluationResult,
+  HOME,
+  invokedPayloads as invokedPayloadsOf,
+  mockSweepClients,
+  QUEUE,
+  resetSweepClients,
+  SETTINGS,
+  sweepPorts,
+} from './test-support.js';
 
-const sqs = mockClient(SQSClient);
-const lambda = mockClient(LambdaClient);
-const config = mockClient(ConfigServiceClient);
+const mocks = mockSweepClients();
+const { sqs, lambda, config } = mocks;
+const ports = sweepPorts;
+const invokedPayloads = () => invokedPayloadsOf(lambda);
 
-const NOW = Date.parse('2026-11-22T09:00:00Z');
-const QUEUE = 'https://sqs.eu-west-2.amazonaws.com/111122223333/airlock-dead-letters';
-const SETTINGS: SweepSettings = {
-  queueUrl: QUEUE,
-  targets: [
-    {
-      remediation: 'revoke-open-ssh',
-      functionName: 'airlock-revoke-open-ssh',
-      resourceType: 'AWS::EC2::SecurityGroup',
-      rules: ['airlock-restricted-ssh'],
-    },
-  ],
-  dropFunctions: ['airlock-evaluate-route-tables'],
-  graceMinutes: 30,
-  maxInvocations: 100,
-};
-
-function ports(): SweepPorts {
-  return {
-    sqs: new SQSClient({ region: 'eu-west-2' }),
-    lambda: new LambdaClient({ region: 'eu-west-2' }),
-    config: new ConfigServiceClient({ region: 'eu-west-2' }),
-    logger: new Logger({ serviceName: 'sweep', logLevel: 'SILENT' }),
-    now: () => NOW,
-    self: 'airlock-sweep',
-    account: '111122223333',
-    region: 'eu-west-2',
-  };
-}
-
-/** A Lambda on-failure destination record, as Lambda writes it to SQS. */
-function destinationRecord(functionName: string, payload: unknown) {
-  return JSON.stringify({
-    version: '1.0',
-    timestamp: '2026-11-22T08:00:00.000Z',
-    requestContext: {
-      requestId: 'e4b46cbf-b738-4d68-9a0b-1d9c8c1b8a47',
-      functionArn: `arn:aws:lambda:eu-west-2:111122223333:function:${functionName}:$LATEST`,
-      condition: 'RetriesExhausted',
-      approximateInvokeCount: 3,
-    },
-    requestPayload: payload,
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-    responsePayload: { errorType: 'RemediationFailedError', errorMessage: 'verification failed' },
-  });
-}
-
-function invokedPayloads(): unknown[] {
-  return lambda
-    .commandCalls(InvokeCommand)
-    .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
-}
-
-beforeEach(() => {
-  sqs.reset();
-  lambda.reset();
-  config.reset();
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  sqs.on(DeleteMessageCommand).resolves({});
-  config.on(StartConfigRulesEvaluationCommand).resolves({});
-  config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
-});
+beforeEach(() => resetSweepClients(mocks));
 
 describe('Function: runSweep (dead letters)', () => {
   it('re-invokes the failed remediation function with the original event, then deletes the message', async () => {
@@ -160,19 +109,8 @@ describe('Function: runSweep (dead letters)', () => {
 });
 
 describe('Function: runSweep (NON_COMPLIANT results)', () => {
-  const result = (resourceId: string, recorded: string) => ({
-    EvaluationResultIdentifier: {
-      EvaluationResultQualifier: {
-        ConfigRuleName: 'airlock-restricted-ssh',
-        ResourceType: 'AWS::EC2::SecurityGroup',
-        ResourceId: resourceId,
-      },
-      OrderingTimestamp: new Date('2026-11-22T07:00:00Z'),
-    },
-    ComplianceType: 'NON_COMPLIANT' as const,
-    ResultRecordedTime: new Date(recorded),
-    ConfigRuleInvokedTime: new Date(recorded),
-  });
+  const result = (resourceId: string, recorded: string) =>
+    evaluationResult('airlock-restricted-ssh', resourceId, recorded);
 
   it('asks Config to re-evaluate and re-drives results older than the grace period as sweep events', async () => {
     // Prepare
@@ -239,11 +177,15 @@ describe('Function: runSweep (NON_COMPLIANT results)', () => {
 });
 
 describe('Function: sweep settings and records', () => {
+  const required = {
+    AIRLOCK_SWEEP_QUEUE_URL: QUEUE,
+    AIRLOCK_SWEEP_TARGETS: JSON.stringify(SETTINGS.targets),
+  };
+
   it('reads its settings from the environment and names a missing variable', () => {
     // Prepare
     const env = {
-      AIRLOCK_SWEEP_QUEUE_URL: QUEUE,
-      AIRLOCK_SWEEP_TARGETS: JSON.stringify(SETTINGS.targets),
+      ...required,
       AIRLOCK_SWEEP_DROP_FUNCTIONS: 'airlock-evaluate-route-tables, airlock-evaluate-tgw-routes',
       AIRLOCK_SWEEP_GRACE_MINUTES: '30',
     };
@@ -263,14 +205,53 @@ describe('Function: sweep settings and records', () => {
     );
   });
 
-  it('reads the function name from a destination record and nothing from anything else', () => {
+  it('reads the organization settings: the aggregator needs the deployment regions', () => {
+    // Prepare
+    const env = {
+      ...required,
+      AIRLOCK_SWEEP_AGGREGATOR: 'airlock-organization',
+      AIRLOCK_DEPLOYMENT_REGIONS: 'eu-west-2,eu-central-1',
+    };
+
+    // Act
+    const settings = sweepSettingsFromEnv(env);
+
+    // Assess
+    expect(settings).toMatchObject({
+      aggregatorName: 'airlock-organization',
+      deploymentRegions: ['eu-west-2', 'eu-central-1'],
+    });
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_DEPLOYMENT_REGIONS: '' })).toThrow(
+      /AIRLOCK_DEPLOYMENT_REGIONS must be set/,
+    );
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_SWEEP_AGGREGATOR: 'a b' })).toThrow(/aggregatorName/);
+    expect(() => sweepSettingsFromEnv({ ...env, AIRLOCK_DEPLOYMENT_REGIONS: 'mars-1' })).toThrow(
+      /deploymentRegions/,
+    );
+  });
+
+  it('reads the function name from a destination record of this account and region, and nothing else', () => {
     // Act & Assess
-    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x:$LATEST')).toBe(
+    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x:$LATEST', HOME)).toBe(
       'airlock-x',
     );
-    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x')).toBe('airlock-x');
-    expect(functionNameOfArn('arn:aws:sqs:eu-west-2:111122223333:airlock-x')).toBeUndefined();
-    expect(readDeadLetter(undefined)).toEqual({});
-    expect(readDeadLetter('null')).toEqual({});
+    expect(functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x', HOME)).toBe(
+      'airlock-x',
+    );
+    expect(
+      functionNameOfArn('arn:aws:lambda:eu-west-2:111122223333:function:airlock-x:live', HOME),
+    ).toBeUndefined();
+    expect(
+      functionNameOfArn('arn:aws:lambda:eu-west-2:444455556666:function:airlock-x', HOME),
+    ).toBeUndefined();
+    expect(
+      functionNameOfArn('arn:aws:lambda:eu-central-1:111122223333:function:airlock-x', HOME),
+    ).toBeUndefined();
+    expect(
+      functionNameOfArn('arn:aws-cn:lambda:eu-west-2:111122223333:function:airlock-x', HOME),
+    ).toBeUndefined();
+    expect(functionNameOfArn('arn:aws:sqs:eu-west-2:111122223333:airlock-x', HOME)).toBeUndefined();
+    expect(readDeadLetter(undefined, HOME)).toEqual({ kept: 'not-json' });
+    expect(readDeadLetter('null', HOME)).toEqual({ kept: 'not-a-lambda-failure-record' });
   });
 });
