@@ -220,7 +220,7 @@ describe('Function: AirlockStack (many regions: member stacks)', () => {
     );
 
     // Act
-    const statement = (forwarder?.Properties.PolicyDocument as { Statement: { Resource: unknown }[] })
+    const statement = (forwarder!.Properties.PolicyDocument as { Statement: { Resource: unknown }[] })
       .Statement[0];
 
     // Assess
