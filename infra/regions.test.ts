@@ -154,6 +154,11 @@ describe('Function: AirlockStack (many regions: one central stack per region)', 
       });
     }
     expect(JSON.stringify(secondary.template.toJSON())).not.toContain(primary.context.vpcId);
+    const policies = JSON.stringify(
+      endpoints.map((e) => (e.Properties as { PolicyDocument?: unknown }).PolicyDocument),
+    );
+    expect(policies).toContain('arn:aws:iam::111122223333:role/airlock-revoke-open-ssh-eu-central-1');
+    expect(policies).not.toContain('arn:aws:iam::111122223333:role/airlock-revoke-open-ssh"');
   });
 
   it('gives each region its own bus, rules, dead-letter queue and table, and IAM names that do not collide', () => {
