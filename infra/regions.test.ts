@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conventions, guardedBy, invokedBy, OTHER_RULES } from '../test/helpers/bus-rules.js';
+import { conventions, guardedBy, invokedBy, MEMBER_ACCOUNT, OTHER_RULES } from '../test/helpers/bus-rules.js';
 import { realComplianceEvent } from '../test/helpers/events.js';
 import {
   EXAMPLE_ORGANIZATION,
@@ -14,8 +14,8 @@ import { memberTemplateBody } from './member-stack.js';
 import { nagPacks } from './nag.js';
 import { REPLICATION_ACTIONS } from './storage-replication.js';
 
-const MEMBER = '444455556666';
-const REGIONS = ['eu-west-2', 'eu-central-1'];
+const MEMBER = MEMBER_ACCOUNT;
+const REGIONS = EXAMPLE_REGIONS.regions!.split(',');
 
 let primary: Synthesized;
 let secondary: Synthesized;

@@ -8,6 +8,9 @@ import type { AnyRemediation } from '../../shared/remediation.js';
 import { parseSettings, settingsFromEnv } from '../../shared/settings.js';
 import { environmentOf, logicalIdOf, type Synthesized } from './synth-fixture.js';
 
+/** A member account of the example organization. */
+export const MEMBER_ACCOUNT = '444455556666';
+
 type BusRule = { Properties: { EventBusName?: unknown; EventPattern: unknown; Targets: { Arn: unknown }[] } };
 
 /** The rules on a stack's central bus. */
