@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { ALARM_PERIOD, alarmOn } from './alarms.js';
 import type { Grants } from './grants.js';
 import { acknowledge, nagResource } from './nag.js';
+import { iamNameIn } from './names.js';
 import { RUNTIME_ACTIONS } from './permissions.js';
 
 /**
@@ -43,6 +44,8 @@ export interface Shared {
   readonly partition: string;
   readonly account: string;
   readonly region: string;
+  /** The regions with a central stack, the primary first (IAM names outside the primary add the region). */
+  readonly regions?: readonly string[];
   /**
    * Reserved concurrency per function (`reservedConcurrency`), or none. Reserving caps the write rate
    * of a remediation and guarantees it capacity, but Lambda refuses any reservation that leaves the
@@ -75,12 +78,15 @@ export class AirlockFunction extends Construct {
   readonly policy: ManagedPolicy;
   readonly logGroup: LogGroup;
   readonly functionName: string;
+  /** Its role's (and managed policy's) name: the function's, plus the region outside the primary. */
+  readonly roleName: string;
   readonly grants: Grants;
 
   constructor(scope: Construct, props: AirlockFunctionProps) {
     super(scope, props.id);
     const s = props.shared;
     this.functionName = `airlock-${props.id}`;
+    this.roleName = iamNameIn(this.functionName, s.region, s.regions ?? [s.region]);
     this.grants = props.grants;
     const bundle = `${s.distDir}/${props.id}`;
     if (!existsSync(`${bundle}/index.mjs`)) {
@@ -98,14 +104,14 @@ export class AirlockFunction extends Construct {
     addRuntimeGrants(props.grants, s, logGroupName);
 
     this.role = new Role(this, 'Role', {
-      roleName: this.functionName,
+      roleName: this.roleName,
       assumedBy: new ServicePrincipal('lambda.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': s.account } },
       }),
       description: `Role of ${this.functionName}: exactly the actions it declares`,
     });
     this.policy = new ManagedPolicy(this, 'Policy', {
-      managedPolicyName: this.functionName,
+      managedPolicyName: this.roleName,
       description: `What ${this.functionName} may do, derived from its descriptor`,
       statements: props.grants.statements(),
       roles: [this.role],

@@ -19,6 +19,7 @@ import { Organization } from './organization.js';
 import type { Registries } from './registries.js';
 import { RemediationResources } from './remediation.js';
 import { AuditStorage } from './storage.js';
+import type { PrimaryStorage } from './storage-replication.js';
 import { Sweep } from './sweep.js';
 
 export interface AirlockStackProps extends StackProps {
@@ -28,6 +29,11 @@ export interface AirlockStackProps extends StackProps {
   readonly distDir: string;
   /** Where the SSM Automation documents are (`ssm-documents/`). */
   readonly documentsDir: string;
+  /**
+   * In a region other than the primary: the primary region's stack (its audit bucket receives this
+   * region's records, its signing key is replicated here, its StackSet covers every member region).
+   */
+  readonly primary?: AirlockStack;
 }
 
 /**
@@ -57,6 +63,8 @@ export class AirlockStack extends LayeredStack {
     super(scope, id, {
       ...props,
       env: { account: props.context.account, region: props.context.region },
+      // the other regions' stacks read the primary's bucket and keys (SSM parameters CDK writes)
+      ...(props.context.regions.length > 1 ? { crossRegionReferences: true } : {}),
       description:
         'airlock: event-driven remediation of AWS Config findings on an internet-isolated platform',
     });
@@ -72,6 +80,7 @@ export class AirlockStack extends LayeredStack {
         remediations.map((r) => r.id),
         c,
       ),
+      ...(props.primary ? { primary: primaryStorage(props.primary) } : {}),
     });
     this.alarms = new Alarms(this, 'Alarms', { key: this.storage.key });
     this.network = new Network(this, 'Network', { context: c });
@@ -91,6 +100,7 @@ export class AirlockStack extends LayeredStack {
       partition: c.partition,
       account: c.account,
       region: c.region,
+      regions: c.regions,
       ...(c.reservedConcurrency ? { reservedConcurrency: c.reservedConcurrency } : {}),
     };
 
@@ -139,6 +149,8 @@ export class AirlockStack extends LayeredStack {
         context: { ...c, organization: c.organization },
         remediations: [...this.remediations.values()],
         evaluators: evaluators.map((e) => ({ descriptor: e, fn: this.evaluatorFunctions.get(e.id)! })),
+        // one StackSet, from the primary region, deploys the member stack to every member region
+        withStackSet: !props.primary,
       });
     }
 
@@ -165,7 +177,7 @@ export class AirlockStack extends LayeredStack {
       ...this.evaluatorFunctions.values(),
       this.sweep,
     ];
-    const users = functions.map((fn) => functionUser(fn.functionName, fn.grants.statements(), c));
+    const users = functions.map((fn) => functionUser(fn.roleName, fn.grants.statements(), c));
     const member = this.memberProps
       ? memberRoleUser(memberActions(this.memberProps.remediations, this.memberProps.evaluatorActions), c)
       : undefined;
@@ -189,8 +201,17 @@ export class AirlockStack extends LayeredStack {
     return this.organization?.memberStackSet;
   }
 
-  /** What the StackSet deploys in each member account and region. */
+  /** What the StackSet deploys in each member account and region (its template, also in other regions' stacks). */
   get memberProps(): MemberStackProps | undefined {
     return this.organization?.memberProps;
   }
+}
+
+/** What a region other than the primary reads of the primary's storage. */
+function primaryStorage(primary: AirlockStack): PrimaryStorage {
+  return {
+    auditBucketArn: primary.storage.audit.bucketArn,
+    keyArn: primary.storage.key.keyArn,
+    signingKeyArn: primary.storage.signingKey.keyArn,
+  };
 }

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AirlockStack } from './airlock-stack.js';
-import { ContextError, readContext } from './context.js';
+import { ContextError, readRegionalContexts } from './context.js';
 import { MemberStack } from './member-stack.js';
 import { nagPacks } from './nag.js';
+import { stackNameIn } from './names.js';
 import { loadRegistries } from './registries.js';
 
 const root = join(import.meta.dirname, '..');
@@ -28,15 +29,26 @@ async function synthesize(): Promise<void> {
   const app = new App(
     runByCli ? {} : { outdir: join(root, 'cdk.out'), context: standaloneContext(process.argv.slice(2)) },
   );
-  const context = readContext((key) => app.node.tryGetContext(key));
+  const [primary, ...others] = readRegionalContexts((key) => app.node.tryGetContext(key));
   const registries = await loadRegistries();
-  const central = new AirlockStack(app, 'Airlock', {
-    context,
+  const props = {
     registries,
     // the bundles: dist/ (npm run build), or a folder a pipeline built them into
     distDir: process.env.AIRLOCK_DIST_DIR ?? join(root, 'dist'),
     documentsDir: join(root, 'ssm-documents'),
+  };
+  // one central stack per region: `Airlock` in the primary, `Airlock-<region>` in each other
+  const central = new AirlockStack(app, stackNameIn(primary!.region, primary!.regions), {
+    ...props,
+    context: primary!,
   });
+  for (const context of others) {
+    new AirlockStack(app, stackNameIn(context.region, context.regions), {
+      ...props,
+      context,
+      primary: central,
+    });
+  }
   // many accounts: the member template on its own too (cdk.out/AirlockMember.template.json), the same
   // one the StackSet carries inline
   if (central.memberProps) new MemberStack(app, 'AirlockMember', central.memberProps);

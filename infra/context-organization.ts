@@ -2,8 +2,11 @@ import { REGION } from '../shared/resource-id.js';
 import type { OrganizationContext } from './context.js';
 import { ContextError, type Get, list, optional, str } from './context-values.js';
 
-/** The organization keys; none of them unless `organizationId` is set (one account). */
-export function readOrganization(get: Get, region: string): OrganizationContext | undefined {
+/**
+ * The organization keys; none of them unless `organizationId` is set (one account). `regions`: those
+ * with a central stack, the primary first (the member regions' default).
+ */
+export function readOrganization(get: Get, regions: readonly string[]): OrganizationContext | undefined {
   const organizationId = optional(get, 'organizationId');
   if (!organizationId) return undefined;
   if (!/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
@@ -29,7 +32,7 @@ export function readOrganization(get: Get, region: string): OrganizationContext 
   ) {
     throw new ContextError('memberOrganizationalUnitIds', 'must list OU ids (ou-…) or the root (r-…)');
   }
-  const { memberRegions, memberRoleRegion } = readMemberRegions(get, region);
+  const { memberRegions, memberRoleRegion } = readMemberRegions(get, regions);
   const stackSetCallAs = str(get, 'stackSetCallAs', 'DELEGATED_ADMIN');
   if (stackSetCallAs !== 'SELF' && stackSetCallAs !== 'DELEGATED_ADMIN') {
     throw new ContextError('stackSetCallAs', `must be SELF or DELEGATED_ADMIN, got ${stackSetCallAs}`);
@@ -50,8 +53,9 @@ export function readOrganization(get: Get, region: string): OrganizationContext 
   };
 }
 
-function readMemberRegions(get: Get, region: string) {
-  const memberRegions = list(get, 'memberRegions', [region]);
+function readMemberRegions(get: Get, regions: readonly string[]) {
+  const region = regions[0]!;
+  const memberRegions = list(get, 'memberRegions', regions);
   for (const r of memberRegions) {
     if (!REGION.test(r)) throw new ContextError('memberRegions', `holds ${r}, not a region`);
   }

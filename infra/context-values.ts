@@ -14,7 +14,7 @@ export type Get = (key: string) => unknown;
 export class ContextError extends SettingsError {
   constructor(
     readonly key: string,
-    problem: string,
+    readonly problem: string,
     options?: { cause?: unknown },
   ) {
     super(`context ${key} ${problem}`, options);

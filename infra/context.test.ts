@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_CONTEXT } from '../test/helpers/synth-fixture.js';
-import { CONTEXT_DEFAULTS, ContextError, REQUIRED_KEYS, readContext } from './context.js';
+import {
+  CONTEXT_DEFAULTS,
+  ContextError,
+  REQUIRED_KEYS,
+  readContext,
+  readRegionalContexts,
+} from './context.js';
 
 const from = (values: Record<string, unknown>) => (key: string) => values[key];
 const example = (changes: Record<string, unknown> = {}) => from({ ...EXAMPLE_CONTEXT, ...changes });
@@ -240,5 +246,119 @@ describe('Function: readContext (organization)', () => {
     expect(() => readContext(example({ ...org, memberRoleRegion: 'us-east-1' }))).toThrow(/memberRoleRegion/);
     expect(() => readContext(example({ ...org, busName: 'default' }))).toThrow(/busName/);
     expect(() => readContext(example({ ...org, stackSetCallAs: 'ADMIN' }))).toThrow(/stackSetCallAs/);
+  });
+});
+
+describe('Function: readRegionalContexts', () => {
+  const network = {
+    vpcId: 'vpc-0b1c2d3e4f5a60718',
+    privateSubnetIds: ['subnet-0b1c2d3e4f5a60711', 'subnet-0b1c2d3e4f5a60712'],
+    privateRouteTableIds: ['rtb-0b1c2d3e4f5a60721', 'rtb-0b1c2d3e4f5a60722'],
+    s3PrefixListId: 'pl-6ea54007',
+    dynamodbPrefixListId: 'pl-66a5400f',
+  };
+  const twoRegions = (entry: Record<string, unknown> = network, more: Record<string, unknown> = {}) =>
+    example({
+      regions: 'eu-west-2,eu-central-1',
+      regionContext: JSON.stringify({ 'eu-central-1': entry }),
+      ...more,
+    });
+  const refusalOf = (get: (key: string) => unknown): string => {
+    try {
+      readRegionalContexts(get);
+      return '';
+    } catch (error) {
+      expect(error).toBeInstanceOf(ContextError);
+      return (error as Error).message;
+    }
+  };
+
+  it('reads one context per region, the primary first, each with its own network and the same settings', () => {
+    // Act
+    const [primary, other, ...rest] = readRegionalContexts(twoRegions(network, { mode: 'enforce' }));
+
+    // Assess
+    expect(rest).toEqual([]);
+    expect(primary).toMatchObject({
+      region: 'eu-west-2',
+      regions: ['eu-west-2', 'eu-central-1'],
+      vpcId: EXAMPLE_CONTEXT.vpcId,
+      allowedRegions: ['eu-west-2', 'eu-central-1'],
+      mode: 'enforce',
+    });
+    expect(other).toMatchObject({
+      ...network,
+      region: 'eu-central-1',
+      regions: ['eu-west-2', 'eu-central-1'],
+      availabilityZones: ['eu-central-1a', 'eu-central-1b'],
+      account: primary?.account,
+      breakGlassRoleArn: primary?.breakGlassRoleArn,
+      allowedRegions: ['eu-west-2', 'eu-central-1'],
+      mode: 'enforce',
+    });
+  });
+
+  it('reads one region by default, and the member regions default to the regions', () => {
+    // Act
+    const one = readRegionalContexts(example());
+    const [org] = readRegionalContexts(
+      twoRegions(network, {
+        organizationId: 'o-a1b2c3d4e5',
+        externalId: 'x-1',
+        memberOrganizationalUnitIds: 'r-ab12',
+      }),
+    );
+
+    // Assess
+    expect(one.map((c) => [c.region, c.regions])).toEqual([['eu-west-2', ['eu-west-2']]]);
+    expect(org?.organization).toMatchObject({
+      memberRegions: ['eu-west-2', 'eu-central-1'],
+      memberRoleRegion: 'eu-west-2',
+    });
+  });
+
+  it("stops on a region's missing or malformed network key, naming the region and the key", () => {
+    // Act & Assess
+    const { vpcId: _, ...noVpc } = network;
+    expect(refusalOf(twoRegions(noVpc))).toBe(
+      'context regionContext.eu-central-1.vpcId is required: a VPC id (vpc-…)',
+    );
+    expect(refusalOf(twoRegions({ ...network, s3PrefixListId: 'pl-1' }))).toBe(
+      'context regionContext.eu-central-1.s3PrefixListId must be the S3 managed prefix list id (pl-…), got "pl-1"',
+    );
+    expect(refusalOf(twoRegions({ ...network, availabilityZones: ['eu-west-2a', 'eu-west-2b'] }))).toBe(
+      'context regionContext.eu-central-1.availabilityZones must be zones of eu-central-1 (eu-central-1a, …)',
+    );
+  });
+
+  it('refuses a region without its network, an unknown key, a stray region and malformed regions', () => {
+    // Act & Assess
+    expect(refusalOf(example({ regions: 'eu-west-2,eu-central-1' }))).toMatch(
+      /^context regionContext has no entry for eu-central-1/,
+    );
+    expect(refusalOf(twoRegions({ ...network, vpcid: 'vpc-0b1c2d3e4f5a60718' }))).toMatch(
+      /^context regionContext is malformed: eu-central-1: .*vpcid/,
+    );
+    expect(refusalOf(twoRegions(network, { regionContext: '{"eu-central-1":' }))).toBe(
+      'context regionContext must be a JSON object keyed by region',
+    );
+    expect(
+      refusalOf(
+        twoRegions(network, {
+          regionContext: JSON.stringify({ 'eu-central-1': network, 'us-east-1': network }),
+        }),
+      ),
+    ).toBe(
+      'context regionContext has an entry for us-east-1, which is not in regions (eu-west-2, eu-central-1)',
+    );
+    expect(refusalOf(example({ regions: 'eu-central-1,eu-west-2' }))).toBe(
+      'context regions must start with region (eu-west-2): the first is the primary region',
+    );
+    expect(refusalOf(example({ regions: 'eu-west-2,eu-west-2' }))).toBe(
+      'context regions names a region twice',
+    );
+    expect(refusalOf(example({ regions: 'eu-west-2,cn-north-1' }))).toBe(
+      'context regions mixes partitions: cn-north-1 is not in the partition of eu-west-2',
+    );
   });
 });

@@ -9,13 +9,17 @@ import { parseCidr } from '../shared/cidr.js';
 import { ACCOUNT_ID, REGION } from '../shared/resource-id.js';
 import { readEndpoints } from './context-endpoints.js';
 import { readOrganization } from './context-organization.js';
+import { inRegion, partitionOf, readRegionContext, readRegions, regionalGet } from './context-regions.js';
 import { ContextError, type Get, int, list, optional, optionalInt, required, str } from './context-values.js';
 
 export { ContextError } from './context-values.js';
 
 export interface AirlockContext {
   readonly account: string;
+  /** The region of this stack: the functions act here, and only here. */
   readonly region: string;
+  /** The regions with a central stack (`regions`), the primary first; by default the primary alone. */
+  readonly regions: readonly string[];
   readonly partition: string;
   readonly vpcId: string;
   /** The VPC's CIDR, when given (checked; the functions' egress never uses it). */
@@ -141,6 +145,8 @@ export const CONTEXT_KEYS = [
   'memberRoleRegion',
   'busName',
   'stackSetCallAs',
+  'regions',
+  'regionContext',
 ] as const;
 
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -164,15 +170,39 @@ export const LOG_RETENTION_DAYS = [
  * ```
  */
 export function readContext(get: Get): AirlockContext {
-  const account = required(get, 'account', ACCOUNT_ID, 'an account id (12 digits)');
   const region = required(get, 'region', REGION, 'a region name (eu-west-2)');
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  const organization = readOrganization(get, region);
+  return readContextIn(get, region, readRegions(get, region));
+}
+
+/**
+ * The context of each region with a central stack (`regions`), the primary first: the same settings,
+ * each region's own network facts (the primary's at the top level, the others' in `regionContext`).
+ * A missing or malformed key of a region stops synth naming it: `regionContext.eu-central-1.vpcId`.
+ *
+ * @example
+ * ```ts
+ * const [primary, ...others] = readRegionalContexts((key) => app.node.tryGetContext(key));
+ * ```
+ */
+export function readRegionalContexts(get: Get): AirlockContext[] {
+  const primary = readContext(get);
+  const networks = readRegionContext(get, primary.regions);
+  const others = primary.regions
+    .slice(1)
+    .map((r) => inRegion(r, () => readContextIn(regionalGet(get, r, networks[r] ?? {}), r, primary.regions)));
+  return [primary, ...others];
+}
+
+function readContextIn(get: Get, region: string, regions: readonly string[]): AirlockContext {
+  const account = required(get, 'account', ACCOUNT_ID, 'an account id (12 digits)');
+  const partition = partitionOf(region);
+  const organization = readOrganization(get, regions);
   const endpoints = readEndpoints(get);
   const auditRetentionDays = int(get, 'auditRetentionDays', CONTEXT_DEFAULTS.auditRetentionDays, 1, 36_500);
   return {
     account,
     region,
+    regions,
     partition,
     vpcId: required(get, 'vpcId', VPC_ID, 'a VPC id (vpc-…)'),
     ...optionalCidr(get, 'vpcCidr'),
@@ -194,7 +224,7 @@ export function readContext(get: Get): AirlockContext {
       get,
       'allowedRegions',
       REGION,
-      organization ? [...new Set([region, ...organization.memberRegions])] : [region],
+      organization ? [...new Set([...regions, ...organization.memberRegions])] : regions,
     ),
     remediations: object(get, 'remediations'),
     endpoints,

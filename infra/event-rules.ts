@@ -5,6 +5,7 @@ import type { AnyRemediation } from '../shared/remediation.js';
 import { type RuleNameFilter, ruleNamesOf } from '../shared/rule-names.js';
 import type { AirlockContext } from './context.js';
 import { ContextError } from './context-values.js';
+import { regionalIamName } from './names.js';
 
 /**
  * The Config rule names a remediation's events may come from: its own, and those the context adds
@@ -78,11 +79,14 @@ export function apiCallPattern(
 }
 
 /**
- * The ARNs of airlock's function roles in this account (each role is named after its function,
- * `airlock-<id>`): the principals of airlock's own calls.
+ * The ARNs of airlock's function roles of this region's stack in this account (each role is named
+ * after its function, `airlock-<id>`, plus the region outside the primary): the principals of
+ * airlock's own calls.
  */
 export function ownRoleArns(functionIds: readonly string[], c: AirlockContext): string[] {
-  return functionIds.map((id) => `arn:${c.partition}:iam::${c.account}:role/airlock-${id}`);
+  return functionIds.map(
+    (id) => `arn:${c.partition}:iam::${c.account}:role/${regionalIamName(`airlock-${id}`, c)}`,
+  );
 }
 
 /** The calls a remediation's fast path listens to, for the rule's description. */

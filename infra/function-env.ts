@@ -57,14 +57,14 @@ export function remediationEnv(
 /**
  * Where a function may act: the allowlists, and the regions it can reach. In private subnets the
  * functions reach their own region's endpoints only: an event of another region is refused before any
- * call, never left to time out.
+ * call, never left to time out, naming the regions that have a central stack of their own.
  */
 function placeEnv(c: AirlockContext): AirlockEnv {
   return {
     AIRLOCK_ALLOWED_ACCOUNTS: c.allowedAccounts.join(','),
     AIRLOCK_ALLOWED_REGIONS: c.allowedRegions.join(','),
     AIRLOCK_REACHABLE_REGIONS: c.region,
-    AIRLOCK_DEPLOYMENT_REGIONS: c.region,
+    AIRLOCK_DEPLOYMENT_REGIONS: c.regions.join(','),
   };
 }
 

@@ -9,6 +9,7 @@ import type { AnyRemediation } from '../shared/remediation.js';
 import type { AirlockFunction } from './airlock-function.js';
 import type { AirlockContext } from './context.js';
 import { Layer } from './layer.js';
+import { regionalIamName } from './names.js';
 import { documentNameOf } from './ssm-document.js';
 
 export interface ManualPathProps {
@@ -41,14 +42,14 @@ export class ManualPath extends Layer {
       updateMethod: 'NewVersion',
     });
     this.role = new Role(this, `${r.id}-AutomationRole`, {
-      roleName: `${name}-automation`,
+      roleName: regionalIamName(`${name}-automation`, c),
       assumedBy: new ServicePrincipal('ssm.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': c.account } },
       }),
       description: `SSM Automation ${name}: may invoke ${fn.functionName}, nothing else`,
     });
     new ManagedPolicy(this, `${r.id}-AutomationPolicy`, {
-      managedPolicyName: `${name}-automation`,
+      managedPolicyName: regionalIamName(`${name}-automation`, c),
       statements: [
         new PolicyStatement({
           effect: Effect.ALLOW,

@@ -23,6 +23,7 @@ import type { AnyRemediation } from '../shared/remediation.js';
 import { apiCallNames, apiCallPattern } from './event-rules.js';
 import { Grants } from './grants.js';
 import { acknowledge } from './nag.js';
+import { iamNameIn } from './names.js';
 import { PIPELINE_ACTIONS, resourcesFor } from './permissions.js';
 
 export interface MemberStackProps extends StackProps {
@@ -32,7 +33,10 @@ export interface MemberStackProps extends StackProps {
   readonly roleName: string;
   /** The security account: where the central functions and the bus are. */
   readonly centralAccount: string;
+  /** The primary region: its bus receives the events of member regions without a central stack. */
   readonly centralRegion: string;
+  /** The regions with a central stack (and bus), the primary first; by default the primary alone. */
+  readonly centralRegions?: readonly string[];
   readonly centralPartition: string;
   readonly busName: string;
   /** Names of the central functions' roles (`airlock-<id>`): the only principals the member role trusts. */
@@ -94,11 +98,27 @@ export function forwardedPatterns(
   return { compliance, apiCalls };
 }
 
-/** The central bus's ARN. */
+/** The central bus's ARN (in `region`, by default the primary region). */
 export function centralBusArn(
   p: Pick<MemberStackProps, 'centralPartition' | 'centralRegion' | 'centralAccount' | 'busName'>,
+  region = p.centralRegion,
 ): string {
-  return `arn:${p.centralPartition}:events:${p.centralRegion}:${p.centralAccount}:event-bus/${p.busName}`;
+  return `arn:${p.centralPartition}:events:${region}:${p.centralAccount}:event-bus/${p.busName}`;
+}
+
+/**
+ * The bus a stack instance forwards to: the central bus of its own region where that region has a
+ * central stack, the primary region's otherwise (whose functions refuse those events with a record).
+ * One template for every region: a condition on `AWS::Region` chooses.
+ */
+function forwardingBusArn(scope: Stack, p: MemberStackProps): string {
+  const others = (p.centralRegions ?? [p.centralRegion]).filter((r) => r !== p.centralRegion);
+  if (others.length === 0) return centralBusArn(p);
+  const sameRegion = others.map((r) => Fn.conditionEquals(Aws.REGION, r));
+  const hasCentralBus = new CfnCondition(scope, 'RegionHasCentralBus', {
+    expression: sameRegion.length === 1 ? sameRegion[0]! : Fn.conditionOr(...sameRegion),
+  });
+  return Fn.conditionIf(hasCentralBus.logicalId, centralBusArn(p, Aws.REGION), centralBusArn(p)).toString();
 }
 
 /**
@@ -171,7 +191,7 @@ export class MemberStack extends Stack {
     );
 
     // ---- forwarding to the central bus -----------------------------------------------------------
-    const busArn = centralBusArn(props);
+    const busArn = forwardingBusArn(this, props);
     this.forwarderRole = new Role(this, 'ForwarderRole', {
       description: 'airlock: EventBridge forwards events of this account and region to the central bus',
       assumedBy: new ServicePrincipal('events.amazonaws.com', {
@@ -227,7 +247,13 @@ export function memberTemplateBody(props: MemberStackProps): string {
   return body;
 }
 
-/** The central functions' role names (remediations, evaluators): the principals the member role trusts. */
-export function centralRoleNames(functionIds: readonly string[]): string[] {
-  return functionIds.map((id) => `airlock-${id}`);
+/**
+ * The central functions' role names (remediations, evaluators) in each region with a central stack:
+ * the principals the member role trusts.
+ */
+export function centralRoleNames(
+  functionIds: readonly string[],
+  regions: readonly string[] = [''],
+): string[] {
+  return regions.flatMap((region) => functionIds.map((id) => iamNameIn(`airlock-${id}`, region, regions)));
 }

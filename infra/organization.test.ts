@@ -1,10 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { guardEvent } from '../shared/pipeline/guard-event.js';
-import { parseStage } from '../shared/pipeline/parse.js';
-import { isVerdict } from '../shared/pipeline/verdict.js';
-import type { AnyRemediation } from '../shared/remediation.js';
-import { parseSettings, settingsFromEnv } from '../shared/settings.js';
+import { conventions, guardedBy, invokedBy, OTHER_RULES } from '../test/helpers/bus-rules.js';
 import { realComplianceEvent } from '../test/helpers/events.js';
 import {
   EXAMPLE_ORGANIZATION,
@@ -13,7 +9,6 @@ import {
   type Synthesized,
   synthesize,
 } from '../test/helpers/synth-fixture.js';
-import { matchesPattern } from './event-pattern.js';
 
 const MEMBER = '444455556666';
 const REGIONS = ['eu-west-2', 'eu-central-1'];
@@ -23,51 +18,6 @@ let s: Synthesized;
 beforeAll(async () => {
   s = await synthesize({ context: { ...EXAMPLE_ORGANIZATION, memberRegions: REGIONS.join(',') } });
 }, 120_000);
-
-type Rule = { Properties: { EventBusName?: unknown; EventPattern: unknown; Targets: { Arn: unknown }[] } };
-
-/** The rules on the central bus, as the template holds them. */
-function busRules(): [string, Rule][] {
-  const busId = logicalIdOf(s.stack, s.stack.bus!);
-  const rules = Object.entries(s.template.findResources('AWS::Events::Rule')) as [string, Rule][];
-  return rules.filter(
-    ([, r]) => JSON.stringify(r.Properties.EventBusName) === JSON.stringify({ Ref: busId }),
-  );
-}
-
-/** The functions the central bus invokes for an event (the targets of every rule that matches it). */
-function invokedBy(event: unknown): string[] {
-  const byLogicalId = new Map(
-    [...s.stack.remediationFunctions].map(([id, fn]) => [logicalIdOf(s.stack, fn.fn), id] as const),
-  );
-  return busRules()
-    .filter(([, r]) => matchesPattern(r.Properties.EventPattern, event))
-    .flatMap(([, r]) =>
-      r.Properties.Targets.map((t) => (t.Arn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!),
-    )
-    .map((logicalId) => byLogicalId.get(logicalId) ?? logicalId);
-}
-
-/** What the deployed function decides before any call (the event guard, with its deployed settings). */
-function guardedBy(remediation: AnyRemediation, event: unknown) {
-  const settings = parseSettings(
-    settingsFromEnv(environmentOf(s.stack, s.stack.remediationFunctions.get(remediation.id)!)),
-  );
-  const parsed = parseStage(event, remediation);
-  return isVerdict(parsed) ? parsed : guardEvent(parsed, remediation, settings);
-}
-
-/** One name per convention for each remediation's first rule (Security Hub's only for managed rules). */
-function conventions(r: AnyRemediation): [string, string][] {
-  const name = r.configRuleNames[0]!;
-  const managed = (r.configRules.managed ?? []).some((m) => m.defaultName === name);
-  return [
-    ['plain', name],
-    ['organization', `OrgConfigRule-${name}-a1b2c3d4`],
-    ['conformance pack', `${name}-conformance-pack-qayjyopmd`],
-    ...(managed ? [['Security Hub', `securityhub-${name}-l6dseq`] as [string, string]] : []),
-  ];
-}
 
 describe('Function: AirlockStack (organization: rule names on the central bus)', () => {
   it('invokes the right function, once, for each naming convention from a member account in each member region', () => {
@@ -81,7 +31,7 @@ describe('Function: AirlockStack (organization: rule names on the central bus)',
           });
 
           // Act
-          const invoked = invokedBy(event);
+          const invoked = invokedBy(s, event);
 
           // Assess
           expect({ id: r.id, convention, region, invoked }).toEqual({
@@ -97,20 +47,10 @@ describe('Function: AirlockStack (organization: rule names on the central bus)',
 
   it('invokes nothing for another rule on the same resource type, under any convention', () => {
     // Prepare: real rules of other controls on the resource types airlock remediates
-    const others: [string, string][] = [
-      ['AWS::EC2::SecurityGroup', 'securityhub-vpc-sg-open-only-to-authorized-ports-x1y2z3'],
-      ['AWS::EC2::SecurityGroup', 'OrgConfigRule-restricted-common-ports-a1b2c3d4'],
-      ['AWS::EC2::SecurityGroup', 'restricted-ssh-v2-custom'],
-      ['AWS::S3::Bucket', 'OrgConfigRule-s3-bucket-versioning-enabled-a1b2c3d4'],
-      ['AWS::S3::Bucket', 's3-bucket-ssl-requests-only-conformance-pack-qayjyopmd'],
-      ['AWS::EKS::Cluster', 'securityhub-eks-cluster-logging-enabled-l6dseq'],
-      ['AWS::EC2::Subnet', 'OrgConfigRule-subnet-auto-assign-public-ip-enabled-a1b2c3d4'],
-      ['AWS::EC2::RouteTable', 'OrgConfigRule-private-route-tables-no-internet-route-a1b2c3d4'],
-    ];
-
-    for (const [resourceType, rule] of others) {
+    for (const [resourceType, rule] of OTHER_RULES) {
       // Act
       const invoked = invokedBy(
+        s,
         realComplianceEvent(rule, resourceType, 'r-1', 'NON_COMPLIANT', {
           account: MEMBER,
           region: 'eu-west-2',
@@ -133,8 +73,8 @@ describe('Function: AirlockStack (organization: rule names on the central bus)',
         });
 
       // Act
-      const home = guardedBy(r, at('eu-west-2'));
-      const away = guardedBy(r, at('eu-central-1'));
+      const home = guardedBy(s, r, at('eu-west-2'));
+      const away = guardedBy(s, r, at('eu-central-1'));
 
       // Assess
       expect(home).toBeUndefined();

@@ -23,6 +23,8 @@ export interface OrganizationProps {
   readonly remediations: readonly RemediationResources[];
   /** The evaluators and their functions: an organization rule each, evaluated in every member account. */
   readonly evaluators?: readonly { readonly descriptor: EvaluatorDescriptor; readonly fn: AirlockFunction }[];
+  /** The member StackSet (one per deployment: the primary region's stack holds it); default true. */
+  readonly withStackSet?: boolean;
 }
 
 /**
@@ -35,7 +37,8 @@ export class Organization extends Layer {
   readonly busRules = new Map<string, Rule>();
   readonly busApiCallRules = new Map<string, Rule>();
   readonly memberProps: MemberStackProps;
-  readonly memberStackSet: CfnStackSet;
+  /** In the primary region's stack only. */
+  readonly memberStackSet?: CfnStackSet;
   /** The organization custom rules, by evaluator id: the central evaluator judges every member account. */
   readonly organizationRules = new Map<string, CfnOrganizationConfigRule>();
 
@@ -70,21 +73,24 @@ export class Organization extends Layer {
       externalId: org.externalId,
       roleName: org.memberRoleName,
       centralAccount: c.account,
-      centralRegion: c.region,
+      centralRegion: c.regions[0]!,
+      centralRegions: c.regions,
       centralPartition: c.partition,
       busName: org.busName,
-      centralRoleNames: centralRoleNames([
-        ...remediations.map((r) => r.id),
-        ...evaluators.map((e) => e.descriptor.id),
-      ]),
+      centralRoleNames: centralRoleNames(
+        [...remediations.map((r) => r.id), ...evaluators.map((e) => e.descriptor.id)],
+        c.regions,
+      ),
       evaluatorActions: memberEvaluatorActions(evaluators.map((e) => e.descriptor)),
       memberRegions: org.memberRegions,
       roleRegion: org.memberRoleRegion,
     };
-    this.memberStackSet = this.stackSet(org);
+    if (props.withStackSet === false) return;
+    const stackSet = this.stackSet(org);
     // the member role trusts the functions' roles by ARN: they must exist first
-    for (const r of props.remediations) this.memberStackSet.node.addDependency(r.fn.role);
-    for (const e of evaluators) this.memberStackSet.node.addDependency(e.fn.role);
+    for (const r of props.remediations) stackSet.node.addDependency(r.fn.role);
+    for (const e of evaluators) stackSet.node.addDependency(e.fn.role);
+    this.memberStackSet = stackSet;
   }
 
   /**

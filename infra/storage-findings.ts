@@ -6,7 +6,7 @@ const SSE_S3 = 'S3 server access logging delivers only to buckets encrypted with
 const LOG_COPIES =
   "Access logs stay in the account and region they describe; copies are the platform log archive's job.";
 const AUDIT_COPIES =
-  'Records are under Object Lock in compliance mode (WORM) with versioning; a cross-region copy needs a second locked bucket the platform owns, set up outside this stack.';
+  "Records are under Object Lock in compliance mode (WORM) with versioning; this is the primary region's bucket, which the other regions replicate to; its own cross-region copy needs a second locked bucket the platform owns, set up outside this stack.";
 
 /** The storage findings that do not apply to this design, each with its reason. */
 export function acknowledgeStorage(storage: AuditStorage): void {
@@ -19,10 +19,13 @@ export function acknowledgeStorage(storage: AuditStorage): void {
     { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: LOG_COPIES },
     { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: LOG_COPIES },
   ]);
-  acknowledge(storage.audit, [
-    { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: AUDIT_COPIES },
-    { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: AUDIT_COPIES },
-  ]);
+  // outside the primary region the audit bucket replicates to the primary's
+  if (!storage.replication) {
+    acknowledge(storage.audit, [
+      { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: AUDIT_COPIES },
+      { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: AUDIT_COPIES },
+    ]);
+  }
   acknowledge(storage.table, [
     {
       id: 'NIST.800.53.R5-DynamoDBInBackupPlan',

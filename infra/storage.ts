@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type CfnKey, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type CfnKey, type IKey, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
   Bucket,
@@ -17,6 +17,7 @@ import type { AirlockContext } from './context.js';
 import { Layer } from './layer.js';
 import { NAMES } from './names.js';
 import { acknowledgeStorage } from './storage-findings.js';
+import { AuditReplication, type PrimaryStorage, replicaSigningKey, signOnly } from './storage-replication.js';
 
 export interface AuditStorageProps {
   readonly context: AirlockContext;
@@ -25,6 +26,11 @@ export interface AuditStorageProps {
    * roles of the context, the only principals that may call `kms:Sign` on the signing key.
    */
   readonly signerRoleArns: readonly string[];
+  /**
+   * In a region other than the primary: the primary's storage. This region's audit bucket replicates
+   * to the primary's, and its signing key is a replica of the primary's multi-region key.
+   */
+  readonly primary?: PrimaryStorage;
 }
 
 /**
@@ -34,8 +40,10 @@ export interface AuditStorageProps {
  */
 export class AuditStorage extends Layer {
   readonly key: Key;
-  /** The asymmetric key that signs every audit record (`AIRLOCK_SIGNING_KEY`). */
-  readonly signingKey: Key;
+  /** The asymmetric key that signs every audit record (`AIRLOCK_SIGNING_KEY`); a replica outside the primary region. */
+  readonly signingKey: IKey;
+  /** Outside the primary region: the replication of the audit bucket to the primary's. */
+  readonly replication?: AuditReplication;
   readonly accessLogs: Bucket;
   readonly audit: Bucket;
   readonly auditBucketName: string;
@@ -47,7 +55,13 @@ export class AuditStorage extends Layer {
     super(scope, id);
     const c = props.context;
     this.key = auditKey(this, c);
-    this.signingKey = signingKey(this, c, props.signerRoleArns);
+    this.signingKey = props.primary
+      ? Key.fromKeyArn(
+          this,
+          'SigningKeyOfRegion',
+          replicaSigningKey(this, props.primary.signingKeyArn, props.signerRoleArns, c).attrArn,
+        )
+      : signingKey(this, c, props.signerRoleArns);
     // buckets and table are named by CloudFormation: one left behind by a failed first deploy (a
     // bucket that received logs cannot be deleted) never collides with the next attempt
     this.accessLogs = new Bucket(this, 'AccessLogs', {
@@ -81,6 +95,14 @@ export class AuditStorage extends Layer {
     });
     this.auditBucketName = this.audit.bucketName;
     this.guardAuditBucket(c);
+    if (props.primary) {
+      this.replication = new AuditReplication(this, 'Replication', {
+        audit: this.audit,
+        key: this.key,
+        primary: props.primary,
+        context: c,
+      });
+    }
     this.table = new Table(this, 'State', {
       partitionKey: { name: 'id', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -206,23 +228,12 @@ function signingKey(scope: Construct, c: AirlockContext, signerRoleArns: readonl
     description: 'airlock: signs audit records (ECDSA P-256 over each record digest)',
     keySpec: KeySpec.ECC_NIST_P256,
     keyUsage: KeyUsage.SIGN_VERIFY,
+    // with other regions: multi-region, their stacks hold replicas (one key id for every record)
+    ...(c.regions.length > 1 ? { multiRegion: true } : {}),
     removalPolicy: RemovalPolicy.RETAIN,
   });
   guardKey(key, 'SigningKeyBreakGlassOnly', c);
-  key.addToResourcePolicy(
-    new PolicyStatement({
-      sid: 'SignOnlyAirlockWriters',
-      effect: Effect.DENY,
-      principals: [new AnyPrincipal()],
-      actions: ['kms:Sign'],
-      resources: ['*'],
-      conditions: {
-        ArnNotEquals: {
-          'aws:PrincipalArn': [...new Set([...signerRoleArns, ...c.rollbackRoleArns, c.breakGlassRoleArn])],
-        },
-      },
-    }),
-  );
+  key.addToResourcePolicy(signOnly(signerRoleArns, c));
   return key;
 }
 

@@ -16,14 +16,25 @@ export function deployBlock(file = 'README.md', heading = '## Deploy'): string {
 
 /** The `-c key=value` pairs of the block's `CONTEXT=( … )` array, as the CLI receives them. */
 export function exampleContextArgs(block = deployBlock()): string[] {
-  const array = /CONTEXT=\(\n([\s\S]*?)\n\)/.exec(block)?.[1];
-  if (!array) throw new Error('the Deploy example has no CONTEXT=( … ) array');
-  return array.split(/\s+/).filter(Boolean);
+  return shellArrayArgs(block, 'CONTEXT');
+}
+
+/**
+ * The words of the block's `<name>=( … )` array as the shell passes them: split on blanks, a word in
+ * single quotes unquoted (the examples quote JSON values without blanks).
+ */
+export function shellArrayArgs(block: string, name: string): string[] {
+  const array = new RegExp(`${name}=\\(\\n([\\s\\S]*?)\\n\\)`).exec(block)?.[1];
+  if (!array) throw new Error(`the example has no ${name}=( … ) array`);
+  return array
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => (/^'[^']*'$/.test(word) ? word.slice(1, -1) : word));
 }
 
 /** The same pairs as an object. */
-export function exampleContext(block = deployBlock()): Record<string, string> {
-  const args = exampleContextArgs(block);
+export function exampleContext(block = deployBlock(), name = 'CONTEXT'): Record<string, string> {
+  const args = shellArrayArgs(block, name);
   const out: Record<string, string> = {};
   for (let i = 0; i < args.length; i += 2) {
     if (args[i] !== '-c') throw new Error(`expected -c, got ${args[i]}`);

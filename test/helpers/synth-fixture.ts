@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CfnKey } from 'aws-cdk-lib/aws-kms';
+import { CfnKey, CfnReplicaKey } from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { AirlockFunction } from '../../infra/airlock-function.js';
 import { AirlockStack } from '../../infra/airlock-stack.js';
-import { type AirlockContext, readContext } from '../../infra/context.js';
+import { type AirlockContext, readRegionalContexts } from '../../infra/context.js';
+import { stackNameIn } from '../../infra/names.js';
 import { type EvaluatorDescriptor, loadRegistries, type Registries } from '../../infra/registries.js';
 
 /**
@@ -36,6 +37,23 @@ export const EXAMPLE_ORGANIZATION: Readonly<Record<string, string>> = {
   memberOrganizationalUnitIds: 'ou-ab12-cdef3456',
 };
 
+/**
+ * The second region of the README's many-regions example (a test checks they are the same): the
+ * regions, and eu-central-1's own network.
+ */
+export const EXAMPLE_REGIONS: Readonly<Record<string, string>> = {
+  regions: 'eu-west-2,eu-central-1',
+  regionContext: JSON.stringify({
+    'eu-central-1': {
+      vpcId: 'vpc-0b1c2d3e4f5a60718',
+      privateSubnetIds: ['subnet-0b1c2d3e4f5a60711', 'subnet-0b1c2d3e4f5a60712'],
+      privateRouteTableIds: ['rtb-0b1c2d3e4f5a60721', 'rtb-0b1c2d3e4f5a60722'],
+      s3PrefixListId: 'pl-6ea54007',
+      dynamodbPrefixListId: 'pl-66a5400f',
+    },
+  }),
+};
+
 export interface Synthesized {
   readonly app: App;
   readonly stack: AirlockStack;
@@ -49,11 +67,51 @@ export interface Synthesized {
  * evaluators (the evaluator path is tested even before the evaluator registry lands).
  */
 export async function synthesize(options: { context?: Record<string, unknown> } = {}): Promise<Synthesized> {
+  const [primary] = await synthesizeRegions(options);
+  return primary!;
+}
+
+/**
+ * Every regional stack, as `cdk synth` makes them with `regions` (the primary first: `Airlock`, then
+ * `Airlock-<region>`), each synthesized in the same app.
+ */
+export async function synthesizeRegions(
+  options: { context?: Record<string, unknown> } = {},
+): Promise<Synthesized[]> {
   const loaded = await loadRegistries();
   const registries: Registries = {
     remediations: loaded.remediations,
     evaluators: loaded.evaluators.length ? loaded.evaluators : standInEvaluators(loaded),
   };
+  const dist = standInBundles(registries);
+  const app = new App({
+    context: { 'aws:cdk:disable-stack-trace': true, ...EXAMPLE_CONTEXT, ...options.context },
+  });
+  const contexts = readRegionalContexts((key) => app.node.tryGetContext(key));
+  const documentsDir = join(import.meta.dirname, '..', '..', 'ssm-documents');
+  const stacks: AirlockStack[] = [];
+  for (const context of contexts) {
+    stacks.push(
+      new AirlockStack(app, stackNameIn(context.region, context.regions), {
+        context,
+        registries,
+        distDir: dist,
+        documentsDir,
+        ...(stacks[0] ? { primary: stacks[0] } : {}),
+      }),
+    );
+  }
+  return stacks.map((stack, i) => ({
+    app,
+    stack,
+    template: Template.fromStack(stack),
+    context: contexts[i]!,
+    registries,
+  }));
+}
+
+/** One stand-in bundle per function, in a temporary folder. */
+function standInBundles(registries: Registries): string {
   const dist = mkdtempSync(join(tmpdir(), 'airlock-dist-'));
   for (const id of [
     ...registries.remediations.map((r) => r.id),
@@ -63,17 +121,7 @@ export async function synthesize(options: { context?: Record<string, unknown> } 
     mkdirSync(join(dist, id), { recursive: true });
     writeFileSync(join(dist, id, 'index.mjs'), `export const handler = async () => '${id}';\n`);
   }
-  const app = new App({
-    context: { 'aws:cdk:disable-stack-trace': true, ...EXAMPLE_CONTEXT, ...options.context },
-  });
-  const context = readContext((key) => app.node.tryGetContext(key));
-  const stack = new AirlockStack(app, 'Airlock', {
-    context,
-    registries,
-    distDir: dist,
-    documentsDir: join(import.meta.dirname, '..', '..', 'ssm-documents'),
-  });
-  return { app, stack, template: Template.fromStack(stack), context, registries };
+  return dist;
 }
 
 /** The logical id of a construct's CloudFormation resource. */
@@ -135,7 +183,7 @@ export function environmentOf(stack: AirlockStack, fn: AirlockFunction): Record<
   const keys = new Set(
     stack.node
       .findAll()
-      .filter((c) => c instanceof CfnKey)
+      .filter((c) => c instanceof CfnKey || c instanceof CfnReplicaKey)
       .map((c) => stack.resolve(stack.getLogicalId(c as CfnKey)) as string),
   );
   const partition = RegionInfo.get(stack.region).partition ?? 'aws';

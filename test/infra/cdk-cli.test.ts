@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVALUATORS } from '../../functions/evaluator-registry.js';
 import { REMEDIATIONS } from '../../functions/registry.js';
-import { exampleContextArgs, ROOT } from '../helpers/readme-context.js';
+import { deployBlock, exampleContextArgs, ROOT, shellArrayArgs } from '../helpers/readme-context.js';
 
 /** What `cdk.json`'s app needs: the sources of the functions and the app, the documents, the build. */
 const COPIED = [
@@ -102,6 +102,38 @@ describe('Function: the pinned CDK CLI (offline)', () => {
       REMEDIATIONS.length + EVALUATORS.length + 1,
     );
     expect(existsSync(join(project, 'dist', 'revoke-open-ssh', 'index.mjs'))).toBe(true);
+  }, 300_000);
+
+  it("synthesizes the README's two regions offline: a stack per region and the member stack", () => {
+    // Prepare
+    const out = join(project, 'assembly-regions');
+    const block = deployBlock('README.md', '### Many regions');
+    const args = [
+      ...exampleContextArgs(),
+      ...shellArrayArgs(block, 'REGIONS'),
+      ...shellArrayArgs(block, 'ORG'),
+    ];
+
+    // Act
+    const synth = run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', out, ...args]);
+
+    // Assess
+    expect({ status: synth.status, stderr: synth.status === 0 ? '' : synth.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { type: string; environment?: string }>;
+    };
+    const stacks = Object.entries(manifest.artifacts)
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+      .map(([name, a]) => [name, a.environment]);
+    expect(stacks).toEqual([
+      ['Airlock', 'aws://111122223333/eu-west-2'],
+      ['Airlock-eu-central-1', 'aws://111122223333/eu-central-1'],
+      ['AirlockMember', 'aws://unknown-account/unknown-region'],
+    ]);
+    expect(block).toContain('npx cdk deploy Airlock-eu-central-1');
   }, 300_000);
 
   it('stops with the name of a malformed context key and exit code 1, writing no assembly', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_KEYS, REQUIRED_KEYS } from '../../infra/context.js';
 import { deployBlock, exampleContext, ROOT } from '../helpers/readme-context.js';
-import { EXAMPLE_CONTEXT } from '../helpers/synth-fixture.js';
+import { EXAMPLE_CONTEXT, EXAMPLE_REGIONS } from '../helpers/synth-fixture.js';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
@@ -15,6 +15,17 @@ describe('Function: the Deploy documentation', () => {
     // Assess
     expect(context).toEqual(EXAMPLE_CONTEXT);
     expect(Object.keys(context)).toEqual(expect.arrayContaining([...REQUIRED_KEYS]));
+  });
+
+  it("gives in the README's many-regions example exactly the regions the infrastructure tests synthesize", () => {
+    // Act
+    const regions = exampleContext(deployBlock('README.md', '### Many regions'), 'REGIONS');
+
+    // Assess
+    expect({ ...regions, regionContext: JSON.parse(regions.regionContext ?? 'null') }).toEqual({
+      ...EXAMPLE_REGIONS,
+      regionContext: JSON.parse(EXAMPLE_REGIONS.regionContext!),
+    });
   });
 
   it('shows the same example in infra/README.md', () => {
