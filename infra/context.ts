@@ -9,6 +9,7 @@ import { parseCidr } from '../shared/cidr.js';
 import { ACCOUNT_ID, REGION } from '../shared/resource-id.js';
 import { readEndpoints } from './context-endpoints.js';
 import { readOrganization } from './context-organization.js';
+import { readPublishing } from './context-publishing.js';
 import { ContextError, type Get, int, list, optional, optionalInt, required, str } from './context-values.js';
 
 export { ContextError } from './context-values.js';
@@ -54,6 +55,18 @@ export interface AirlockContext {
   readonly blastRadiusWindowSeconds?: number;
   /** Many accounts: set when `organizationId` is given (the central bus, the member role, the StackSet). */
   readonly organization?: OrganizationContext;
+  /** Where the audit records are published, and Security Hub findings (`auditEventBus`, `securityHubFindings`). */
+  readonly publishing: PublishingContext;
+}
+
+/** The SOC's own tools: the bus the records are published on, and Security Hub findings. */
+export interface PublishingContext {
+  /** The bus name (`default` for the account's default bus); absent: nothing is published. */
+  readonly eventBus?: string;
+  /** True when airlock creates the bus (any name but `default`). */
+  readonly createsBus: boolean;
+  /** A finding per APPLIED or FAILED remediation, imported by the import-findings function. */
+  readonly securityHubFindings: boolean;
 }
 
 /** The endpoints of the services the functions call, from `createVpcEndpoints` and `existingEndpoints`. */
@@ -138,6 +151,8 @@ export const CONTEXT_KEYS = [
   'memberRoleRegion',
   'busName',
   'stackSetCallAs',
+  'auditEventBus',
+  'securityHubFindings',
 ] as const;
 
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -206,6 +221,7 @@ export function readContext(get: Get): AirlockContext {
     ...optionalInt(get, 'blastRadiusMaxWrites', 1, 10_000),
     ...optionalInt(get, 'blastRadiusWindowSeconds', 1, 86_400),
     ...(organization ? { organization } : {}),
+    publishing: readPublishing(get, organization?.busName),
   };
 }
 
