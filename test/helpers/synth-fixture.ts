@@ -59,6 +59,7 @@ export async function synthesize(options: { context?: Record<string, unknown> } 
     ...registries.remediations.map((r) => r.id),
     ...registries.evaluators.map((e) => e.id),
     'sweep',
+    'import-findings',
   ]) {
     mkdirSync(join(dist, id), { recursive: true });
     writeFileSync(join(dist, id, 'index.mjs'), `export const handler = async () => '${id}';\n`);
