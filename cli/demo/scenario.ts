@@ -1,5 +1,6 @@
 import { REMEDIATIONS } from '../../functions/registry.js';
 import {
+  eventBus,
   kmsKey,
   placeResources,
   SAMPLE_SIGNING_KEY_ALIAS,
@@ -73,6 +74,8 @@ export function demoState(): SimState {
   const state = simState({ seed: 7, settings: { eksUpdateDelayMs: 0 } });
   return placeResources(state, { account: DEMO_ACCOUNT, region: DEMO_REGION }, [
     kmsKey({ id: '0d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60', aliases: [SAMPLE_SIGNING_KEY_ALIAS] }),
+    // the audit bus a replay with AIRLOCK_EVENT_BUS=airlock-audit publishes on
+    eventBus('airlock-audit'),
     ...DEMO_CASES.flatMap((c) => c.resources()),
     securityGroup({
       id: DEMO_FAST_PATH_GROUP,

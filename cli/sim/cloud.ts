@@ -64,6 +64,8 @@ const SERVICES: Record<string, string> = {
   STSClient: 'sts',
   DynamoDBClient: 'dynamodb',
   KMSClient: 'kms',
+  EventBridgeClient: 'events',
+  SecurityHubClient: 'securityhub',
 };
 
 const READ_PREFIXES = [
