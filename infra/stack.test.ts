@@ -28,13 +28,13 @@ import { remediationOverride } from './function-env.js';
 import { nagPacks } from './nag.js';
 import { NAMES } from './names.js';
 import { INTERFACE_ENDPOINTS } from './network.js';
-import { PUBLISH_ACTIONS } from './publishing.js';
 import {
   EVALUATOR_FIXED_ACTIONS,
   functionActions,
   isStarOnlyAction,
   REMEDIATION_FIXED_ACTIONS,
 } from './permissions.js';
+import { PUBLISH_ACTIONS } from './publishing.js';
 
 const COMPLIANCE_FOLDER = 'events/config-rules-compliance-change';
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -626,10 +626,7 @@ describe('Function: AirlockStack (least privilege)', () => {
 
     // Assess: the remediation's own actions, beside the pipeline's fixed set
     const own = (a: string) => !REMEDIATION_FIXED_ACTIONS.includes(a) && a !== 'events:PutEvents';
-    expect(routes.filter(own)).toEqual([
-      'ec2:DeleteRoute',
-      'ec2:DescribeRouteTables',
-    ]);
+    expect(routes.filter(own)).toEqual(['ec2:DeleteRoute', 'ec2:DescribeRouteTables']);
     expect(ssh.filter(own)).toEqual([
       'ec2:DescribeSecurityGroupRules',
       'ec2:DescribeSecurityGroups',

@@ -360,14 +360,17 @@ export class SimulatedCloud {
   }
 
   private record(account: string, region: string, api: string, resourceId: string, input: unknown): void {
-    this.log.push({
+    const change: SimChange = {
       time: new Date(this.now()).toISOString(),
       account,
       region,
       api,
       resourceId,
       requestParameters: jsonSafe(input),
-    });
+    };
+    this.log.push(change);
+    // the state's own log outlives this simulator: saved with the state, loaded with it
+    this.live.changeLog.push(structuredClone(change));
   }
 
   /**
@@ -425,7 +428,7 @@ export class SimulatedCloud {
     this.live.faults = result.data as SimFault[];
   }
 
-  /** The append-only log of successful mutations, oldest first (a copy). */
+  /** The append-only log of this simulator's successful mutations, oldest first (a copy); the state's `changeLog` keeps those of earlier runs too. */
   changes(): SimChange[] {
     return structuredClone(this.log);
   }
