@@ -68,17 +68,17 @@ describe('Function: airlock audit reconcile --sim-state', () => {
 
     // Act: a write with airlock's identity outside the pipeline, saved in the same state file
     const sim = await SimulatedCloud.create(state, { dynamodb: false });
-    await sim
-      .clientFactory()
-      .get(EC2Client, { account: DEMO_ACCOUNT, region: DEMO_REGION })
-      .send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: DEMO_FAST_PATH_GROUP,
-          IpPermissions: [
-            { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
-          ],
-        }),
-      );
+    const ec2 = sim.clientFactory().get(EC2Client, { account: DEMO_ACCOUNT, region: DEMO_REGION });
+    const open = (cidr: string) =>
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: DEMO_FAST_PATH_GROUP,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: cidr }] }],
+      });
+    await ec2.send(open('0.0.0.0/0'));
+    // an operator's own change, by another role: not airlock's, so not reconciled
+    await sim.actingAs(`arn:aws:iam::${DEMO_ACCOUNT}:role/PlatformAdmin`, () =>
+      ec2.send(open('203.0.113.0/24')),
+    );
     await sim.save(state);
     await sim.close();
     const dirty = await runInProcess(
@@ -101,7 +101,11 @@ describe('Function: airlock audit reconcile --sim-state', () => {
     );
 
     // Assess
-    expect(simTrailEvents(state).length).toBeGreaterThan(records.length);
+    const rendered = simTrailEvents(state) as {
+      detail: { userIdentity: { sessionContext: { sessionIssuer: { userName: string } } } };
+    }[];
+    expect(rendered.length).toBeGreaterThan(records.length);
+    expect(rendered.at(-1)!.detail.userIdentity.sessionContext.sessionIssuer.userName).toBe('PlatformAdmin');
     expect(clean.code, clean.stderr + clean.stdout).toBe(0);
     expect(clean.stdout).toMatch(
       /^OK: (\d+) write\(s\) by airlock's roles and \1 recorded call\(s\): all \1 matched$/m,

@@ -4,7 +4,8 @@ import { loadSimState, SimStateError } from '../sim/index.js';
 
 /**
  * The role every call to the simulated account is made with (its `sts:GetCallerIdentity` answers
- * `assumed-role/airlock-simulated/airlock`): one of airlock's roles for `--role-prefix airlock-`.
+ * `assumed-role/airlock-simulated/airlock`): one of airlock's roles for `--role-prefix airlock-`. A write
+ * made with `SimulatedCloud.actingAs` names its own role instead.
  */
 export const SIM_CALLER = { roleName: 'airlock-simulated', sessionName: 'airlock', sourceIp: '127.0.0.1' };
 
@@ -29,7 +30,7 @@ export function simTrailEvents(path: string): unknown[] {
   }
   return state.changeLog.flatMap((change, i) => {
     const caller = {
-      roleArn: `arn:aws:iam::${change.account}:role/${SIM_CALLER.roleName}`,
+      roleArn: change.caller ?? `arn:aws:iam::${change.account}:role/${SIM_CALLER.roleName}`,
       sessionName: SIM_CALLER.sessionName,
       sourceIp: SIM_CALLER.sourceIp,
     };

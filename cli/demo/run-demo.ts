@@ -136,18 +136,21 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
       `  alice (role PlatformAdmin) opens tcp 22 to 0.0.0.0/0 on "build-agents" ${DEMO_FAST_PATH_GROUP}\n`,
     );
     const ec2 = target.clients.get(EC2Client, { region: DEMO_REGION, account: DEMO_ACCOUNT });
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: DEMO_FAST_PATH_GROUP,
-        IpPermissions: [
-          {
-            IpProtocol: 'tcp',
-            FromPort: 22,
-            ToPort: 22,
-            IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'quick fix' }],
-          },
-        ],
-      }),
+    const admin = `arn:aws:iam::${DEMO_ACCOUNT}:role/PlatformAdmin`;
+    await target.sim.actingAs(admin, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: DEMO_FAST_PATH_GROUP,
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 22,
+              ToPort: 22,
+              IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'quick fix' }],
+            },
+          ],
+        }),
+      ),
     );
     const change = target.sim
       .changes()
@@ -155,7 +158,7 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
       .at(-1);
     const call = change
       ? cloudTrailEventFor(change, {
-          roleArn: `arn:aws:iam::${DEMO_ACCOUNT}:role/PlatformAdmin`,
+          roleArn: admin,
           sessionName: 'alice',
           sourceIp: '198.51.100.24',
         })

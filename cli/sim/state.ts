@@ -75,6 +75,10 @@ const changeSchema = z
     api: z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, "expected 'service:Api'"),
     resourceId: z.string(),
     requestParameters: z.record(z.string(), z.unknown()),
+    caller: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected a role ARN')
+      .optional(),
   })
   .strict();
 
