@@ -1,55 +1,25 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { loadTrailRecords } from '../cli/audit/trail-file.js';
-import {
-  DEMO_ACCOUNT,
-  DEMO_REGION,
-  DEMO_SETTINGS,
-  DEMO_VIOLATIONS,
-  demoState,
-} from '../cli/demo/scenario.js';
-import { sampleEvent } from '../cli/events/sample.js';
-import { replayEvents } from '../cli/replay/replay.js';
-import { simTarget } from '../cli/replay/sim-target.js';
+import { DEMO_ACCOUNT, DEMO_REGION, DEMO_VIOLATIONS } from '../cli/demo/scenario.js';
 import { deliveredEvents } from '../cli/sim/index.js';
 import { importAuditFinding } from '../functions/import-findings/import-findings.js';
-import { findRemediation } from '../functions/registry.js';
-import { mergeSettings } from '../shared/settings.js';
+import { replayDemo } from './helpers/demo-replay.js';
 
 describe('Function: publishing on the simulated account (AIRLOCK_EVENT_BUS)', () => {
   it('publishes one event per record with its digest, and one finding per APPLIED or FAILED remediation', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'airlock-publish-'));
-    writeFileSync(join(dir, 'state.json'), JSON.stringify(demoState()));
-    const trail = join(dir, 'trail.ndjson');
-    const target = await simTarget(join(dir, 'state.json'));
-    const events = DEMO_VIOLATIONS.map((v) => ({
-      origin: v.resourceId,
-      event: sampleEvent(findRemediation(v.remediation)!, {
-        resourceId: v.resourceId,
-        account: DEMO_ACCOUNT,
-        region: DEMO_REGION,
-        compliance: 'NON_COMPLIANT',
-        previous: 'COMPLIANT',
-        ...(v.rule ? { rule: v.rule } : {}),
-      }),
-    }));
     const home = { account: DEMO_ACCOUNT, region: DEMO_REGION };
-    const hub = target.clients.get(SecurityHubClient, home);
 
+    // Act: the replay publishes; the findings function's logic runs on what the bus kept, twice
+    const { target, trail, results } = await replayDemo(mkdtempSync(join(tmpdir(), 'airlock-publish-')), {
+      AIRLOCK_EVENT_BUS: 'airlock-audit',
+    });
     try {
-      // Act: the replay publishes; the findings function's logic runs on what the bus kept, twice
-      const results = await replayEvents(events, {
-        mode: 'apply',
-        clients: target.clients,
-        settings: mergeSettings(mergeSettings(target.settings, DEMO_SETTINGS), { audit: { file: trail } }),
-        concurrency: 2,
-        env: { AIRLOCK_EVENT_BUS: 'airlock-audit' },
-        homeRegion: DEMO_REGION,
-      });
+      const hub = target.clients.get(SecurityHubClient, home);
       const region = (await target.sim.snapshot()).accounts[DEMO_ACCOUNT]!.regions[DEMO_REGION]!;
       const published = deliveredEvents(region, 'airlock-audit');
       for (let pass = 0; pass < 2; pass++) {

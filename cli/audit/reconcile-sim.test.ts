@@ -3,68 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { findRemediation } from '../../functions/registry.js';
-import { mergeSettings } from '../../shared/settings.js';
 import { runInProcess } from '../../test/helpers/cli.js';
-import {
-  DEMO_ACCOUNT,
-  DEMO_FAST_PATH_GROUP,
-  DEMO_REGION,
-  DEMO_SETTINGS,
-  DEMO_VIOLATIONS,
-  demoState,
-} from '../demo/scenario.js';
-import { sampleEvent } from '../events/sample.js';
-import { replayEvents } from '../replay/replay.js';
-import { simTarget } from '../replay/sim-target.js';
+import { replayDemo } from '../../test/helpers/demo-replay.js';
+import { DEMO_ACCOUNT, DEMO_FAST_PATH_GROUP, DEMO_REGION } from '../demo/scenario.js';
 import { SimulatedCloud } from '../sim/cloud.js';
 import { runReconcile } from './reconcile-run.js';
 import { simTrailEvents } from './reconcile-sim.js';
 import { loadTrailRecords } from './trail-file.js';
 
-/** The demo's violations, replayed in apply mode on a state file that keeps its change log. */
-async function replayDemo(dir: string): Promise<{ state: string; trail: string }> {
-  const state = join(dir, 'account.json');
-  const trail = join(dir, 'audit-trail.ndjson');
-  writeFileSync(state, JSON.stringify(demoState()));
-  const target = await simTarget(state);
-  const events = DEMO_VIOLATIONS.map((v) => ({
-    origin: v.resourceId,
-    event: sampleEvent(findRemediation(v.remediation)!, {
-      resourceId: v.resourceId,
-      account: DEMO_ACCOUNT,
-      region: DEMO_REGION,
-      compliance: 'NON_COMPLIANT',
-      previous: 'COMPLIANT',
-      ...(v.rule ? { rule: v.rule } : {}),
-    }),
-  }));
-  await replayEvents(events, {
-    mode: 'apply',
-    clients: target.clients,
-    settings: mergeSettings(mergeSettings(target.settings, DEMO_SETTINGS), { audit: { file: trail } }),
-    concurrency: 2,
-    homeRegion: DEMO_REGION,
-  });
-  await target.close(true);
-  return { state, trail };
-}
+/** `airlock audit reconcile` of a trail against a state file's change log, over the last hour. */
+const reconcileSim = (trail: string, state: string) =>
+  runInProcess('audit', 'reconcile', '--file', trail, '--sim-state', state, '--since', '1h');
 
 describe('Function: airlock audit reconcile --sim-state', () => {
   it('matches a replay with the change log its state file kept, then finds an out-of-band write and a lost record', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'airlock-reconcile-sim-'));
-    const { state, trail } = await replayDemo(dir);
-    const clean = await runInProcess(
-      'audit',
-      'reconcile',
-      '--file',
-      trail,
-      '--sim-state',
-      state,
-      '--since',
-      '1h',
-    );
+    const { target, state, trail } = await replayDemo(dir);
+    await target.close(true);
+    const clean = await reconcileSim(trail, state);
 
     // Act: a write with airlock's identity outside the pipeline, saved in the same state file
     const sim = await SimulatedCloud.create(state, { dynamodb: false });
@@ -81,16 +38,7 @@ describe('Function: airlock audit reconcile --sim-state', () => {
     );
     await sim.save(state);
     await sim.close();
-    const dirty = await runInProcess(
-      'audit',
-      'reconcile',
-      '--file',
-      trail,
-      '--sim-state',
-      state,
-      '--since',
-      '1h',
-    );
+    const dirty = await reconcileSim(trail, state);
     // and a record lost from the trail: its writes are left without one
     const records = await loadTrailRecords(trail);
     const lost = records.find((r) => r.outcome === 'APPLIED')!;
@@ -138,16 +86,7 @@ describe('Function: airlock audit reconcile --sim-state', () => {
     writeFileSync(trail, '');
 
     // Act
-    const run = await runInProcess(
-      'audit',
-      'reconcile',
-      '--file',
-      trail,
-      '--sim-state',
-      bad,
-      '--since',
-      '1h',
-    );
+    const run = await reconcileSim(trail, bad);
 
     // Assess
     expect(run.code).toBe(2);

@@ -26,6 +26,7 @@ import {
   DEMO_SETTINGS,
   DEMO_VIOLATIONS,
   demoState,
+  demoViolationEvent,
 } from './scenario.js';
 
 export interface DemoReport {
@@ -65,14 +66,7 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
       problems.push(`remediation ${v.remediation} is not in the registry`);
       return undefined;
     }
-    const event = sampleEvent(remediation, {
-      resourceId: v.resourceId,
-      account: DEMO_ACCOUNT,
-      region: DEMO_REGION,
-      compliance: 'NON_COMPLIANT',
-      previous: 'COMPLIANT',
-      ...(v.rule ? { rule: v.rule } : {}),
-    });
+    const event = demoViolationEvent(v, remediation);
     const file = join(dir, 'events', `${v.remediation}-${v.resourceId}.json`);
     writeFileSync(file, `${JSON.stringify(event, null, 2)}\n`);
     return { origin: show(file), event };

@@ -1,4 +1,6 @@
 import { REMEDIATIONS } from '../../functions/registry.js';
+import type { AnyRemediation } from '../../shared/remediation.js';
+import { sampleEvent } from '../events/sample.js';
 import {
   eventBus,
   kmsKey,
@@ -68,6 +70,18 @@ export const DEMO_VIOLATIONS: readonly DemoViolation[] = DEMO_CASES.flatMap((c) 
 export const DEMO_LOOK_ALIKES: readonly DemoLookAlike[] = DEMO_CASES.flatMap((c) =>
   c.lookAlikes.map((l) => ({ remediation: c.remediation, what: l.what, select: l.select })),
 );
+
+/** The compliance change AWS Config would send for a demo violation (NON_COMPLIANT, was COMPLIANT). */
+export function demoViolationEvent(v: DemoViolation, remediation: AnyRemediation) {
+  return sampleEvent(remediation, {
+    resourceId: v.resourceId,
+    account: DEMO_ACCOUNT,
+    region: DEMO_REGION,
+    compliance: 'NON_COMPLIANT',
+    previous: 'COMPLIANT',
+    ...(v.rule ? { rule: v.rule } : {}),
+  });
+}
 
 /** The demo's account: each remediation's violations and look-alikes, and the fast path's group. */
 export function demoState(): SimState {
