@@ -27,7 +27,7 @@ const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
  *
  * @example
  * ```ts
- * readEndpoints(get).create; // ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'dynamodb'] with ec2 and s3 existing
+ * readEndpoints(get).create; // ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'kms', 'events', 'securityhub', 'dynamodb'] with ec2 and s3 existing
  * ```
  */
 export function readEndpoints(get: Get): EndpointsContext {
