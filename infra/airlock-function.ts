@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
-import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -184,6 +184,16 @@ export class AirlockFunction extends Construct {
           'Failed async events go to an on-failure destination (the KMS-encrypted airlock dead-letter queue, after 2 retries), which keeps the request and the error; the legacy DeadLetterConfig would keep less.',
       },
     ]);
+  }
+
+  /**
+   * A grant added by a layer built after the function (publishing): to the role's policy, and to
+   * `grants`, which the endpoint policies are cut from. Never a wildcard resource (nothing suppresses it).
+   */
+  addGrant(actions: readonly string[], resources: readonly string[], why: string): void {
+    if (resources.some((r) => r.includes('*'))) throw new Error(`late grant on a wildcard resource: ${why}`);
+    this.grants.add(actions, resources, why);
+    this.policy.addStatements(new PolicyStatement({ actions: [...actions], resources: [...resources] }));
   }
 
   /** Each wildcard resource of the role's policy, with the reason it cannot be narrower. */

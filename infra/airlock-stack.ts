@@ -16,6 +16,7 @@ import { LayeredStack } from './layer.js';
 import { type MemberStackProps, memberActions } from './member-stack.js';
 import { Network } from './network.js';
 import { Organization } from './organization.js';
+import { Publishing } from './publishing.js';
 import type { Registries } from './registries.js';
 import { RemediationResources } from './remediation.js';
 import { AuditStorage } from './storage.js';
@@ -58,6 +59,8 @@ export class AirlockStack extends LayeredStack {
   /** Many accounts: the central bus, its rules (per remediation) and the member StackSet. */
   readonly organization?: Organization;
   readonly sweep: AirlockFunction;
+  /** The audit bus the records are published on, and the Security Hub findings (infra/publishing.ts). */
+  readonly publishing: Publishing;
 
   constructor(scope: Construct, id: string, props: AirlockStackProps) {
     super(scope, id, {
@@ -144,6 +147,12 @@ export class AirlockStack extends LayeredStack {
       if (resources.apiCallRule) this.apiCallRules.set(remediation.id, resources.apiCallRule);
     }
 
+    this.publishing = new Publishing(this, 'Publishing', {
+      context: c,
+      shared,
+      publishers: [...this.remediationFunctions.values()],
+    });
+
     if (c.organization) {
       this.organization = new Organization(this, 'Organization', {
         context: { ...c, organization: c.organization },
@@ -176,6 +185,7 @@ export class AirlockStack extends LayeredStack {
       ...this.remediationFunctions.values(),
       ...this.evaluatorFunctions.values(),
       this.sweep,
+      ...(this.publishing.findings ? [this.publishing.findings] : []),
     ];
     const users = functions.map((fn) => functionUser(fn.roleName, fn.grants.statements(), c));
     const member = this.memberProps

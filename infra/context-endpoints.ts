@@ -7,9 +7,10 @@ export const ENDPOINT_SERVICES = {
   /**
    * Interface endpoints (private DNS). Not CloudWatch Logs: Lambda ships the functions' logs outside
    * the VPC. KMS for `kms:Sign` only (one signature per audit record): S3, DynamoDB and SQS call KMS
-   * themselves for the data keys.
+   * themselves for the data keys. EventBridge for the published records (`events:PutEvents`), Security
+   * Hub for the findings (`securityhub:BatchImportFindings`): each only when a function calls it.
    */
-  interface: ['ec2', 'eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'kms'],
+  interface: ['ec2', 'eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'kms', 'events', 'securityhub'],
   /** Gateway endpoints (routes in the private route tables). */
   gateway: ['s3', 'dynamodb'],
 } as const;
@@ -26,7 +27,7 @@ const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
  *
  * @example
  * ```ts
- * readEndpoints(get).create; // ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'dynamodb'] with ec2 and s3 existing
+ * readEndpoints(get).create; // ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'kms', 'events', 'securityhub', 'dynamodb'] with ec2 and s3 existing
  * ```
  */
 export function readEndpoints(get: Get): EndpointsContext {

@@ -55,9 +55,12 @@ describe('Function: readContext', () => {
       'sqs',
       'lambda',
       'kms',
+      'events',
+      'securityhub',
       's3',
       'dynamodb',
     ]);
+    expect(c.publishing).toEqual({ eventBus: 'airlock-audit', createsBus: true, securityHubFindings: false });
     expect(c.reservedConcurrency).toBeUndefined();
     expect(c.auditShortRetentionDays).toBeUndefined();
   });
@@ -185,7 +188,7 @@ describe('Function: readContext', () => {
 
     // Assess
     expect(c.endpoints).toEqual({
-      create: ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'kms'],
+      create: ['eks', 'ssm', 'sts', 'config', 'sqs', 'lambda', 'kms', 'events', 'securityhub'],
       existing: {
         ec2: 'vpce-0a1b2c3d4e5f60731',
         s3: 'vpce-0a1b2c3d4e5f60732',

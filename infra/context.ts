@@ -10,6 +10,7 @@ import { ACCOUNT_ID, REGION } from '../shared/resource-id.js';
 import { readEndpoints } from './context-endpoints.js';
 import { readOrganization } from './context-organization.js';
 import { inRegion, partitionOf, readRegionContext, readRegions, regionalGet } from './context-regions.js';
+import { readPublishing } from './context-publishing.js';
 import { ContextError, type Get, int, list, optional, optionalInt, required, str } from './context-values.js';
 
 export { ContextError } from './context-values.js';
@@ -60,6 +61,18 @@ export interface AirlockContext {
   readonly blastRadiusWindowSeconds?: number;
   /** Many accounts: set when `organizationId` is given (the central bus, the member role, the StackSet). */
   readonly organization?: OrganizationContext;
+  /** Where the audit records are published, and Security Hub findings (`auditEventBus`, `securityHubFindings`). */
+  readonly publishing: PublishingContext;
+}
+
+/** The SOC's own tools: the bus the records are published on, and Security Hub findings. */
+export interface PublishingContext {
+  /** The bus name (`default` for the account's default bus); absent: nothing is published. */
+  readonly eventBus?: string;
+  /** True when airlock creates the bus (any name but `default`). */
+  readonly createsBus: boolean;
+  /** A finding per APPLIED or FAILED remediation, imported by the import-findings function. */
+  readonly securityHubFindings: boolean;
 }
 
 /** The endpoints of the services the functions call, from `createVpcEndpoints` and `existingEndpoints`. */
@@ -147,6 +160,8 @@ export const CONTEXT_KEYS = [
   'stackSetCallAs',
   'regions',
   'regionContext',
+  'auditEventBus',
+  'securityHubFindings',
 ] as const;
 
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -240,6 +255,7 @@ function readContextIn(get: Get, region: string, regions: readonly string[]): Ai
     ...optionalInt(get, 'blastRadiusMaxWrites', 1, 10_000),
     ...optionalInt(get, 'blastRadiusWindowSeconds', 1, 86_400),
     ...(organization ? { organization } : {}),
+    publishing: readPublishing(get, organization?.busName),
   };
 }
 

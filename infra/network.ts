@@ -29,6 +29,8 @@ export const INTERFACE_ENDPOINTS: Readonly<
   sqs: InterfaceVpcEndpointAwsService.SQS,
   lambda: InterfaceVpcEndpointAwsService.LAMBDA,
   kms: InterfaceVpcEndpointAwsService.KMS,
+  events: InterfaceVpcEndpointAwsService.EVENTBRIDGE,
+  securityhub: InterfaceVpcEndpointAwsService.SECURITYHUB,
 };
 
 const GATEWAY_ENDPOINTS: Readonly<

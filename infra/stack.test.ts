@@ -34,6 +34,7 @@ import {
   isStarOnlyAction,
   REMEDIATION_FIXED_ACTIONS,
 } from './permissions.js';
+import { PUBLISH_ACTIONS } from './publishing.js';
 
 const COMPLIANCE_FOLDER = 'events/config-rules-compliance-change';
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -504,7 +505,19 @@ describe('Function: AirlockStack (Config, SSM, network, alarms)', () => {
 
     // Assess
     // STS only serves the member roles (many accounts), CloudWatch Logs no function calls; KMS signs records
-    expect(services).toEqual(['config', 'dynamodb', 'ec2', 'eks', 'kms', 'lambda', 's3', 'sqs', 'ssm']);
+    // EventBridge: the remediations publish their records on the audit bus (securityhub only with findings)
+    expect(services).toEqual([
+      'config',
+      'dynamodb',
+      'ec2',
+      'eks',
+      'events',
+      'kms',
+      'lambda',
+      's3',
+      'sqs',
+      'ssm',
+    ]);
     expect(Object.keys(INTERFACE_ENDPOINTS)).not.toContain('logs');
     expect(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').length).toBe(2);
     expect(endpoints.filter((e) => e.VpcEndpointType === 'Interface').every((e) => e.PrivateDnsEnabled)).toBe(
@@ -589,7 +602,11 @@ describe('Function: AirlockStack (least privilege)', () => {
       // Prepare
       const fn = s.stack.remediationFunctions.get(remediation.id)!;
       const settings = remediationOverride(remediation, s.context).settings;
-      const expected = unique([...functionActions(remediation, settings), ...REMEDIATION_FIXED_ACTIONS]);
+      const expected = unique([
+        ...functionActions(remediation, settings),
+        ...REMEDIATION_FIXED_ACTIONS,
+        ...PUBLISH_ACTIONS,
+      ]);
 
       // Act
       const actions = actionsOf(statementsOf(fn));
@@ -608,11 +625,9 @@ describe('Function: AirlockStack (least privilege)', () => {
     const ssh = actionsOfFunction('revoke-open-ssh');
 
     // Assess: the remediation's own actions, beside the pipeline's fixed set
-    expect(routes.filter((a) => !REMEDIATION_FIXED_ACTIONS.includes(a))).toEqual([
-      'ec2:DeleteRoute',
-      'ec2:DescribeRouteTables',
-    ]);
-    expect(ssh.filter((a) => !REMEDIATION_FIXED_ACTIONS.includes(a))).toEqual([
+    const own = (a: string) => !REMEDIATION_FIXED_ACTIONS.includes(a) && a !== 'events:PutEvents';
+    expect(routes.filter(own)).toEqual(['ec2:DeleteRoute', 'ec2:DescribeRouteTables']);
+    expect(ssh.filter(own)).toEqual([
       'ec2:DescribeSecurityGroupRules',
       'ec2:DescribeSecurityGroups',
       'ec2:GetManagedPrefixListEntries',

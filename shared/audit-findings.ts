@@ -1,12 +1,20 @@
 import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { type AuditRecord, isRollbackRecord } from './audit-record.js';
+import { type AuditEventDetail, auditEventDetail } from './audit-publish.js';
+import type { AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sinks.js';
 import { AuditWriteError } from './errors.js';
 
-// Security Hub findings from audit records, in a module of its own: no function imports it (the Security
-// Hub client would not fit the functions' byte budgets), so only what imports it carries the client.
+// Security Hub findings from audit records, in a module of its own: the remediation functions do not
+// import it (the Security Hub client would not fit their byte budgets); the import-findings function,
+// subscribed to the published records, does.
 
 export type SecurityHubPort = Pick<SecurityHubClient, 'send'>;
+
+/** Where findings are imported: the account that calls BatchImportFindings, and its region. */
+export interface FindingsHome {
+  readonly account: string;
+  readonly region: string;
+}
 
 const ASFF_TYPES = new Set([
   'AwsEc2SecurityGroup',
@@ -27,47 +35,97 @@ export function asffResourceType(type: string | undefined): string {
 }
 
 /**
- * The ASFF finding of an APPLIED or FAILED remediation: compliance PASSED and workflow RESOLVED when
- * it was fixed, FAILED and NEW (severity HIGH) when it could not be; imported in the home account
- * (`home`: the account and region of Security Hub), about the record's account. Undefined for any
- * other outcome and for rollbacks.
+ * The product ARN of the account's own findings (`product/<account>/default`): the only one an
+ * account may import findings under without a partner integration.
+ *
+ * @example
+ * ```ts
+ * defaultProductArn({ account: '111122223333', region: 'eu-west-2' });
+ * // 'arn:aws:securityhub:eu-west-2:111122223333:product/111122223333/default'
+ * ```
  */
-export function asffFinding(
-  record: AuditRecord,
-  home: { account: string; region: string },
+export function defaultProductArn(home: FindingsHome, partition = 'aws'): string {
+  return `arn:${partition}:securityhub:${home.region}:${home.account}:product/${home.account}/default`;
+}
+
+/** The finding's id of a record: one per record, so importing it again updates it. */
+export const findingId = (recordId: string): string => `airlock/${recordId}`;
+
+/**
+ * The ASFF finding of a published APPLIED or FAILED remediation: compliance PASSED and workflow
+ * RESOLVED when it was fixed, FAILED and NEW (severity HIGH) when it could not be. Imported in the home
+ * account under its default product: `AwsAccountId` must be the importing account (Security Hub
+ * refuses any other with the default product), so the record's own account is a product field.
+ * Undefined for any other outcome and for rollbacks. A record gives the same finding every time.
+ *
+ * @example
+ * ```ts
+ * asffFindingOf(auditEventDetail(record), { account: '111122223333', region: 'eu-west-2' });
+ * ```
+ */
+export function asffFindingOf(
+  detail: AuditEventDetail,
+  home: FindingsHome,
+  partition = 'aws',
 ): AwsSecurityFinding | undefined {
-  if (isRollbackRecord(record) || (record.outcome !== 'APPLIED' && record.outcome !== 'FAILED'))
+  if (detail.kind !== 'remediation' || (detail.outcome !== 'APPLIED' && detail.outcome !== 'FAILED'))
     return undefined;
-  const fixed = record.outcome === 'APPLIED';
-  const resource = record.resource?.id ?? 'unknown';
+  const fixed = detail.outcome === 'APPLIED';
+  const resource = detail.resource?.id ?? 'unknown';
   return {
     SchemaVersion: '2018-10-08',
-    Id: `airlock/${record.id}`,
-    ProductArn: `arn:aws:securityhub:${home.region}:${home.account}:product/${home.account}/default`,
-    GeneratorId: `airlock/${record.remediation}`,
-    AwsAccountId: record.account ?? home.account,
+    Id: findingId(detail.id),
+    ProductArn: defaultProductArn(home, partition),
+    GeneratorId: `airlock/${detail.remediation}`,
+    AwsAccountId: home.account,
     Types: ['Software and Configuration Checks/AWS Security Best Practices'],
-    CreatedAt: record.startedAt,
-    UpdatedAt: record.time,
+    CreatedAt: detail.time,
+    UpdatedAt: detail.time,
     Severity: { Label: fixed ? 'INFORMATIONAL' : 'HIGH' },
-    Title: `airlock ${record.remediation} ${record.outcome} on ${resource}`.slice(0, 256),
-    Description: record.reason.slice(0, 1024) || record.outcome,
+    Title: `airlock ${detail.remediation} ${detail.outcome} on ${resource}`.slice(0, 256),
+    Description: detail.reason.slice(0, 1024) || detail.outcome,
     Resources: [
       {
-        Type: asffResourceType(record.resource?.type),
+        Type: asffResourceType(detail.resource?.type),
         Id: resource,
-        ...(record.region ? { Region: record.region } : {}),
+        ...(detail.region ? { Region: detail.region } : {}),
       },
     ],
     Compliance: { Status: fixed ? 'PASSED' : 'FAILED' },
     Workflow: { Status: fixed ? 'RESOLVED' : 'NEW' },
     RecordState: 'ACTIVE',
     ProductFields: {
-      'airlock/recordId': record.id,
-      'airlock/digest': record.digest.value,
-      ...(record.rule ? { 'airlock/rule': record.rule } : {}),
+      'airlock/recordId': detail.id,
+      'airlock/digest': detail.digest,
+      ...(detail.rule ? { 'airlock/rule': detail.rule } : {}),
+      ...(detail.account ? { 'airlock/account': detail.account } : {}),
     },
   };
+}
+
+/** {@link asffFindingOf} of a record (what its published event carries). */
+export function asffFinding(record: AuditRecord, home: FindingsHome): AwsSecurityFinding | undefined {
+  return asffFindingOf(auditEventDetail(record), home);
+}
+
+/**
+ * Imports one finding; a finding Security Hub refuses (`FailedCount`, answered with HTTP 200) throws,
+ * so the invocation fails and is retried.
+ *
+ * @example
+ * ```ts
+ * await importFinding(hub, finding);
+ * ```
+ */
+export async function importFinding(hub: SecurityHubPort, finding: AwsSecurityFinding): Promise<void> {
+  const { BatchImportFindingsCommand } = await import('./securityhub-client.js');
+  const out = await hub.send(new BatchImportFindingsCommand({ Findings: [finding] }));
+  if (out.FailedCount || out.FailedFindings?.length) {
+    const f = out.FailedFindings?.[0];
+    throw new AuditWriteError(
+      `Security Hub refused finding ${finding.Id}: ${f?.ErrorCode}: ${f?.ErrorMessage}`,
+    );
+  }
 }
 
 /**
@@ -79,23 +137,12 @@ export function asffFinding(
  * const sink = securityHubSink(() => clients.get(SecurityHubClient, home), { account: '111122223333', region: 'eu-west-2' });
  * ```
  */
-export function securityHubSink(
-  hub: () => Promise<SecurityHubPort>,
-  home: { account: string; region: string },
-): AuditSink {
+export function securityHubSink(hub: () => Promise<SecurityHubPort>, home: FindingsHome): AuditSink {
   return {
     name: 'securityhub',
     async write(record) {
       const finding = asffFinding(record, home);
-      if (!finding) return;
-      const { BatchImportFindingsCommand } = await import('./securityhub-client.js');
-      const out = await (await hub()).send(new BatchImportFindingsCommand({ Findings: [finding] }));
-      if (out.FailedCount) {
-        const f = out.FailedFindings?.[0];
-        throw new AuditWriteError(
-          `Security Hub refused the finding of ${record.id}: ${f?.ErrorCode}: ${f?.ErrorMessage}`,
-        );
-      }
+      if (finding) await importFinding(await hub(), finding);
     },
   };
 }

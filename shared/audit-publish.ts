@@ -9,6 +9,9 @@ export const AUDIT_EVENT_DETAIL_TYPE = 'airlock audit record';
 
 export type EventsPort = Pick<EventBridgeClient, 'send'>;
 
+/** The detail of a published record (`auditEventDetail`): what subscribers, and the findings, read. */
+export type AuditEventDetail = ReturnType<typeof auditEventDetail>;
+
 /** The detail of the published event: enough to route, correlate and check the record without reading it. */
 export function auditEventDetail(record: AuditRecord) {
   return {

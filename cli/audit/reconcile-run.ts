@@ -11,12 +11,17 @@ import {
   type TrailWrite,
   trailWriteOf,
 } from './reconcile.js';
+import { simTrailEvents } from './reconcile-sim.js';
 import { safeText } from './terminal-text.js';
 
-/** Where CloudTrail's events come from: LookupEvents in each region, or exported files. */
+/**
+ * Where CloudTrail's events come from: LookupEvents in each region, exported files, or the change log
+ * of a simulated account's state file.
+ */
 export type CloudTrailSource =
   | { readonly kind: 'lookup'; readonly clients: ClientFactory; readonly regions: readonly string[] }
-  | { readonly kind: 'files'; readonly paths: readonly string[] };
+  | { readonly kind: 'files'; readonly paths: readonly string[] }
+  | { readonly kind: 'sim'; readonly path: string };
 
 /**
  * The write events of a region in a time range: `LookupEvents` (paginated, ReadOnly=false; it returns
@@ -75,6 +80,7 @@ export function parseCloudTrailFile(text: string, path: string): unknown[] {
 }
 
 async function eventsOf(source: CloudTrailSource, start: Date, end: Date): Promise<unknown[]> {
+  if (source.kind === 'sim') return simTrailEvents(source.path);
   if (source.kind === 'files') {
     const all = await Promise.all(
       source.paths.map(async (path) => {

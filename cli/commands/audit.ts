@@ -332,6 +332,7 @@ Examples:
 type ReconcileFlags = Flags & {
   rolePrefix?: string[];
   cloudtrailFile?: string[];
+  simState?: string;
   slack?: string;
   reconcileOutput?: string;
 };
@@ -352,6 +353,10 @@ function registerReconcile(audit: Command): void {
       collectList,
     )
     .option(
+      '--sim-state <file>',
+      "read the writes from a simulated account's state file (its change log) instead of CloudTrail",
+    )
+    .option(
       '--slack <duration>',
       'how far a write may be from its recorded step (clocks, whole seconds)',
       '5m',
@@ -362,7 +367,8 @@ function registerReconcile(audit: Command): void {
       `
 Examples:
   airlock audit reconcile --bucket acme-airlock-audit --bucket-region eu-west-2 --region eu-west-2 --since 24h
-  airlock audit reconcile --file audit.ndjson --cloudtrail-file cloudtrail.json --since 2026-11-20T00:00:00Z`,
+  airlock audit reconcile --file audit.ndjson --cloudtrail-file cloudtrail.json --since 2026-11-20T00:00:00Z
+  airlock audit reconcile --file demo/audit-trail.ndjson --sim-state demo/account.json --since 24h`,
     )
     .action(async (o: ReconcileFlags) => {
       const now = Date.now();
@@ -375,14 +381,18 @@ Examples:
       // records a little before and after the range: a write at its edge may belong to one
       const widened = { ...filter, since: filter.since - slackMs, until: end + slackMs };
       const { records } = await readTrail(o, source, widened, now);
-      const trail: CloudTrailSource = o.cloudtrailFile?.length
-        ? { kind: 'files', paths: o.cloudtrailFile }
-        : {
-            kind: 'lookup',
-            clients: source.kind === 's3' ? source.clients : awsClientFactory(sourceFlags(o)),
-            // LookupEvents is regional: each --region given, else the credentials' region
-            regions: o.region?.length ? o.region : [resolveRegion(sourceFlags(o))],
-          };
+      if (o.simState && o.cloudtrailFile?.length)
+        throw new CliError('give --sim-state or --cloudtrail-file, not both', ExitCode.BAD_INPUT);
+      const trail: CloudTrailSource = o.simState
+        ? { kind: 'sim', path: o.simState }
+        : o.cloudtrailFile?.length
+          ? { kind: 'files', paths: o.cloudtrailFile }
+          : {
+              kind: 'lookup',
+              clients: source.kind === 's3' ? source.clients : awsClientFactory(sourceFlags(o)),
+              // LookupEvents is regional: each --region given, else the credentials' region
+              regions: o.region?.length ? o.region : [resolveRegion(sourceFlags(o))],
+            };
       const report = await runReconcile(trail, records, {
         start: filter.since,
         end,

@@ -26,6 +26,7 @@ import {
   DEMO_SETTINGS,
   DEMO_VIOLATIONS,
   demoState,
+  demoViolationEvent,
 } from './scenario.js';
 
 export interface DemoReport {
@@ -65,14 +66,7 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
       problems.push(`remediation ${v.remediation} is not in the registry`);
       return undefined;
     }
-    const event = sampleEvent(remediation, {
-      resourceId: v.resourceId,
-      account: DEMO_ACCOUNT,
-      region: DEMO_REGION,
-      compliance: 'NON_COMPLIANT',
-      previous: 'COMPLIANT',
-      ...(v.rule ? { rule: v.rule } : {}),
-    });
+    const event = demoViolationEvent(v, remediation);
     const file = join(dir, 'events', `${v.remediation}-${v.resourceId}.json`);
     writeFileSync(file, `${JSON.stringify(event, null, 2)}\n`);
     return { origin: show(file), event };
@@ -136,18 +130,21 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
       `  alice (role PlatformAdmin) opens tcp 22 to 0.0.0.0/0 on "build-agents" ${DEMO_FAST_PATH_GROUP}\n`,
     );
     const ec2 = target.clients.get(EC2Client, { region: DEMO_REGION, account: DEMO_ACCOUNT });
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: DEMO_FAST_PATH_GROUP,
-        IpPermissions: [
-          {
-            IpProtocol: 'tcp',
-            FromPort: 22,
-            ToPort: 22,
-            IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'quick fix' }],
-          },
-        ],
-      }),
+    const admin = `arn:aws:iam::${DEMO_ACCOUNT}:role/PlatformAdmin`;
+    await target.sim.actingAs(admin, () =>
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: DEMO_FAST_PATH_GROUP,
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 22,
+              ToPort: 22,
+              IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'quick fix' }],
+            },
+          ],
+        }),
+      ),
     );
     const change = target.sim
       .changes()
@@ -155,7 +152,7 @@ export async function runDemo(dir: string, out: Out): Promise<DemoReport> {
       .at(-1);
     const call = change
       ? cloudTrailEventFor(change, {
-          roleArn: `arn:aws:iam::${DEMO_ACCOUNT}:role/PlatformAdmin`,
+          roleArn: admin,
           sessionName: 'alice',
           sourceIp: '198.51.100.24',
         })

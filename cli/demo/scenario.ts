@@ -1,5 +1,8 @@
 import { REMEDIATIONS } from '../../functions/registry.js';
+import type { AnyRemediation } from '../../shared/remediation.js';
+import { sampleEvent } from '../events/sample.js';
 import {
+  eventBus,
   kmsKey,
   placeResources,
   SAMPLE_SIGNING_KEY_ALIAS,
@@ -68,11 +71,25 @@ export const DEMO_LOOK_ALIKES: readonly DemoLookAlike[] = DEMO_CASES.flatMap((c)
   c.lookAlikes.map((l) => ({ remediation: c.remediation, what: l.what, select: l.select })),
 );
 
+/** The compliance change AWS Config would send for a demo violation (NON_COMPLIANT, was COMPLIANT). */
+export function demoViolationEvent(v: DemoViolation, remediation: AnyRemediation) {
+  return sampleEvent(remediation, {
+    resourceId: v.resourceId,
+    account: DEMO_ACCOUNT,
+    region: DEMO_REGION,
+    compliance: 'NON_COMPLIANT',
+    previous: 'COMPLIANT',
+    ...(v.rule ? { rule: v.rule } : {}),
+  });
+}
+
 /** The demo's account: each remediation's violations and look-alikes, and the fast path's group. */
 export function demoState(): SimState {
   const state = simState({ seed: 7, settings: { eksUpdateDelayMs: 0 } });
   return placeResources(state, { account: DEMO_ACCOUNT, region: DEMO_REGION }, [
     kmsKey({ id: '0d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60', aliases: [SAMPLE_SIGNING_KEY_ALIAS] }),
+    // the audit bus a replay with AIRLOCK_EVENT_BUS=airlock-audit publishes on
+    eventBus('airlock-audit'),
     ...DEMO_CASES.flatMap((c) => c.resources()),
     securityGroup({
       id: DEMO_FAST_PATH_GROUP,

@@ -64,6 +64,8 @@ const SERVICES: Record<string, string> = {
   STSClient: 'sts',
   DynamoDBClient: 'dynamodb',
   KMSClient: 'kms',
+  EventBridgeClient: 'events',
+  SecurityHubClient: 'securityhub',
 };
 
 const READ_PREFIXES = [
@@ -94,6 +96,8 @@ export interface SimChange {
   readonly api: string;
   readonly resourceId: string;
   readonly requestParameters: Record<string, unknown>;
+  /** The role that made it, when it was not the simulator's own identity (`actingAs`). */
+  readonly caller?: string;
 }
 
 export interface SimOptions {
@@ -176,6 +180,7 @@ export class SimulatedCloud {
   private readonly injectedCounts = new Map<string, number>();
   private readonly spent = new Map<SimFault, number>();
   private readonly log: SimChange[] = [];
+  private caller: string | undefined;
   private readonly factories: ClientFactory[] = [];
   private readonly rng: () => number;
   private readonly ids: ReturnType<typeof makeIdSource>;
@@ -358,14 +363,18 @@ export class SimulatedCloud {
   }
 
   private record(account: string, region: string, api: string, resourceId: string, input: unknown): void {
-    this.log.push({
+    const change: SimChange = {
       time: new Date(this.now()).toISOString(),
       account,
       region,
       api,
       resourceId,
       requestParameters: jsonSafe(input),
-    });
+      ...(this.caller ? { caller: this.caller } : {}),
+    };
+    this.log.push(change);
+    // the state's own log outlives this simulator: saved with the state, loaded with it
+    this.live.changeLog.push(structuredClone(change));
   }
 
   /**
@@ -423,7 +432,27 @@ export class SimulatedCloud {
     this.live.faults = result.data as SimFault[];
   }
 
-  /** The append-only log of successful mutations, oldest first (a copy). */
+  /**
+   * Runs `act` as another principal than the simulator's own identity: the writes it makes are logged
+   * with `caller` (a role ARN), so CloudTrail renderings name who made them (an operator's change by
+   * hand, beside airlock's). Not for concurrent use: every write until `act` settles is attributed.
+   *
+   * @example
+   * ```ts
+   * await sim.actingAs('arn:aws:iam::111122223333:role/PlatformAdmin', () => ec2.send(command));
+   * ```
+   */
+  async actingAs<T>(roleArn: string, act: () => Promise<T>): Promise<T> {
+    const previous = this.caller;
+    this.caller = roleArn;
+    try {
+      return await act();
+    } finally {
+      this.caller = previous;
+    }
+  }
+
+  /** The append-only log of this simulator's successful mutations, oldest first (a copy); the state's `changeLog` keeps those of earlier runs too. */
   changes(): SimChange[] {
     return structuredClone(this.log);
   }

@@ -2,8 +2,10 @@ import * as ConfigService from '@aws-sdk/client-config-service';
 import * as DynamoDB from '@aws-sdk/client-dynamodb';
 import * as EC2 from '@aws-sdk/client-ec2';
 import * as EKS from '@aws-sdk/client-eks';
+import * as EventBridge from '@aws-sdk/client-eventbridge';
 import * as KMS from '@aws-sdk/client-kms';
 import * as S3 from '@aws-sdk/client-s3';
+import * as SecurityHub from '@aws-sdk/client-securityhub';
 import * as SSM from '@aws-sdk/client-ssm';
 import * as STS from '@aws-sdk/client-sts';
 
@@ -33,6 +35,8 @@ const MODULES: Record<string, { module: Module; base: string }> = {
   sts: { module: STS as Module, base: 'STSServiceException' },
   dynamodb: { module: DynamoDB as Module, base: 'DynamoDBServiceException' },
   kms: { module: KMS as Module, base: 'KMSServiceException' },
+  events: { module: EventBridge as Module, base: 'EventBridgeServiceException' },
+  securityhub: { module: SecurityHub as Module, base: 'SecurityHubServiceException' },
 };
 
 let requestCounter = 0;

@@ -4,6 +4,7 @@ export type { SimFragment, SimWhere } from './kind.js';
 export { configRule } from './kinds/config-rules.js';
 export { dynamodbTable } from './kinds/dynamodb-tables.js';
 export { eksCluster } from './kinds/eks-clusters.js';
+export { deliveredEvents, eventBus } from './kinds/event-buses.js';
 export { kmsKey, SAMPLE_SIGNING_KEY_ALIAS } from './kinds/kms-keys.js';
 export { prefixList } from './kinds/prefix-lists.js';
 export { role } from './kinds/roles.js';

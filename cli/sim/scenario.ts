@@ -21,6 +21,7 @@ export function simState(spec: { readonly seed?: number; readonly settings?: Sim
     seed: spec.seed ?? 1,
     sequence: 0,
     faults: [],
+    changeLog: [],
     settings: { ...spec.settings },
     accounts: {},
   };

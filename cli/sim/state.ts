@@ -66,6 +66,22 @@ const faultSchema = z
 
 export const SimFaultsSchema = z.array(faultSchema);
 
+/** One successful write, as the change log keeps it (`SimChange`): what CloudTrail would record. */
+const changeSchema = z
+  .object({
+    time: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date'),
+    account: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
+    region: z.string(),
+    api: z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, "expected 'service:Api'"),
+    resourceId: z.string(),
+    requestParameters: z.record(z.string(), z.unknown()),
+    caller: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected a role ARN')
+      .optional(),
+  })
+  .strict();
+
 /**
  * The simulated account's state file: accounts -> regions -> resources, in the SDK's own shapes
  * wherever the SDK has one. JSON, validated on load (errors name the path of the bad field). The
@@ -79,6 +95,11 @@ export const SimStateSchema = z
     /** Counter behind new ids (rules, updates): persisted so ids never repeat across save/load. */
     sequence: z.number().int().min(0).default(0),
     faults: SimFaultsSchema.default(() => []),
+    /**
+     * Every successful write, oldest first, across loads and saves: the account's CloudTrail
+     * (`cloudTrailEventFor` renders each; `airlock audit reconcile --sim-state` reads them).
+     */
+    changeLog: z.array(changeSchema).default(() => []),
     /** Behaviour knobs, declared by the kinds (`eksUpdateDelayMs`). */
     settings: z
       .object(mergeSettings())

@@ -117,6 +117,7 @@ function standInBundles(registries: Registries): string {
     ...registries.remediations.map((r) => r.id),
     ...registries.evaluators.map((e) => e.id),
     'sweep',
+    'import-findings',
   ]) {
     mkdirSync(join(dist, id), { recursive: true });
     writeFileSync(join(dist, id, 'index.mjs'), `export const handler = async () => '${id}';\n`);

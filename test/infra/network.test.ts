@@ -145,7 +145,7 @@ describe('Function: Network (endpoints the VPC has)', () => {
     const services = [...endpointsOf(reusing).keys()].sort();
 
     // Assess
-    expect(services).toEqual(['config', 'dynamodb', 'eks', 'kms', 'lambda', 'sqs', 'ssm']);
+    expect(services).toEqual(['config', 'dynamodb', 'eks', 'events', 'kms', 'lambda', 'sqs', 'ssm']);
   });
 
   it("sends HTTPS to the existing endpoints' security group, airlock's endpoint group and the prefix lists, never to the VPC CIDR", () => {

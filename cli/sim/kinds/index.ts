@@ -1,12 +1,14 @@
 import { configRules } from './config-rules.js';
 import { dynamodbTables } from './dynamodb-tables.js';
 import { eksClusters } from './eks-clusters.js';
+import { eventBuses } from './event-buses.js';
 import { kmsKeys } from './kms-keys.js';
 import { prefixLists } from './prefix-lists.js';
 import { roles } from './roles.js';
 import { routeTables } from './route-tables.js';
 import { s3Buckets } from './s3-buckets.js';
 import { securityGroups } from './security-groups.js';
+import { securityHubFindings } from './security-hub-findings.js';
 import { ssmParameters } from './ssm-parameters.js';
 import { subnets } from './subnets.js';
 import { transitGateways } from './transit-gateways.js';
@@ -29,4 +31,6 @@ export const SIM_KINDS = [
   kmsKeys,
   configRules,
   dynamodbTables,
+  eventBuses,
+  securityHubFindings,
 ] as const;
