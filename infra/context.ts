@@ -9,8 +9,8 @@ import { parseCidr } from '../shared/cidr.js';
 import { ACCOUNT_ID, REGION } from '../shared/resource-id.js';
 import { readEndpoints } from './context-endpoints.js';
 import { readOrganization } from './context-organization.js';
-import { inRegion, partitionOf, readRegionContext, readRegions, regionalGet } from './context-regions.js';
 import { readPublishing } from './context-publishing.js';
+import { inRegion, partitionOf, readRegionContext, readRegions, regionalGet } from './context-regions.js';
 import { ContextError, type Get, int, list, optional, optionalInt, required, str } from './context-values.js';
 
 export { ContextError } from './context-values.js';

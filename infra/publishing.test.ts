@@ -53,7 +53,7 @@ function endpointPolicy(x: Synthesized, service: string): Statement[] | undefine
 }
 
 const remediationRoles = (x: Synthesized) =>
-  [...x.stack.remediationFunctions.values()].map((f) => `arn:aws:iam::${ACCOUNT}:role/${f.functionName}`);
+  [...x.stack.remediationFunctions.values()].map((f) => `arn:aws:iam::${ACCOUNT}:role/${f.roleName}`);
 
 describe('Function: readPublishing (context auditEventBus, securityHubFindings)', () => {
   it('publishes on airlock-audit, created by airlock, without Security Hub findings by default', () => {

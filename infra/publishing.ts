@@ -97,7 +97,7 @@ export class Publishing extends Layer {
         conditions: {
           ArnNotEquals: {
             'aws:PrincipalArn': publishers.map(
-              (f) => `arn:${c.partition}:iam::${c.account}:role/${f.functionName}`,
+              (f) => `arn:${c.partition}:iam::${c.account}:role/${f.roleName}`,
             ),
           },
         },

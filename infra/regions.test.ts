@@ -138,7 +138,8 @@ describe('Function: AirlockStack (many regions: one central stack per region)', 
     }[];
 
     // Assess
-    expect(endpoints.length).toBe(10);
+    // the interface endpoints (events, for the audit bus, included) and the two gateway endpoints
+    expect(endpoints.length).toBe(11);
     for (const e of endpoints) {
       expect(e.Properties.VpcId).toBe(network.vpcId);
       expect(JSON.stringify(e.Properties.ServiceName)).toMatch(/eu-central-1|AWS::Region/);
@@ -175,10 +176,12 @@ describe('Function: AirlockStack (many regions: one central stack per region)', 
 
     // Assess
     for (const s of stacks) {
-      s.template.resourceCountIs('AWS::Events::EventBus', 1);
+      // the central bus and the audit bus
+      s.template.resourceCountIs('AWS::Events::EventBus', 2);
       s.template.resourceCountIs('AWS::SQS::Queue', 1);
       s.template.resourceCountIs('AWS::DynamoDB::Table', 1);
       s.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'airlock' });
+      s.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'airlock-audit' });
     }
     expect(roles[0]).toContain('airlock-revoke-open-ssh');
     expect(roles[1]).toContain('airlock-revoke-open-ssh-eu-central-1');
@@ -187,6 +190,34 @@ describe('Function: AirlockStack (many regions: one central stack per region)', 
     expect([...roles[1]!, ...policies[1]!].every((n) => n.endsWith('-eu-central-1') && n.length <= 64)).toBe(
       true,
     );
+  });
+
+  it("admits each region's own function roles, by their regional names, to its dead-letter queue and audit bus", () => {
+    for (const [i, s] of stacks.entries()) {
+      // Prepare: the names of that region's remediation roles, as IAM names them there
+      const own = [...s.stack.remediationFunctions.values()].map((f) => f.roleName);
+      // every aws:PrincipalArn an ArnNotEquals condition lists, in the resources of that type
+      const exempted = (node: unknown): unknown[] => {
+        if (!node || typeof node !== 'object') return [];
+        const o = node as Record<string, unknown>;
+        const here = (o.ArnNotEquals as Record<string, unknown> | undefined)?.['aws:PrincipalArn'];
+        return [...(here ? [here] : []), ...Object.values(o).flatMap(exempted)];
+      };
+      const admittedBy = (type: string) =>
+        JSON.stringify(Object.values(s.template.findResources(type)).flatMap(exempted));
+
+      // Act
+      const queue = admittedBy('AWS::SQS::QueuePolicy');
+      const bus = admittedBy('AWS::Events::EventBus') + admittedBy('AWS::Events::EventBusPolicy');
+
+      // Assess: every remediation role of the region, under its name in that region
+      expect(own.length).toBeGreaterThan(0);
+      for (const name of own) {
+        expect(queue, `region ${REGIONS[i]}`).toContain(`:role/${name}"`);
+        expect(bus, `region ${REGIONS[i]}`).toContain(`:role/${name}"`);
+      }
+      if (i > 0) expect(own.every((n) => n.endsWith(`-${REGIONS[i]}`))).toBe(true);
+    }
   });
 
   it('rolls out one StackSet, from the primary region, to every member region', () => {

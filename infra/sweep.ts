@@ -225,7 +225,7 @@ function onlyAirlockRolesSend(scope: Sweep, queueArn: string): PolicyStatement {
             stack.node
               .findAll()
               .filter((c): c is AirlockFunction => c instanceof AirlockFunction)
-              .map((f) => `arn:${stack.partition}:iam::${stack.account}:role/${f.functionName}`),
+              .map((f) => `arn:${stack.partition}:iam::${stack.account}:role/${f.roleName}`),
         }),
       },
     },
