@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEMO_ACCOUNT,
   DEMO_REGION,
@@ -54,16 +54,11 @@ function withParameter(dir: string, value: string): void {
 }
 
 describe('Function: airlock replay, every settings error (spawned, with a time limit)', () => {
-  let startup: number;
-  beforeAll(async () => {
-    startup = (await runAirlock(['--version'], { cwd: tmpdir() })).ms;
-  }, 60_000);
-
+  // no resource left running: the process ends by itself (no signal) with exit code 2; a simulator or
+  // local DynamoDB left open would keep it alive until runAirlock's time limit kills it (SIGKILL)
   const expectPromptBadInput = (run: CliRun, message: RegExp) => {
     expect({ signal: run.signal, code: run.code }).toEqual({ signal: null, code: 2 });
     expect(run.stderr).toMatch(message);
-    // no resource left running: it ends about as fast as `airlock --version` starts
-    expect(run.ms - startup).toBeLessThan(3000);
   };
 
   it.each([
