@@ -1,10 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DisassociateRouteTableCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { revokeOpenSsh } from '../../functions/revoke-open-ssh/index.js';
+import { stripInternetRoutes } from '../../functions/strip-internet-routes/index.js';
 import type { AuditRecord } from '../../shared/audit-record.js';
 import { sealRecord } from '../../shared/audit-record.js';
 import { createClientFactory } from '../../shared/clients.js';
@@ -16,6 +21,7 @@ import { tempDir } from '../../test/helpers/real-trail.js';
 import { silent } from '../../test/helpers/signed-trail.js';
 import { SimulatedCloud } from '../sim/cloud.js';
 import { cloudTrailEventFor, type SimCaller } from '../sim/cloudtrail.js';
+import { localRoute, route, routeTable } from '../sim/kinds/route-tables.js';
 import { securityGroup } from '../sim/kinds/security-groups.js';
 import { placeResources, simState } from '../sim/scenario.js';
 import { reconcile, trailWriteOf } from './reconcile.js';
@@ -142,6 +148,85 @@ describe('Function: reconcile (records against CloudTrail)', () => {
       'RevokeSecurityGroupIngress',
       'AuthorizeSecurityGroupIngress',
     ]);
+  });
+
+  it('matches a call that names its resource only indirectly (an association id) by the step it recorded', async () => {
+    // Prepare: a private subnet joined to the public-tier table, taken off it by the pipeline; then
+    // another subnet taken off by hand with the function's role
+    const TABLE = 'rtb-0a0a0a0a0a0a0a0b2';
+    const state = simState({ seed: 6 });
+    placeResources(state, { account: ACCOUNT, region: REGION }, [
+      routeTable({
+        id: TABLE,
+        vpc: 'vpc-0123456789abcdef0',
+        associations: [
+          { id: 'rtbassoc-0a0a0a0a0a0a0a0c1', subnet: 'subnet-0a0a0a0a0a0a0a0d1' },
+          { id: 'rtbassoc-0a0a0a0a0a0a0a0c2', subnet: 'subnet-0a0a0a0a0a0a0a0d2' },
+          { id: 'rtbassoc-0a0a0a0a0a0a0a0c3', subnet: 'subnet-0a0a0a0a0a0a0a0d3' },
+        ],
+        routes: [localRoute('10.0.0.0/16'), route('0.0.0.0/0', { GatewayId: 'igw-0a0a0a0a0a0a0a0e1' })],
+      }),
+    ]);
+    sim = await SimulatedCloud.create(state, { dynamodb: false });
+    const records: AuditRecord[] = [];
+    const deps = createDeps(stripInternetRoutes.id, {
+      env: {},
+      clients: sim.clientFactory(),
+      settings: {
+        mode: 'enforce',
+        allowedAccounts: ['*'],
+        remediations: {
+          'strip-internet-routes': {
+            settings: {
+              publicRouteTableIds: [TABLE],
+              publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0d1', 'subnet-0a0a0a0a0a0a0a0d3'],
+            },
+          },
+        },
+      },
+      logger: silent,
+      onRecord: (r) => records.push(r),
+    });
+    const event = complianceEvent({
+      resourceType: 'AWS::EC2::RouteTable',
+      resourceId: TABLE,
+      rule: stripInternetRoutes.configRuleNames[0]!,
+      account: ACCOUNT,
+      region: REGION,
+    });
+    await runPipeline(event, stripInternetRoutes, deps);
+    const cloud = sim;
+    const events = () =>
+      cloud
+        .changes()
+        .map((c, i) => cloudTrailEventFor(c, role('airlock-strip-internet-routes'), i))
+        .filter((e) => e !== undefined);
+    const clean = await runReconcile({ kind: 'files', paths: [writeEvents(events())] }, records, {
+      ...RANGE,
+      ...around(),
+    });
+    const ec2 = cloud.clientFactory().get(EC2Client, { region: REGION, account: ACCOUNT });
+    await ec2.send(new DisassociateRouteTableCommand({ AssociationId: 'rtbassoc-0a0a0a0a0a0a0a0c3' }));
+
+    // Act
+    const oob = await runReconcile({ kind: 'files', paths: [writeEvents(events())] }, records, {
+      ...RANGE,
+      ...around(),
+    });
+
+    // Assess
+    expect(records.map((r) => [r.outcome, r.steps.map((x) => x.action)])).toEqual([
+      ['APPLIED', ['ec2:DisassociateRouteTable']],
+    ]);
+    expect({ unrecorded: clean.unrecorded, unmatched: clean.unmatched, matched: clean.matched }).toEqual({
+      unrecorded: [],
+      unmatched: [],
+      matched: 1,
+    });
+    expect(oob.unrecorded.map((w) => [w.eventName, w.values.has('rtbassoc-0a0a0a0a0a0a0a0c3')])).toEqual([
+      ['DisassociateRouteTable', true],
+    ]);
+    expect(oob.matched).toBe(1);
   });
 
   it('finds an APPLIED record whose change CloudTrail never saw, and ignores writes by other roles', async () => {

@@ -26,6 +26,8 @@ export interface RecordedCall {
   readonly eventName: string;
   readonly eventSource: string;
   readonly resourceId?: string;
+  /** The strings of the step's input: a call that names its resource only indirectly (an association id) is matched by them. */
+  readonly inputValues: readonly string[];
   /** When the call can have been made: the step's start (else the record's span), ± the slack. */
   readonly from: number;
   readonly to: number;
@@ -108,11 +110,20 @@ export function recordedCalls(records: readonly AuditRecord[], slackMs: number):
           eventName: cloudTrailEventName(service, step.api ?? api),
           eventSource: `${service}.amazonaws.com`,
           ...(record.resource?.id ? { resourceId: record.resource.id } : {}),
+          inputValues: stringsIn(step.input),
           from: start - slackMs,
           to: end + slackMs,
         };
       }),
   );
+}
+
+/** Every string in a value (a step's input), nested ones included. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
 }
 
 function matches(call: RecordedCall, write: TrailWrite): boolean {
@@ -121,7 +132,9 @@ function matches(call: RecordedCall, write: TrailWrite): boolean {
     call.eventSource === write.eventSource &&
     write.time >= call.from &&
     write.time <= call.to &&
-    (call.resourceId === undefined || write.values.has(call.resourceId)) &&
+    (call.resourceId === undefined ||
+      write.values.has(call.resourceId) ||
+      (call.inputValues.length > 0 && call.inputValues.every((v) => write.values.has(v)))) &&
     (call.record.account === undefined ||
       write.account === undefined ||
       call.record.account === write.account) &&
