@@ -5,6 +5,7 @@ import { type AirlockFunction, ASYNC_RETRIES, MAX_EVENT_AGE } from './airlock-fu
 import { ContextError } from './context.js';
 import { readPublishing } from './context-publishing.js';
 import { matchesPattern } from './event-pattern.js';
+import { DEAD_LETTER_SENDER } from './sweep.js';
 
 const ACCOUNT = '111122223333';
 const BUS_ARN = `arn:aws:events:eu-west-2:${ACCOUNT}:event-bus/airlock-audit`;
@@ -180,6 +181,10 @@ describe('Function: Publishing (Security Hub findings)', () => {
     expect(statements.filter((st) => list(st.Action).some((a) => a.startsWith('securityhub:')))).toEqual([
       { Effect: 'Allow', Action: 'securityhub:BatchImportFindings', Resource: PRODUCT },
     ]);
+    // like every function's: Lambda delivers its failures, its own code cannot write to the queue
+    const send = statements.filter((st) => list(st.Action).includes('sqs:SendMessage'));
+    expect(send.length).toBeGreaterThan(0);
+    for (const st of send) expect(st).toMatchObject({ Condition: DEAD_LETTER_SENDER });
   });
 
   it('invokes it from the audit bus for APPLIED and FAILED remediations of this account, retried, then dead-lettered', () => {

@@ -10,6 +10,7 @@ import { Grants } from './grants.js';
 import { Layer } from './layer.js';
 import { PIPELINE_ACTIONS } from './permissions.js';
 import { invokeTarget } from './remediation.js';
+import { DEAD_LETTER_SENDER } from './sweep.js';
 
 /** What a function that publishes its records needs: PutEvents on the audit bus, nothing else of EventBridge. */
 export const PUBLISH_ACTIONS = ['events:PutEvents'] as const;
@@ -113,7 +114,7 @@ export class Publishing extends Layer {
         [defaultProductArn({ account: c.account, region: c.region }, c.partition)],
         'the account default product',
       )
-      .add(PIPELINE_ACTIONS.deadLetter, [shared.deadLetterQueueArn], 'queue')
+      .add(PIPELINE_ACTIONS.deadLetter, [shared.deadLetterQueueArn], 'queue', DEAD_LETTER_SENDER)
       .add(['kms:Decrypt', 'kms:GenerateDataKey'], [shared.key.keyArn], 'key');
     return new AirlockFunction(this, {
       id: 'import-findings',
