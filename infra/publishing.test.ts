@@ -1,6 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flattenReferences, type Synthesized, synthesize } from '../test/helpers/synth-fixture.js';
+import {
+  asList,
+  flattenReferences,
+  type StatementJson,
+  type Synthesized,
+  synthesize,
+} from '../test/helpers/synth-fixture.js';
 import { type AirlockFunction, ASYNC_RETRIES, MAX_EVENT_AGE } from './airlock-function.js';
 import { ContextError } from './context.js';
 import { readPublishing } from './context-publishing.js';
@@ -11,16 +17,8 @@ const ACCOUNT = '111122223333';
 const BUS_ARN = `arn:aws:events:eu-west-2:${ACCOUNT}:event-bus/airlock-audit`;
 const PRODUCT = `arn:aws:securityhub:eu-west-2:${ACCOUNT}:product/${ACCOUNT}/default`;
 
-interface Statement {
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
-const list = <T>(x: T | T[]) => (Array.isArray(x) ? x : [x]);
 const get = (values: Record<string, unknown>) => (key: string) => values[key];
 
 let s: Synthesized;
@@ -35,7 +33,7 @@ function resourcesOf(x: Synthesized): Resources {
 }
 
 /** The statements of the one managed policy attached to a function's role. */
-function statementsOf(x: Synthesized, fn: AirlockFunction): Statement[] {
+function statementsOf(x: Synthesized, fn: AirlockFunction): StatementJson[] {
   const roleId = x.stack.getLogicalId(fn.role.node.defaultChild as never);
   const attached = Object.values(resourcesOf(x)).filter(
     (r) =>
@@ -43,12 +41,13 @@ function statementsOf(x: Synthesized, fn: AirlockFunction): Statement[] {
       JSON.stringify((r.Properties as { Roles?: unknown }).Roles ?? []).includes(`"${roleId}"`),
   );
   expect(attached).toHaveLength(1);
-  return (attached[0]!.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement;
+  return (attached[0]!.Properties as { PolicyDocument: { Statement: StatementJson[] } }).PolicyDocument
+    .Statement;
 }
 
-function endpointPolicy(x: Synthesized, service: string): Statement[] | undefined {
+function endpointPolicy(x: Synthesized, service: string): StatementJson[] | undefined {
   const endpoint = Object.values(x.template.findResources('AWS::EC2::VPCEndpoint'))
-    .map((e) => e.Properties as { ServiceName: unknown; PolicyDocument?: { Statement: Statement[] } })
+    .map((e) => e.Properties as { ServiceName: unknown; PolicyDocument?: { Statement: StatementJson[] } })
     .find((p) => flattenReferences(p.ServiceName).endsWith(`.${service}`));
   return endpoint ? (endpoint.PolicyDocument?.Statement ?? []) : undefined;
 }
@@ -96,7 +95,7 @@ describe('Function: Publishing (the audit bus)', () => {
   it('creates the airlock-audit bus and refuses PutEvents on it to all but the remediation roles', () => {
     // Act
     const policies = Object.values(s.template.findResources('AWS::Events::EventBusPolicy')).map(
-      (r) => r.Properties as { EventBusName: unknown; Statement: Statement },
+      (r) => r.Properties as { EventBusName: unknown; Statement: StatementJson },
     );
 
     // Assess
@@ -109,9 +108,9 @@ describe('Function: Publishing (the audit bus)', () => {
       Action: 'events:PutEvents',
       Resource: BUS_ARN,
     });
-    expect(list(audit[0]!.Statement.Condition!.ArnNotEquals!['aws:PrincipalArn'] as string[]).sort()).toEqual(
-      remediationRoles(s).sort(),
-    );
+    expect(
+      asList(audit[0]!.Statement.Condition!.ArnNotEquals!['aws:PrincipalArn'] as string[]).sort(),
+    ).toEqual(remediationRoles(s).sort());
   });
 
   it('tells each remediation function the bus and grants it PutEvents on that bus only', () => {
@@ -122,7 +121,9 @@ describe('Function: Publishing (the audit bus)', () => {
           variables: Record<string, unknown>;
         }
       ).variables;
-      const events = statementsOf(s, fn).filter((st) => list(st.Action).some((a) => a.startsWith('events:')));
+      const events = statementsOf(s, fn).filter((st) =>
+        asList(st.Action).some((a) => a.startsWith('events:')),
+      );
 
       // Assess
       expect(env.AIRLOCK_EVENT_BUS).toBe('airlock-audit');
@@ -162,7 +163,7 @@ describe('Function: Publishing (Security Hub findings)', () => {
 
     // Act
     const statements = statementsOf(hub, fn);
-    const actions = [...new Set(statements.flatMap((st) => list(st.Action)))].sort();
+    const actions = [...new Set(statements.flatMap((st) => asList(st.Action)))].sort();
 
     // Assess
     expect(actions).toEqual([
@@ -178,11 +179,11 @@ describe('Function: Publishing (Security Hub findings)', () => {
       'securityhub:BatchImportFindings',
       'sqs:SendMessage',
     ]);
-    expect(statements.filter((st) => list(st.Action).some((a) => a.startsWith('securityhub:')))).toEqual([
+    expect(statements.filter((st) => asList(st.Action).some((a) => a.startsWith('securityhub:')))).toEqual([
       { Effect: 'Allow', Action: 'securityhub:BatchImportFindings', Resource: PRODUCT },
     ]);
     // like every function's: Lambda delivers its failures, its own code cannot write to the queue
-    const send = statements.filter((st) => list(st.Action).includes('sqs:SendMessage'));
+    const send = statements.filter((st) => asList(st.Action).includes('sqs:SendMessage'));
     expect(send.length).toBeGreaterThan(0);
     for (const st of send) expect(st).toMatchObject({ Condition: DEAD_LETTER_SENDER });
   });

@@ -197,3 +197,16 @@ export function environmentOf(stack: AirlockStack, fn: AirlockFunction): Record<
   };
   return Object.fromEntries(Object.entries(environment.variables).map(([k, v]) => [k, flatten(v)]));
 }
+
+/** A policy statement as a synthesized template holds it (an identity, key, bucket or endpoint policy). */
+export interface StatementJson {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** A template value that is one item or a list (`Action`, `Resource`), as a list. */
+export const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);

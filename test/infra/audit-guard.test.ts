@@ -1,19 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_GUARDED_ACTIONS, KEY_GUARDED_ACTIONS } from '../../infra/break-glass.js';
-import { EXAMPLE_CONTEXT, type Synthesized, synthesize } from '../helpers/synth-fixture.js';
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
+import {
+  asList,
+  EXAMPLE_CONTEXT,
+  type StatementJson,
+  type Synthesized,
+  synthesize,
+} from '../helpers/synth-fixture.js';
 
 const BREAK_GLASS = EXAMPLE_CONTEXT.breakGlassRoleArn!;
-const list = <T>(x: T | T[]) => (Array.isArray(x) ? x : [x]);
 
 let s: Synthesized;
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
@@ -24,14 +20,14 @@ beforeAll(async () => {
 }, 240_000);
 
 /** Statements of a policy that deny `action` to someone. */
-const denials = (statements: Statement[], action: string) =>
-  statements.filter((st) => st.Effect === 'Deny' && list(st.Action).includes(action));
+const denials = (statements: StatementJson[], action: string) =>
+  statements.filter((st) => st.Effect === 'Deny' && asList(st.Action).includes(action));
 
 describe('Function: AuditStorage (no account admin can quietly destroy the audit trail)', () => {
   it('denies disabling, scheduling the deletion of, or re-writing the policy of the key to all but the break-glass role', () => {
     // Prepare
     const key = s.template.toJSON().Resources[logicalId(s.stack.storage.key)];
-    const statements = key.Properties.KeyPolicy.Statement as Statement[];
+    const statements = key.Properties.KeyPolicy.Statement as StatementJson[];
 
     // Act & Assess
     for (const action of ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy']) {
@@ -91,8 +87,8 @@ describe('Function: AuditStorage (no account admin can quietly destroy the audit
 
     // Act
     const conditions = [
-      ...(key.Properties.KeyPolicy.Statement as Statement[]),
-      ...(bucketPolicy.Properties.PolicyDocument.Statement as Statement[]),
+      ...(key.Properties.KeyPolicy.Statement as StatementJson[]),
+      ...(bucketPolicy.Properties.PolicyDocument.Statement as StatementJson[]),
     ]
       .filter((st) => st.Effect === 'Deny' && st.Condition?.ArnNotEquals)
       .map((st) => st.Condition!);

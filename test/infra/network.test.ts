@@ -1,27 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isStarOnlyAction } from '../../infra/permissions.js';
 import {
+  asList,
   EXAMPLE_ORGANIZATION,
   flattenReferences,
+  type StatementJson,
   type Synthesized,
   synthesize,
 } from '../helpers/synth-fixture.js';
 
-interface Statement {
-  Effect: string;
-  Principal: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition: Record<string, Record<string, unknown>>;
-}
 interface Endpoint {
   ServiceName: unknown;
   VpcEndpointType: string;
-  PolicyDocument?: { Statement: Statement[] };
+  PolicyDocument?: { Statement: StatementJson[] };
   RouteTableIds?: string[];
 }
 
-const list = <T>(x: T | T[]) => (Array.isArray(x) ? x : [x]);
 const ROLE = /^arn:aws:iam::111122223333:role\/airlock-[a-z0-9-]+$/;
 
 function endpointsOf(s: Synthesized): Map<string, Endpoint> {
@@ -59,14 +53,14 @@ describe('Function: Network (endpoint policies)', () => {
       // Assess
       expect({ service, count: statements.length > 0 }).toEqual({ service, count: true });
       for (const st of statements) {
-        const actions = list(st.Action);
+        const actions = asList(st.Action);
         expect(st.Effect).toBe('Allow');
         expect(st.Principal).toEqual({ AWS: '*' });
-        expect(list(st.Condition.ArnEquals?.['aws:PrincipalArn'] as string)).toEqual([
+        expect(asList(st.Condition?.ArnEquals?.['aws:PrincipalArn'] as string)).toEqual([
           expect.stringMatching(ROLE),
         ]);
         expect(actions.every((a) => a.startsWith(`${service}:`) && !a.includes('*'))).toBe(true);
-        if (list(st.Resource).includes('*')) {
+        if (asList(st.Resource).includes('*')) {
           expect(actions.filter((a) => !isStarOnlyAction(a))).toEqual([]);
         }
       }
@@ -79,20 +73,20 @@ describe('Function: Network (endpoint policies)', () => {
     const statements = endpointsOf(s).get('s3')!.PolicyDocument!.Statement;
 
     // Act
-    const writes = statements.filter((st) => list(st.Action).includes('s3:PutObject'));
-    const others = statements.filter((st) => !list(st.Action).includes('s3:PutObject'));
+    const writes = statements.filter((st) => asList(st.Action).includes('s3:PutObject'));
+    const others = statements.filter((st) => !asList(st.Action).includes('s3:PutObject'));
 
     // Assess
     expect(writes.length).toBe(s.registries.remediations.length);
     for (const st of writes) {
-      expect(list(st.Action)).toEqual(['s3:PutObject']);
+      expect(asList(st.Action)).toEqual(['s3:PutObject']);
       expect(flattenReferences(st.Resource)).toBe(`<${auditId}.Arn>/audit/*`);
     }
     for (const st of others) {
-      expect(st.Condition.ArnEquals?.['aws:PrincipalArn']).toBe(
+      expect(st.Condition?.ArnEquals?.['aws:PrincipalArn']).toBe(
         'arn:aws:iam::111122223333:role/airlock-block-public-s3',
       );
-      expect(st.Condition.StringEquals?.['s3:ResourceAccount']).toBe('111122223333');
+      expect(st.Condition?.StringEquals?.['s3:ResourceAccount']).toBe('111122223333');
     }
   });
 
@@ -106,7 +100,7 @@ describe('Function: Network (endpoint policies)', () => {
     // Assess
     expect(statements.length).toBeGreaterThan(0);
     for (const st of statements)
-      expect(list(st.Resource).map(flattenReferences)).toEqual([`<${tableId}.Arn>`]);
+      expect(asList(st.Resource).map(flattenReferences)).toEqual([`<${tableId}.Arn>`]);
   });
 
   it('adds the gateway endpoints to the private route tables only', () => {
@@ -122,7 +116,9 @@ describe('Function: Network (endpoint policies)', () => {
 
     // Act
     const member = [...endpoints].flatMap(([service, e]) =>
-      (e.PolicyDocument?.Statement ?? []).filter((st) => st.Condition.ArnLike).map((st) => ({ service, st })),
+      (e.PolicyDocument?.Statement ?? [])
+        .filter((st) => st.Condition?.ArnLike)
+        .map((st) => ({ service, st })),
     );
     const sts = endpoints.get('sts')!.PolicyDocument!.Statement;
 
@@ -134,7 +130,7 @@ describe('Function: Network (endpoint policies)', () => {
         StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
       });
     }
-    expect(sts.flatMap((st) => list(st.Action))).toEqual(expect.arrayContaining(['sts:AssumeRole']));
+    expect(sts.flatMap((st) => asList(st.Action))).toEqual(expect.arrayContaining(['sts:AssumeRole']));
     expect(endpointsOf(s).has('sts')).toBe(false);
   });
 });

@@ -2,24 +2,16 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KEY_GUARDED_ACTIONS } from '../../infra/break-glass.js';
 import {
+  asList,
   EXAMPLE_CONTEXT,
   flattenReferences,
+  type StatementJson,
   type Synthesized,
   synthesize,
 } from '../helpers/synth-fixture.js';
 
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal: unknown;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
 const BREAK_GLASS = EXAMPLE_CONTEXT.breakGlassRoleArn!;
 const ROLLBACK_ROLE = 'arn:aws:iam::111122223333:role/soc-rollback';
-const list = <T>(x: T | T[]) => (Array.isArray(x) ? x : [x]);
 
 let s: Synthesized;
 let withRollback: Synthesized;
@@ -29,9 +21,9 @@ const signingKeyOf = (target: Synthesized) =>
   target.template.toJSON().Resources[logicalId(target, target.stack.storage.signingKey)];
 const policyOf = (target: Synthesized, fn: { policy: { node: { defaultChild?: unknown } } }) =>
   target.template.toJSON().Resources[logicalId(target, fn.policy)].Properties.PolicyDocument
-    .Statement as Statement[];
-const signers = (statements: Statement[]) =>
-  statements.filter((st) => st.Effect === 'Allow' && list(st.Action).includes('kms:Sign'));
+    .Statement as StatementJson[];
+const signers = (statements: StatementJson[]) =>
+  statements.filter((st) => st.Effect === 'Allow' && asList(st.Action).includes('kms:Sign'));
 const roleArn = (name: string) => `arn:aws:iam::${EXAMPLE_CONTEXT.account}:role/${name}`;
 
 beforeAll(async () => {
@@ -63,7 +55,7 @@ describe('Function: AuditStorage (the signing key)', () => {
 
   it('is guarded like the audit key: only the break-glass role may disable it, delete it or change its policy', () => {
     // Prepare
-    const statements = signingKeyOf(s).Properties.KeyPolicy.Statement as Statement[];
+    const statements = signingKeyOf(s).Properties.KeyPolicy.Statement as StatementJson[];
 
     // Act
     const guard = statements.find((st) => st.Sid === 'SigningKeyBreakGlassOnly');
@@ -83,7 +75,7 @@ describe('Function: AuditStorage (the signing key)', () => {
   it('denies kms:Sign to every principal but the remediation roles, the rollback roles and the break-glass role', () => {
     for (const target of [s, withRollback]) {
       // Prepare
-      const statements = signingKeyOf(target).Properties.KeyPolicy.Statement as Statement[];
+      const statements = signingKeyOf(target).Properties.KeyPolicy.Statement as StatementJson[];
       const writers = [...target.stack.remediationFunctions.values()].map((f) => roleArn(f.functionName));
       const rollback = target === withRollback ? [ROLLBACK_ROLE] : [];
 
@@ -97,7 +89,7 @@ describe('Function: AuditStorage (the signing key)', () => {
         Action: 'kms:Sign',
         Resource: '*',
       });
-      expect([...list(deny.Condition!.ArnNotEquals!['aws:PrincipalArn'] as string[])].sort()).toEqual(
+      expect([...asList(deny.Condition!.ArnNotEquals!['aws:PrincipalArn'] as string[])].sort()).toEqual(
         [...writers, ...rollback, BREAK_GLASS].sort(),
       );
       // neither the sweep nor an evaluator (they write no record), nor a look-alike pattern
@@ -144,7 +136,7 @@ describe('Function: AirlockStack (who signs)', () => {
   it('creates a KMS interface endpoint that admits only kms:Sign on the signing key, by the remediation roles', () => {
     // Prepare
     const endpoint = Object.values(s.template.findResources('AWS::EC2::VPCEndpoint'))
-      .map((e) => e.Properties as { ServiceName: unknown; PolicyDocument: { Statement: Statement[] } })
+      .map((e) => e.Properties as { ServiceName: unknown; PolicyDocument: { Statement: StatementJson[] } })
       .find((e) => flattenReferences(e.ServiceName).endsWith('.kms'));
 
     // Act
@@ -153,7 +145,7 @@ describe('Function: AirlockStack (who signs)', () => {
     // Assess
     expect(statements).toHaveLength(s.stack.remediationFunctions.size);
     for (const st of statements) {
-      expect(list(st.Action)).toEqual(['kms:Sign']);
+      expect(asList(st.Action)).toEqual(['kms:Sign']);
       expect(st.Resource).toEqual({ 'Fn::GetAtt': [logicalId(s, s.stack.storage.signingKey), 'Arn'] });
       expect(st.Condition?.ArnEquals?.['aws:PrincipalArn']).toMatch(
         /^arn:aws:iam::111122223333:role\/airlock-[a-z0-9-]+$/,
